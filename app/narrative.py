@@ -1,0 +1,73 @@
+"""The narrative pane: the step's title and its text with typeset math."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from app.theme import Theme
+from lessons.mathtext import to_plain
+
+
+class Narrative(QWidget):
+    """Shows a step: a large title, then the text (HTML subset with $math$)."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.setAccessibleName("Step narrative")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.heading = QLabel()
+        self.heading.setObjectName("stepTitle")
+        self.heading.setWordWrap(True)
+        self.lesson_label = QLabel()
+        self.lesson_label.setObjectName("lessonTitle")
+        self.lesson_label.setWordWrap(True)
+        self.body = QTextBrowser()
+        self.body.setOpenExternalLinks(False)
+        self.body.setAccessibleName("Step text")
+        layout.addWidget(self.lesson_label)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body, 1)
+        self._text = ""
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        base = QFont(self.font())
+        base.setPixelSize(round(17 * theme.font_scale))
+        self.body.setFont(base)
+        title = QFont(base)
+        title.setPixelSize(round(24 * theme.font_scale))
+        title.setBold(True)
+        self.heading.setFont(title)
+        small = QFont(base)
+        small.setPixelSize(round(14 * theme.font_scale))
+        self.lesson_label.setFont(small)
+        if self._text:
+            self._render()
+
+    def show_step(self, lesson_title: str, title: str, text: str) -> None:
+        self.lesson_label.setText(lesson_title)
+        self.heading.setText(title)
+        self._text = text
+        self._render()
+        self.body.setAccessibleDescription(to_plain(text))
+
+    def _render(self) -> None:
+        document = self.body.document()
+        font = self.body.font()
+        document.setDefaultFont(font)
+        color = QColor(self.theme.foreground)
+        try:
+            from app.mathrender import set_markup
+        except ImportError:  # the math renderer is optional at import time
+            self.body.setHtml(re.sub(r"\$+", "", self._text))
+            return
+        set_markup(document, self._text, font, color)
+
+    def plain_text(self) -> str:
+        return self.body.toPlainText()

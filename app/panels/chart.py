@@ -1,0 +1,146 @@
+"""Shared pyqtgraph helpers for the chart panels: axes styling, pens, levels, hover read-out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPen
+
+from app.theme import Theme
+
+__all__ = [
+    "HoverLabel",
+    "finite_or_nan",
+    "format_number",
+    "levels_for",
+    "make_pen",
+    "make_plot_widget",
+    "style_axes",
+]
+
+
+def make_plot_widget(theme: Theme) -> pg.PlotWidget:
+    """A PlotWidget without the auto-range button, on the theme's background."""
+    widget = pg.PlotWidget(background=theme.background)
+    item = widget.getPlotItem()
+    item.hideButtons()
+    item.getViewBox().setDefaultPadding(0.04)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return widget
+
+
+def make_pen(color: str, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    """A cosmetic pen (width in screen pixels) with round caps."""
+    pen = pg.mkPen(QColor(color), width=width, style=style)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
+def style_axes(
+    plot_item: pg.PlotItem,
+    theme: Theme,
+    x_label: str = "",
+    y_label: str = "",
+    grid: bool = True,
+    axes: Sequence[str] = ("left", "bottom"),
+) -> None:
+    """Colour the axes, scale tick and label fonts, set axis labels and the grid."""
+    tick_font = theme.font("tick")
+    metrics = QFontMetrics(tick_font)
+    label_css = {"color": theme.foreground, "font-size": f"{theme.px('label')}px"}
+    labels = {"left": y_label, "bottom": x_label, "right": "", "top": ""}
+    for name in axes:
+        axis = plot_item.getAxis(name)
+        axis.setPen(make_pen(theme.muted, 1))
+        axis.setTextPen(pg.mkPen(theme.foreground))
+        axis.setTickPen(make_pen(theme.grid if grid else theme.muted, 1))
+        axis.setStyle(
+            tickFont=tick_font,
+            tickTextOffset=max(3, round(4 * theme.font_scale)),
+            tickTextHeight=metrics.height(),
+            tickTextWidth=metrics.horizontalAdvance("−0.000"),
+            tickLength=-max(4, round(5 * theme.font_scale)),
+        )
+        text = labels.get(name, "")
+        if text:
+            axis.setLabel(text, **label_css)
+        else:
+            axis.showLabel(False)
+        axis.setGrid(255 if grid else False)
+
+
+def finite_or_nan(values: object) -> np.ndarray:
+    """A float64 copy of ``values`` with every inf replaced by NaN (which pyqtgraph skips)."""
+    array = np.array(values, dtype=np.float64, copy=True).reshape(-1)
+    array[~np.isfinite(array)] = np.nan
+    return array
+
+
+def levels_for(
+    image: np.ndarray, diverging: bool, given: Sequence[float] | None = None
+) -> tuple[float, float]:
+    """Colour levels: ``given``, else symmetric around zero (diverging) or min..max."""
+    if given is not None:
+        lo, hi = float(given[0]), float(given[1])
+        return (lo, hi) if lo < hi else (lo - 0.5, lo + 0.5)
+    finite = image[np.isfinite(image)]
+    if finite.size == 0:
+        return (-1.0, 1.0) if diverging else (0.0, 1.0)
+    if diverging:
+        m = float(np.max(np.abs(finite)))
+        return (-m, m) if m > 0 else (-1.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    return (lo, hi) if lo < hi else (lo - 0.5, hi + 0.5)
+
+
+def format_number(value: float) -> str:
+    """A compact, exact-enough rendering for read-outs: 4 significant digits, real minus."""
+    if isinstance(value, float | np.floating) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("∞" if value > 0 else "−∞")
+    text = f"{float(value):.4g}"
+    return text.replace("-", "−")
+
+
+class HoverLabel:
+    """A boxed text that follows the mouse inside a plot and never leaves the view."""
+
+    def __init__(self, plot_item: pg.PlotItem, theme: Theme) -> None:
+        self._plot_item = plot_item
+        self.item = pg.TextItem("", anchor=(0, 1))
+        self.item.setZValue(1000)
+        self.item.hide()
+        plot_item.addItem(self.item, ignoreBounds=True)
+        self.restyle(theme)
+
+    def restyle(self, theme: Theme) -> None:
+        self.item.setColor(QColor(theme.foreground))
+        self.item.setFont(theme.font("small"))
+        fill = QColor(theme.background)
+        fill.setAlpha(235)
+        self.item.fill = pg.mkBrush(fill)
+        self.item.border = pg.mkPen(QColor(theme.muted), width=1)
+        self.item.update()
+
+    def show(self, x: float, y: float, text: str) -> None:
+        """Show ``text`` next to data point (x, y), on the side with more room."""
+        vb = self._plot_item.getViewBox()
+        scene_pt = vb.mapViewToScene(QPointF(x, y))
+        rect = vb.sceneBoundingRect()
+        ax = 1.0 if scene_pt.x() > rect.center().x() else 0.0
+        ay = 0.0 if scene_pt.y() < rect.center().y() else 1.0
+        self.item.setAnchor((ax, ay))
+        self.item.setText(text)
+        self.item.setPos(x, y)
+        self.item.show()
+
+    def hide(self) -> None:
+        self.item.hide()
+
+    def text(self) -> str:
+        """The text shown now ("" when hidden)."""
+        return self.item.toPlainText() if self.item.isVisible() else ""

@@ -1,0 +1,132 @@
+"""Small JSON files in the user's folders, written atomically and never lost to corruption.
+
+:class:`JsonStore` backs the settings (window size, theme, last lesson) and the study progress.
+Writes go to a temporary file that is fsynced and then renamed over the old file, so a crash
+mid-save leaves the previous version intact.  A file that cannot be read or parsed is renamed
+aside (``name.corrupt-YYYYmmdd-HHMMSS``) and reported through :attr:`JsonStore.problem`; it is
+never silently overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "deepstep"
+
+
+def config_dir() -> Path:
+    """Where settings live: ``$DEEPSTEP_CONFIG_DIR`` or the platform's user config folder."""
+    override = os.environ.get("DEEPSTEP_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """Where study progress lives: ``$DEEPSTEP_DATA_DIR`` or the user data folder."""
+    override = os.environ.get("DEEPSTEP_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via temp file + fsync + rename (old content kept on failure)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable where the platform allows it
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+class JsonStore(MutableMapping[str, Any]):
+    """A dict persisted as one JSON object; ``save()`` writes it atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problem: str | None = None
+        self._data: dict[str, Any] = {}
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+            data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise ValueError("the file does not hold a JSON object")
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            aside = self.path.with_name(
+                f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
+            )
+            try:
+                os.replace(self.path, aside)
+                where = f"it was moved to {aside}"
+            except OSError as move_err:
+                where = f"it could not be moved aside ({move_err}); it will not be overwritten"
+                self.path = self.path.with_name(self.path.name + ".new")
+            self.problem = f"Could not read {self.path.name} ({err}); {where}. Using defaults."
+            log.warning(self.problem)
+            return
+        self._data = data
+
+    def save(self) -> str | None:
+        """Write the file; return an error message instead of raising if the disk refuses."""
+        try:
+            atomic_write_text(self.path, json.dumps(self._data, indent=2, sort_keys=True))
+        except (OSError, TypeError, ValueError) as err:
+            message = f"Could not save {self.path}: {err}"
+            log.warning(message)
+            return message
+        return None
+
+    def get_typed(self, key: str, kind: type, default: Any) -> Any:
+        """The value under ``key`` if it has type ``kind``, else ``default`` (bad edits survive)."""
+        value = self._data.get(key, default)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value if isinstance(value, kind) else default
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def settings_store() -> JsonStore:
+    """The app's settings file."""
+    return JsonStore(config_dir() / "settings.json")
