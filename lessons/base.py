@@ -133,8 +133,16 @@ class Toggle(Control):
     def validate(self, value: Any) -> bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.lower() in {"1", "true", "on", "yes", "0", "false",
-                                                         "off", "no"}:
+        if isinstance(value, str) and value.lower() in {
+            "1",
+            "true",
+            "on",
+            "yes",
+            "0",
+            "false",
+            "off",
+            "no",
+        }:
             return value.lower() in {"1", "true", "on", "yes"}
         if isinstance(value, int | np.integer) and value in (0, 1):
             return bool(value)

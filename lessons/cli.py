@@ -22,7 +22,10 @@ def main(lesson: type[Lesson], argv: Sequence[str] | None = None) -> int:
         description=f"{lesson.number} {lesson.title}: print every step headless.",
     )
     parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="set a control before running (repeatable)",
     )
     parser.add_argument("--seed", type=int, default=None, help="random seed")
@@ -46,8 +49,9 @@ def main(lesson: type[Lesson], argv: Sequence[str] | None = None) -> int:
         print(f"[{run.position + 1}] {step.title}")
         print("    " + to_plain(step.text).replace("\n", "\n    "))
         for name, value in step.figures.items():
-            print(f"    {name} = {value:.6g}" if isinstance(value, float) else
-                  f"    {name} = {value}")
+            print(
+                f"    {name} = {value:.6g}" if isinstance(value, float) else f"    {name} = {value}"
+            )
         if step.task is not None:
             print(f"    task: {'done' if step.task.done else 'not yet'} {step.task.message}")
         print()

@@ -21,9 +21,7 @@ class Chapter:
     lessons: tuple[type[Lesson], ...]
 
 
-CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(1, "The mathematical prerequisites", (Softmax,)),
-)
+CHAPTERS: tuple[Chapter, ...] = (Chapter(1, "The mathematical prerequisites", (Softmax,)),)
 
 
 def all_lessons() -> tuple[type[Lesson], ...]:

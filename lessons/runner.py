@@ -163,8 +163,9 @@ class LessonRun:
             )
         while number >= self.computed:
             if self._exhausted or not self._compute_next():
-                raise IndexError(f"this lesson has {self.computed} steps; there is no step "
-                                 f"{number + 1}")
+                raise IndexError(
+                    f"this lesson has {self.computed} steps; there is no step {number + 1}"
+                )
         self._position = number
 
     def set_control(self, name: str, value: Any) -> Effect:
@@ -209,9 +210,7 @@ class LessonRun:
             log.exception("lesson %s failed", self.lesson_cls.id)
             self.error = f"{type(err).__name__}: {err}"
             self._exhausted = True
-            self._append(
-                Step("This step could not be computed", _error_text(err), stop=True)
-            )
+            self._append(Step("This step could not be computed", _error_text(err), stop=True))
             return True
         self.lesson_cls.check_step(step)
         if step.task is not None and (self.task_result is None or not self.task_result.done):

@@ -234,8 +234,10 @@ class Softmax(Lesson):
             f"{_math(float(pv[0]))}$. The probabilities add up to "
             f"${float(pv.sum()):.6f}$.",
             {"probs": BarData(pv, names, caption=f"sum = {pv.sum():.6f}"), "numbers": table(5)},
-            figures={"sum": float(pv.sum()), **{f"p_{n}": float(v) for n, v in zip(names, pv,
-                                                                               strict=True)}},
+            figures={
+                "sum": float(pv.sum()),
+                **{f"p_{n}": float(v) for n, v in zip(names, pv, strict=True)},
+            },
         )
 
         yield Step(
@@ -250,8 +252,9 @@ class Softmax(Lesson):
 
         # Temperature sweep: one batched softmax over many temperatures.
         temps = np.geomspace(0.1, 5.0, 120)
-        sweep = activations.softmax(Tensor(scores[None, :] / temps[:, None], dtype="float64"),
-                                    axis=-1).numpy()
+        sweep = activations.softmax(
+            Tensor(scores[None, :] / temps[:, None], dtype="float64"), axis=-1
+        ).numpy()
         yield Step(
             "Temperature sharpens or flattens",
             "The curves show each class's probability as the temperature changes, computed "
@@ -261,9 +264,7 @@ class Softmax(Lesson):
             "Move the temperature slider and watch the bars follow.",
             {
                 "curve": PlotData(
-                    tuple(
-                        Series(names[i], temps, sweep[:, i], color=i) for i in range(k)
-                    ),
+                    tuple(Series(names[i], temps, sweep[:, i], color=i) for i in range(k)),
                     vlines=(temp,),
                     x_range=(0.0, 5.0),
                     y_range=(0.0, 1.0),
@@ -330,14 +331,13 @@ class Softmax(Lesson):
                             size=14,
                         ),
                     ),
-                    annotations=(
-                        Annotation(float(pv[true_index]), loss_v, f"  L = {loss_v:.3f}"),
-                    ),
+                    annotations=(Annotation(float(pv[true_index]), loss_v, f"  L = {loss_v:.3f}"),),
                     x_range=(0.0, 1.0),
                     y_range=(0.0, 5.5),
                 ),
-                "probs": BarData(pv, names, highlight=true_index,
-                                 caption=f"true class: {names[true_index]}"),
+                "probs": BarData(
+                    pv, names, highlight=true_index, caption=f"true class: {names[true_index]}"
+                ),
                 "numbers": table(6),
             },
             figures={"loss": loss_v},
@@ -354,8 +354,9 @@ class Softmax(Lesson):
             f"$({_math(float(pv[true_index]))} - 1) / {temp:g} = "
             f"{_math(float(grad[true_index]))}$.",
             {
-                "scores": BarData(grad, names, highlight=true_index,
-                                  caption="∂L/∂z from backward()"),
+                "scores": BarData(
+                    grad, names, highlight=true_index, caption="∂L/∂z from backward()"
+                ),
                 "numbers": table(7),
             },
             figures={f"grad_{n}": float(g) for n, g in zip(names, grad, strict=True)},

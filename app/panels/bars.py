@@ -1,0 +1,167 @@
+"""The bar chart panel: one labelled bar per category, its value written above it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from app.panels.base import PanelView
+from app.panels.chart import (
+    HoverLabel,
+    finite_or_nan,
+    format_number,
+    make_pen,
+    make_plot_widget,
+    style_axes,
+)
+from app.theme import Theme
+from lessons.base import BarData, Bars, Panel
+
+__all__ = ["BarsView"]
+
+MAX_VALUE_LABELS = 24  # more bars than this: values only on hover
+MAX_TICK_LABELS = 16
+BAR_WIDTH = 0.72
+
+
+class BarsView(PanelView):
+    """Shows :class:`~lessons.base.BarData` for a :class:`~lessons.base.Bars` spec."""
+
+    accepts = (BarData,)
+
+    def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
+        if not isinstance(spec, Bars):
+            raise ValueError(f"BarsView needs a Bars spec, got {type(spec).__name__}")
+        super().__init__(spec, theme, parent)
+        self._spec = spec
+        self.plot_widget = make_plot_widget(theme)
+        self.plot_widget.setAccessibleName(spec.title or spec.id)
+        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.plot_item.setMenuEnabled(False)
+        self.plot_item.getViewBox().setMouseEnabled(x=False, y=False)
+        self.bars = pg.BarGraphItem(x=np.empty(0), height=np.empty(0), width=BAR_WIDTH)
+        self.plot_item.addItem(self.bars)
+        self._zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
+        self.plot_item.addItem(self._zero, ignoreBounds=True)
+        self._value_labels: list[pg.TextItem] = []
+        self._values = np.empty(0)
+        self._names: tuple[str, ...] = ()
+        self._hover = HoverLabel(self.plot_item, theme)
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._set_content(self.plot_widget)
+        self._restyle()
+
+    def _show(self, data: BarData) -> None:
+        self._hide_hover()
+        t = self.theme
+        values = finite_or_nan(data.values)
+        heights = np.nan_to_num(values, nan=0.0)
+        n = values.size
+        highlight = data.highlight if data.highlight is not None else -1
+        brushes = [pg.mkBrush(QColor(t.accent if i == highlight else t.palette[0])) for i in range(n)]
+        self.bars.setOpts(
+            x=np.arange(n, dtype=float),
+            height=heights,
+            width=BAR_WIDTH,
+            brushes=brushes,
+            pen=pg.mkPen(None),
+        )
+        self._values, self._names = values, data.labels
+        self._set_ticks(data.labels)
+        self._show_value_labels(values, heights, highlight)
+        self._set_range(heights, data.y_range or self._spec.y_range)
+        self.set_caption(data.caption)
+
+    def _set_ticks(self, labels: tuple[str, ...]) -> None:
+        step = max(1, math.ceil(len(labels) / MAX_TICK_LABELS))
+        ticks = [(float(i), label) for i, label in enumerate(labels) if i % step == 0]
+        self.plot_item.getAxis("bottom").setTicks([ticks, []])
+
+    def format_value(self, value: float) -> str:
+        """A bar's value as the spec formats it (NaN and infinities spelled out)."""
+        if not math.isfinite(value):
+            return format_number(value)
+        try:
+            return self._spec.value_format.format(value)
+        except (ValueError, TypeError, IndexError, KeyError):
+            return format_number(value)
+
+    def _show_value_labels(self, values: np.ndarray, heights: np.ndarray, highlight: int) -> None:
+        count = values.size if values.size <= MAX_VALUE_LABELS else 0
+        while len(self._value_labels) < count:
+            label = pg.TextItem("")
+            self.plot_item.addItem(label, ignoreBounds=True)
+            self._value_labels.append(label)
+        t = self.theme
+        for i, label in enumerate(self._value_labels):
+            if i >= count:
+                label.hide()
+                continue
+            label.setFont(t.font("small", bold=i == highlight))
+            label.setText(self.format_value(float(values[i])), QColor(t.foreground))
+            label.setAnchor((0.5, 1.0) if heights[i] >= 0 else (0.5, 0.0))
+            label.setPos(float(i), float(heights[i]))
+            label.show()
+
+    def _set_range(self, heights: np.ndarray, y_range: tuple[float, float] | None) -> None:
+        n = heights.size
+        self.plot_item.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
+        if y_range is not None:
+            lo, hi = float(y_range[0]), float(y_range[1])
+        else:
+            lo = min(0.0, float(heights.min())) if n else 0.0
+            hi = max(0.0, float(heights.max())) if n else 1.0
+            if hi == lo:
+                hi = lo + 1.0
+            room = 0.18 * (hi - lo)  # space for the value labels
+            hi = hi + room if hi > 0 else hi
+            lo = lo - room if lo < 0 else lo
+        self.plot_item.setYRange(lo, hi, padding=0)
+
+    def _restyle(self) -> None:
+        t = self.theme
+        self.plot_widget.setBackground(t.background)
+        style_axes(self.plot_item, t, "", self._spec.y_label)
+        self.plot_item.getAxis("bottom").setGrid(False)
+        self._zero.setPen(make_pen(t.muted, 1.5))
+        self._hover.restyle(t)
+
+    def _clear(self) -> None:
+        self.bars.setOpts(x=np.empty(0), height=np.empty(0), brushes=[])
+        for label in self._value_labels:
+            label.hide()
+        self._values, self._names = np.empty(0), ()
+        self.plot_item.getAxis("bottom").setTicks([[], []])
+        self._hide_hover()
+
+    def _is_empty(self, data: BarData) -> bool:
+        return len(data.labels) == 0
+
+    # ---- interaction ---------------------------------------------------------------------
+
+    def hover_text(self) -> str:
+        """The hover read-out shown now ("" when none)."""
+        return self._hover.text()
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        vb = self.plot_item.getViewBox()
+        if not vb.sceneBoundingRect().contains(pos):
+            self._hide_hover()
+            return
+        x = vb.mapSceneToView(pos).x()
+        i = round(x)
+        if not (0 <= i < self._values.size and abs(x - i) <= BAR_WIDTH / 2):
+            self._hide_hover()
+            return
+        value = float(self._values[i])
+        top = float(np.nan_to_num(value, nan=0.0, posinf=0.0, neginf=0.0)) / 2
+        self._hover.show(float(i), top, f"{self._names[i]}\n{format_number(value)}")
+
+    def _hide_hover(self) -> None:
+        self._hover.hide()
+

@@ -1,0 +1,376 @@
+"""The plot panel: named series (lines, points, steps, areas), annotations and a background map.
+
+Each series name gets one ``PlotDataItem`` the first time it appears; later steps only call
+``setData`` on it.  Hovering near a point shows its exact values; when the spec names a
+``pick`` control, a left click emits :attr:`PlotView.picked` with the x under the mouse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from app.panels.base import PanelView
+from app.panels.chart import (
+    HoverLabel,
+    finite_or_nan,
+    format_number,
+    levels_for,
+    make_pen,
+    make_plot_widget,
+    style_axes,
+)
+from app.theme import Theme
+from lessons.base import Annotation, Panel, Plot, PlotData, Series
+
+__all__ = ["PlotView"]
+
+LONG_SERIES = 2000  # points above which sorted series are clipped to the view and downsampled
+HOVER_RADIUS_PX = 14
+_SYMBOLS = {"o", "s", "t", "t1", "t2", "t3", "d", "+", "x", "p", "h", "star", "star2"}
+
+
+def _is_sorted(x: np.ndarray) -> bool:
+    finite = x[np.isfinite(x)]
+    return bool(np.all(finite[1:] >= finite[:-1]))
+
+
+class PlotView(PanelView):
+    """Shows :class:`~lessons.base.PlotData` for a :class:`~lessons.base.Plot` spec.
+
+    Signals: ``picked(control_name, x)`` and ``picked_point(control_name, x, y)`` when the
+    spec has ``pick`` and the learner left-clicks inside the plot.
+    """
+
+    accepts = (PlotData,)
+    picked = Signal(str, object)
+    picked_point = Signal(str, float, float)
+
+    def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
+        if not isinstance(spec, Plot):
+            raise ValueError(f"PlotView needs a Plot spec, got {type(spec).__name__}")
+        super().__init__(spec, theme, parent)
+        self._spec = spec
+        self.plot_widget = make_plot_widget(theme)
+        self.plot_widget.setAccessibleName(spec.title or spec.id)
+        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self._items: dict[str, pg.PlotDataItem] = {}
+        self._points: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}  # key -> name, x, y
+        self._point_labels: dict[str, list[pg.TextItem]] = {}
+        self._annotations: list[pg.TextItem] = []
+        self._vlines: list[pg.InfiniteLine] = []
+        self._hlines: list[pg.InfiniteLine] = []
+        self._legend_entries: tuple[tuple[str, str], ...] = ()
+
+        self.background_image = pg.ImageItem()
+        self.background_image.setZValue(-100)
+        self.background_image.setOpacity(0.65)
+        self.background_image.hide()
+        self.plot_item.addItem(self.background_image)
+        self.legend: pg.LegendItem = self.plot_item.addLegend(offset=(-8, 8))
+        self.legend.hide()
+        self._hover = HoverLabel(self.plot_item, theme)
+        self._hover_dot = pg.ScatterPlotItem()
+        self._hover_dot.setZValue(999)
+        self._hover_dot.hide()
+        self.plot_item.addItem(self._hover_dot, ignoreBounds=True)
+
+        self.plot_item.setLogMode(x=False, y=spec.log_y)
+        if spec.aspect_locked:
+            self.plot_item.setAspectLocked(True, ratio=1.0)
+        scene = self.plot_widget.scene()
+        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        if spec.pick:
+            self.plot_widget.setCursor(Qt.CursorShape.CrossCursor)
+            self.plot_widget.setToolTip("Click to choose a value")
+        self._set_content(self.plot_widget)
+        self._restyle()
+        self._apply_ranges(None)
+
+    # ---- drawing -------------------------------------------------------------------------
+
+    def _show(self, data: PlotData) -> None:
+        self._hide_hover()
+        keys: list[str] = []
+        for i, series in enumerate(data.series):
+            key = series.name if series.name not in keys else f"{series.name}#{i}"
+            keys.append(key)
+            self._show_series(key, series)
+        for key in set(self._items) - set(keys):
+            self._hide_series(key)
+        self._show_annotations(data.annotations)
+        self._vlines = self._show_lines(self._vlines, data.vlines, 90)
+        self._hlines = self._show_lines(self._hlines, tuple(map(self._view_y, data.hlines)), 0)
+        self._show_background(data)
+        self._update_legend(keys)
+        self._apply_ranges(data)
+
+    def _show_series(self, key: str, series: Series) -> None:
+        item = self._items.get(key)
+        if item is None:
+            item = pg.PlotDataItem()
+            self.plot_item.addItem(item)
+            self._items[key] = item
+        x, y = finite_or_nan(series.x), finite_or_nan(series.y)
+        item.setData(x=x, y=y, connect="finite", **self._style(series))
+        fast = x.size > LONG_SERIES and _is_sorted(x)
+        item.setClipToView(fast)
+        item.setDownsampling(auto=fast, method="peak")
+        item.show()
+        self._points[key] = (series.name, x, y)
+        self._show_point_labels(key, series, x, y)
+
+    def _hide_series(self, key: str) -> None:
+        item = self._items[key]
+        item.setData(x=np.empty(0), y=np.empty(0))
+        item.hide()
+        self._points.pop(key, None)
+        for label in self._point_labels.get(key, ()):
+            label.hide()
+
+    def _style(self, s: Series) -> dict[str, Any]:
+        t = self.theme
+        color = t.color(s.color)
+        width = s.width / 2.0 * t.line_width
+        size = s.size * t.font_scale
+        style: dict[str, Any] = {
+            "pen": None,
+            "symbol": None,
+            "fillLevel": None,
+            "fillBrush": None,
+            "stepMode": None,
+        }
+        if s.style in ("line", "dash", "step", "area"):
+            dash = Qt.PenStyle.DashLine if s.style == "dash" else Qt.PenStyle.SolidLine
+            style["pen"] = make_pen(color, width, dash)
+        if s.style == "step":
+            style["stepMode"] = "left"
+        elif s.style == "area":
+            fill = QColor(color)
+            fill.setAlpha(70)
+            style["fillLevel"] = 0.0
+            style["fillBrush"] = pg.mkBrush(fill)
+        elif s.style in ("scatter", "marker"):
+            marker = s.style == "marker"
+            style["symbol"] = s.symbol if s.symbol in _SYMBOLS else "o"
+            style["symbolBrush"] = pg.mkBrush(QColor(color))
+            style["symbolSize"] = size * (1.6 if marker else 1.0)
+            outline = t.foreground if marker else t.background
+            style["symbolPen"] = make_pen(outline, max(1.0, width * 0.75) if marker else 1.0)
+        return style
+
+    def _show_point_labels(self, key: str, s: Series, x: np.ndarray, y: np.ndarray) -> None:
+        labels = self._point_labels.setdefault(key, [])
+        while len(labels) < len(s.labels):
+            label = pg.TextItem("", anchor=(-0.15, 1.0))
+            self.plot_item.addItem(label, ignoreBounds=True)
+            labels.append(label)
+        font = self.theme.font("small")
+        color = QColor(self.theme.foreground)
+        for i, label in enumerate(labels):
+            shown = i < min(len(s.labels), x.size)
+            if not (shown and np.isfinite(x[i]) and np.isfinite(self._view_y(y[i]))):
+                label.hide()
+                continue
+            vy = self._view_y(y[i])
+            label.setFont(font)
+            label.setText(s.labels[i], color)
+            label.setPos(float(x[i]), vy)
+            label.show()
+
+    def _show_annotations(self, annotations: tuple[Annotation, ...]) -> None:
+        while len(self._annotations) < len(annotations):
+            item = pg.TextItem("")
+            item.setZValue(500)
+            self.plot_item.addItem(item, ignoreBounds=True)
+            self._annotations.append(item)
+        fill = QColor(self.theme.background)
+        fill.setAlpha(200)
+        for i, item in enumerate(self._annotations):
+            if i >= len(annotations):
+                item.hide()
+                continue
+            a = annotations[i]
+            vy = self._view_y(a.y)
+            if not (np.isfinite(a.x) and np.isfinite(vy)):
+                item.hide()
+                continue
+            item.setFont(self.theme.font("label", bold=True))
+            item.setText(a.text, QColor(self.theme.color(a.color)))
+            item.fill = pg.mkBrush(fill)
+            item.setAnchor(a.anchor)
+            item.setPos(float(a.x), vy)
+            item.show()
+
+    def _show_lines(
+        self, pool: list[pg.InfiniteLine], positions: tuple[float, ...], angle: int
+    ) -> list[pg.InfiniteLine]:
+        pen = make_pen(self.theme.muted, max(1.0, self.theme.line_width * 0.75))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        while len(pool) < len(positions):
+            line = pg.InfiniteLine(angle=angle, movable=False)
+            line.setZValue(-50)
+            self.plot_item.addItem(line, ignoreBounds=True)
+            pool.append(line)
+        for i, line in enumerate(pool):
+            pos = positions[i] if i < len(positions) else np.nan
+            line.setVisible(bool(np.isfinite(pos)))
+            if np.isfinite(pos):
+                line.setPen(pen)
+                line.setValue(float(pos))
+        return pool
+
+    def _show_background(self, data: PlotData) -> None:
+        image = self.background_image
+        if data.image is None:
+            image.hide()
+            return
+        array = np.array(data.image, dtype=np.float64)
+        array[~np.isfinite(array)] = np.nan
+        if array.ndim == 3:  # already coloured (RGB or RGBA in 0..1)
+            image.setLookupTable(None)
+            image.setImage(np.clip(np.nan_to_num(array), 0, 1), levels=(0.0, 1.0))
+        else:
+            diverging = data.image_colormap == "diverging"
+            image.setColorMap(self.theme.colormap(data.image_colormap))
+            image.setImage(array, levels=levels_for(array, diverging), autoLevels=False)
+        h, w = array.shape[:2]
+        image.setRect(QRectF(*(data.image_rect or (0.0, 0.0, float(w), float(h)))))
+        image.show()
+
+    def _update_legend(self, keys: list[str]) -> None:
+        entries = tuple(
+            (key, self._points[key][0])
+            for key in keys
+            if self._points[key][0] and not self._points[key][0].startswith("_")
+        )
+        visible = self._spec.legend and len(entries) > 1
+        if visible and entries != self._legend_entries:
+            self.legend.clear()
+            for key, name in entries:
+                self.legend.addItem(self._items[key], name)
+        self._legend_entries = entries if visible else ()
+        self.legend.setVisible(visible)
+
+    def _apply_ranges(self, data: PlotData | None) -> None:
+        vb = self.plot_item.getViewBox()
+        x_range = (data.x_range if data else None) or self._spec.x_range
+        y_range = (data.y_range if data else None) or self._spec.y_range
+        if x_range is not None:
+            self.plot_item.setXRange(float(x_range[0]), float(x_range[1]), padding=0)
+        else:
+            vb.enableAutoRange(axis=pg.ViewBox.XAxis, enable=True)
+        if y_range is not None and self._spec.log_y and min(y_range) <= 0:
+            y_range = None
+        if y_range is not None:
+            lo, hi = self._view_y(y_range[0]), self._view_y(y_range[1])
+            self.plot_item.setYRange(lo, hi, padding=0)
+        else:
+            vb.enableAutoRange(axis=pg.ViewBox.YAxis, enable=True)
+
+    def _view_y(self, y: float) -> float:
+        """A data y in view coordinates (log10 on a log axis; NaN where undefined)."""
+        if not self._spec.log_y:
+            return float(y)
+        return float(np.log10(y)) if np.isfinite(y) and y > 0 else float("nan")
+
+    def _restyle(self) -> None:
+        t = self.theme
+        self.plot_widget.setBackground(t.background)
+        style_axes(self.plot_item, t, self._spec.x_label, self._spec.y_label)
+        fill = QColor(t.background)
+        fill.setAlpha(215)
+        self.legend.setBrush(pg.mkBrush(fill))
+        self.legend.setPen(pg.mkPen(QColor(t.grid)))
+        self.legend.setLabelTextColor(QColor(t.foreground))
+        self.legend.setLabelTextSize(f"{t.px('small')}px")
+        self._hover.restyle(t)
+        self._hover_dot.setPen(make_pen(t.foreground, 2))
+        self._hover_dot.setBrush(pg.mkBrush(None))
+        self._hover_dot.setSize(16 * t.font_scale)
+
+    def _clear(self) -> None:
+        for key in list(self._items):
+            self._hide_series(key)
+        for item in (*self._annotations, *self._vlines, *self._hlines):
+            item.hide()
+        self.background_image.hide()
+        self.legend.hide()
+        self._legend_entries = ()
+        self._hide_hover()
+
+    def _is_empty(self, data: PlotData) -> bool:
+        has_points = any(np.size(s.x) for s in data.series)
+        return not (has_points or data.image is not None or data.annotations)
+
+    # ---- interaction ---------------------------------------------------------------------
+
+    def series_item(self, name: str) -> pg.PlotDataItem | None:
+        """The plot item drawing series ``name`` (for tests and exports)."""
+        return self._items.get(name)
+
+    def hover_text(self) -> str:
+        """The hover read-out shown now ("" when none)."""
+        return self._hover.text()
+
+    def _nearest(self, mx: float, my: float) -> tuple[str, int] | None:
+        vb = self.plot_item.getViewBox()
+        pw, ph = vb.viewPixelSize()
+        if not (pw > 0 and ph > 0):
+            return None
+        best: tuple[float, str, int] | None = None
+        for key, (_name, x, y) in self._points.items():
+            if x.size == 0:
+                continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                vy = np.log10(y) if self._spec.log_y else y
+                d2 = ((x - mx) / pw) ** 2 + ((vy - my) / ph) ** 2
+            d2[~np.isfinite(d2)] = np.inf
+            i = int(np.argmin(d2))
+            if d2[i] <= (HOVER_RADIUS_PX * self.theme.font_scale) ** 2 and (
+                best is None or d2[i] < best[0]
+            ):
+                best = (float(d2[i]), key, i)
+        return None if best is None else (best[1], best[2])
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        vb = self.plot_item.getViewBox()
+        if not vb.sceneBoundingRect().contains(pos):
+            self._hide_hover()
+            return
+        mouse = vb.mapSceneToView(pos)
+        hit = self._nearest(mouse.x(), mouse.y())
+        if hit is None:
+            self._hide_hover()
+            return
+        key, i = hit
+        name, x, y = self._points[key]
+        vy = self._view_y(y[i])
+        heading = f"{name}\n" if name and not name.startswith("_") else ""
+        text = f"{heading}x = {format_number(x[i])}\ny = {format_number(y[i])}"
+        self._hover.show(float(x[i]), vy, text)
+        self._hover_dot.setData([float(x[i])], [vy])
+        self._hover_dot.show()
+
+    def _hide_hover(self) -> None:
+        self._hover.hide()
+        self._hover_dot.hide()
+
+    def _on_mouse_clicked(self, event: Any) -> None:
+        if not self._spec.pick or event.button() != Qt.MouseButton.LeftButton:
+            return
+        vb = self.plot_item.getViewBox()
+        pos = event.scenePos()
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        point = vb.mapSceneToView(pos)
+        x = float(point.x())
+        y = float(10.0 ** point.y()) if self._spec.log_y else float(point.y())
+        self.picked.emit(self._spec.pick, x)
+        self.picked_point.emit(self._spec.pick, x, y)
