@@ -85,7 +85,7 @@ class Navigator(QWidget):
             any_visible = False
             for j in range(top.childCount()):
                 child = top.child(j)
-                        lesson = find(str(child.data(0, LESSON_ROLE)))
+                lesson = find(str(child.data(0, LESSON_ROLE)))
                 hay = f"{lesson.number} {lesson.title} {lesson.summary}".lower()
                 visible = not needle or needle in hay
                 child.setHidden(not visible)

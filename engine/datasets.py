@@ -459,16 +459,46 @@ def load_shakespeare() -> Corpus:
     )
 
 
-def _read_idx(path: Path, magic: int) -> NDArray[np.uint8]:
-    """One gzip-compressed IDX file (the MNIST format) as a uint8 array."""
+FASHION_CLASSES = (  # label 0..9
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)  # fmt: skip
+FASHION_FILES = (
+    ("train-images-idx3-ubyte.gz", (60000, 28, 28)),
+    ("train-labels-idx1-ubyte.gz", (60000,)),
+    ("t10k-images-idx3-ubyte.gz", (10000, 28, 28)),
+    ("t10k-labels-idx1-ubyte.gz", (10000,)),
+)
+
+
+def _read_idx(path: Path, shape: tuple[int, ...]) -> NDArray[np.uint8]:
+    """One gzip-compressed IDX file (the MNIST format) of the given shape, as uint8."""
     with gzip.open(path, "rb") as fh:
         data = fh.read()
-    ndim = magic - 2048
+    ndim = len(shape)
     header = np.frombuffer(data[: 4 + 4 * ndim], dtype=">u4")
-    if int(header[0]) != magic:
-        raise ValueError(f"{path.name}: not an IDX file of type {magic}")
-    shape = tuple(int(n) for n in header[1:])
-    return np.frombuffer(data[4 + 4 * ndim :], dtype=np.uint8).reshape(shape)
+    found = tuple(int(n) for n in header[1:])
+    if len(header) != ndim + 1 or int(header[0]) != 2048 + ndim or found != shape:
+        raise ValueError(f"{path.name} is not an IDX file of shape {shape}")
+    array = np.frombuffer(data[4 + 4 * ndim :], dtype=np.uint8)
+    if array.size != np.prod(shape):
+        raise ValueError(f"{path.name} is truncated")
+    return array.reshape(shape)
+
+
+def _fashion_folder(directory: Path | None) -> Path:
+    """Where Fashion-MNIST is looked for; DatasetError if any of its four files is missing."""
+    folder = directory or Path(os.environ.get(FASHION_MNIST_ENV) or FASHION_MNIST_DIR)
+    missing = [name for name, _ in FASHION_FILES if not (folder / name).is_file()]
+    if missing:
+        how = INFO["fashion_mnist"].rebuild
+        raise DatasetError(
+            f"Fashion-MNIST is optional and not installed: {', '.join(missing)} not found in "
+            f"{folder}. {how}",
+            filename=missing[0],
+            remedy=how,
+        )
+    return folder
 
 
 def load_fashion_mnist(*, scale: bool = True, directory: Path | None = None) -> ImageSet:
@@ -478,23 +508,11 @@ def load_fashion_mnist(*, scale: bool = True, directory: Path | None = None) -> 
     /usr/share/datasets/fashion-mnist (``apt install dataset-fashion-mnist``).
     """
     info = INFO["fashion_mnist"]
-    folder = directory or Path(os.environ.get(FASHION_MNIST_ENV) or FASHION_MNIST_DIR)
-    names = (
-        "train-images-idx3-ubyte.gz",
-        "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz",
-    )
-    missing = [n for n in names if not (folder / n).is_file()]
-    if missing:
-        raise DatasetError(
-            f"Fashion-MNIST is optional and not installed: {', '.join(missing)} not found in "
-            f"{folder}. {info.rebuild}",
-            filename=missing[0],
-            remedy=info.rebuild,
-        )
+    folder = _fashion_folder(directory)
     try:
-        arrays = [_read_idx(folder / n, 2051 if "images" in n else 2049) for n in names]
+        arrays = [_read_idx(folder / name, shape) for name, shape in FASHION_FILES]
+        if max(int(arrays[1].max()), int(arrays[3].max())) > 9:
+            raise ValueError("labels outside 0..9")
     except (OSError, ValueError, EOFError) as exc:
         raise DatasetError(
             f"Fashion-MNIST in {folder} cannot be read ({exc}). {info.rebuild}",
@@ -511,11 +529,6 @@ def load_fashion_mnist(*, scale: bool = True, directory: Path | None = None) -> 
         info,
     )
 
-
-FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
 
 # ------------------------------------------------------------------------------ registry
 
@@ -558,9 +571,16 @@ def get_dataset(dataset_id: str) -> DatasetEntry:
 
 
 def dataset_problem(dataset_id: str) -> str | None:
-    """None if the data set loads, else the ``DatasetError`` message a lesson should show."""
+    """None if the data set's files are there and intact, else the message a lesson shows.
+
+    Cheap: checks presence and checksum (cached), without decoding the arrays.
+    """
+    info = get_dataset(dataset_id).info
     try:
-        get_dataset(dataset_id).load()
+        if info.optional:
+            _fashion_folder(None)
+        else:
+            _verified_path(info)
     except DatasetError as exc:
         return str(exc)
     return None

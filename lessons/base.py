@@ -1,9 +1,10 @@
-"""The lesson vocabulary: controls, panels, panel data, steps, quizzes and the Lesson class.
+"""The lesson vocabulary: steps, quizzes, tasks and the Lesson class (plus re-exports).
 
-A lesson is a plain Python class that *declares* what the learner can change (controls), what
-they see (panels), how they are checked (quiz, task), and a generator ``steps()`` that yields one
-:class:`Step` at a time.  Nothing here knows about Qt: the app turns these declarations into
-widgets, and tests step lessons headless.
+A lesson is a plain Python class that *declares* what the learner can change (controls, see
+:mod:`lessons.controls`), what they see (panels, see :mod:`lessons.panels`), how they are
+checked (quiz, task), and a generator ``steps()`` that yields one :class:`Step` at a time.
+Nothing here knows about Qt: the app turns these declarations into widgets, and tests step
+lessons headless.
 
     class Softmax(Lesson):
         id, chapter, number, title = "softmax", 1, "1.3", "Softmax: scores to probabilities"
@@ -16,445 +17,80 @@ widgets, and tests step lessons headless.
 
 from __future__ import annotations
 
-import enum
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
 
-# --------------------------------------------------------------------------------------------
-# Controls
-# --------------------------------------------------------------------------------------------
-
-
-class Effect(enum.Enum):
-    """What a changed control does to the running lesson."""
-
-    RESTART = "restart"  # run the lesson again from its first step with the new value
-    LIVE = "live"  # the next step reads the new value (live training)
-
-
-@dataclass(frozen=True)
-class Control:
-    """Base of every control spec: a name the lesson reads (``c.name``) and a label."""
-
-    name: str
-    label: str
-    help: str = ""
-
-    def validate(self, value: Any) -> Any:
-        """Return ``value`` in canonical form or raise ValueError naming the control."""
-        raise NotImplementedError
-
-    @property
-    def initial(self) -> Any:
-        """The value before the learner touches the control."""
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Slider(Control):
-    """A number in [minimum, maximum]; ``log`` spaces the slider logarithmically."""
-
-    minimum: float = 0.0
-    maximum: float = 1.0
-    default: float = 0.0
-    step: float | None = None
-    log: bool = False
-    integer: bool = False
-    effect: Effect = Effect.RESTART
-    unit: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.minimum < self.maximum:
-            raise ValueError(f"slider {self.name!r}: minimum must be below maximum")
-        if not self.minimum <= self.default <= self.maximum:
-            raise ValueError(f"slider {self.name!r}: default {self.default} outside range")
-        if self.log and self.minimum <= 0:
-            raise ValueError(f"slider {self.name!r}: a log slider needs a positive minimum")
-
-    @property
-    def initial(self) -> float:
-        return int(self.default) if self.integer else float(self.default)
-
-    def validate(self, value: Any) -> float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{self.label}: {value!r} is not a number") from None
-        if not math.isfinite(number):
-            raise ValueError(f"{self.label}: {value!r} is not a finite number")
-        if not self.minimum <= number <= self.maximum:
-            raise ValueError(
-                f"{self.label}: {number:g} is outside {self.minimum:g} .. {self.maximum:g}"
-            )
-        return int(round(number)) if self.integer else number
-
-
-@dataclass(frozen=True)
-class Choice(Control):
-    """One option out of a fixed list of strings."""
-
-    options: tuple[str, ...] = ()
-    default: str = ""
-    effect: Effect = Effect.RESTART
-
-    def __post_init__(self) -> None:
-        if not self.options:
-            raise ValueError(f"choice {self.name!r} has no options")
-        if self.default and self.default not in self.options:
-            raise ValueError(f"choice {self.name!r}: default {self.default!r} not an option")
-
-    @property
-    def initial(self) -> str:
-        return self.default or self.options[0]
-
-    def validate(self, value: Any) -> str:
-        if value not in self.options:
-            raise ValueError(
-                f"{self.label}: {value!r} is not one of {', '.join(map(repr, self.options))}"
-            )
-        return str(value)
-
-
-@dataclass(frozen=True)
-class Toggle(Control):
-    """On or off."""
-
-    default: bool = False
-    effect: Effect = Effect.RESTART
-
-    @property
-    def initial(self) -> bool:
-        return self.default
-
-    def validate(self, value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in {
-            "1",
-            "true",
-            "on",
-            "yes",
-            "0",
-            "false",
-            "off",
-            "no",
-        }:
-            return value.lower() in {"1", "true", "on", "yes"}
-        if isinstance(value, int | np.integer) and value in (0, 1):
-            return bool(value)
-        raise ValueError(f"{self.label}: {value!r} is not on/off")
-
-
-@dataclass(frozen=True)
-class Vector(Control):
-    """A short list of numbers edited one by one (e.g. class scores)."""
-
-    default: tuple[float, ...] = ()
-    minimum: float = -10.0
-    maximum: float = 10.0
-    labels: tuple[str, ...] = ()
-    min_length: int = 1
-    max_length: int = 8
-    effect: Effect = Effect.RESTART
-
-    @property
-    def initial(self) -> tuple[float, ...]:
-        return tuple(float(v) for v in self.default)
-
-    def validate(self, value: Any) -> tuple[float, ...]:
-        if isinstance(value, str):
-            parts = [p for p in value.replace(";", ",").split(",") if p.strip()]
-        else:
-            try:
-                parts = list(value)
-            except TypeError:
-                raise ValueError(f"{self.label}: {value!r} is not a list of numbers") from None
-        if not self.min_length <= len(parts) <= self.max_length:
-            raise ValueError(
-                f"{self.label}: needs {self.min_length} to {self.max_length} numbers, "
-                f"got {len(parts)}"
-            )
-        numbers = []
-        for part in parts:
-            try:
-                number = float(part)
-            except (TypeError, ValueError):
-                raise ValueError(f"{self.label}: {part!r} is not a number") from None
-            if not (math.isfinite(number) and self.minimum <= number <= self.maximum):
-                raise ValueError(
-                    f"{self.label}: {number:g} is outside {self.minimum:g} .. {self.maximum:g}"
-                )
-            numbers.append(number)
-        return tuple(numbers)
-
-
-@dataclass(frozen=True)
-class Button(Control):
-    """An action: pressing it sets a counter the lesson can read, then restarts or goes on."""
-
-    effect: Effect = Effect.RESTART
-
-    @property
-    def initial(self) -> int:
-        return 0
-
-    def validate(self, value: Any) -> int:
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{self.label}: press count {value!r} is not an integer") from None
-
-
-class Values(Mapping[str, Any]):
-    """The current control values, read by a lesson as attributes: ``c.temperature``."""
-
-    def __init__(self, controls: Sequence[Control], overrides: Mapping[str, Any] | None = None):
-        self._specs = {c.name: c for c in controls}
-        self._values: dict[str, Any] = {c.name: c.initial for c in controls}
-        for name, value in (overrides or {}).items():
-            self.set(name, value)
-
-    def set(self, name: str, value: Any) -> Any:
-        """Validate and store one value; raise ValueError for an unknown name or bad value."""
-        spec = self._specs.get(name)
-        if spec is None:
-            known = ", ".join(self._specs) or "none"
-            raise ValueError(f"unknown control {name!r} (this lesson has: {known})")
-        self._values[name] = spec.validate(value)
-        return self._values[name]
-
-    def spec(self, name: str) -> Control:
-        return self._specs[name]
-
-    def copy(self) -> Values:
-        clone = Values(tuple(self._specs.values()))
-        clone._values = dict(self._values)
-        return clone
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["_values"][name]
-        except KeyError:
-            raise AttributeError(f"no control named {name!r}") from None
-
-    def __getitem__(self, name: str) -> Any:
-        return self._values[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __repr__(self) -> str:
-        return f"Values({self._values!r})"
-
-
-# --------------------------------------------------------------------------------------------
-# Panels: what to show (specs) and what is shown at a step (data)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Panel:
-    """Base of every panel spec: an id the steps address and a title shown above it."""
-
-    id: str
-    title: str = ""
-    stretch: int = 1  # relative share of the stage
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class Plot(Panel):
-    """Lines and scatter points on x/y axes (curves, loss histories, 2-D data)."""
-
-    x_label: str = ""
-    y_label: str = ""
-    x_range: tuple[float, float] | None = None
-    y_range: tuple[float, float] | None = None
-    log_y: bool = False
-    aspect_locked: bool = False
-    legend: bool = True
-    pick: str | None = None  # name of a Slider set to the x (or Vector to x,y) the learner clicks
-
-
-@dataclass(frozen=True)
-class Bars(Panel):
-    """A bar chart with one labelled bar per category."""
-
-    y_label: str = ""
-    y_range: tuple[float, float] | None = None
-    value_format: str = "{:.3f}"
-
-
-@dataclass(frozen=True)
-class Image(Panel):
-    """An image or heat map; signed data gets a diverging colour scale centred on zero."""
-
-    colormap: str = "viridis"  # "viridis" | "gray" | "diverging"
-    show_values: bool = False  # write each cell's number on it (small arrays)
-    x_label: str = ""
-    y_label: str = ""
-
-
-@dataclass(frozen=True)
-class ImageGrid(Panel):
-    """Several small images with captions (samples, filters, feature maps)."""
-
-    columns: int = 8
-    colormap: str = "gray"
-
-
-@dataclass(frozen=True)
-class Table(Panel):
-    """Rows of values with column headers."""
-
-
-@dataclass(frozen=True)
-class Text(Panel):
-    """A block of rich text (HTML subset with math) inside the stage."""
-
-
-PanelSpec: TypeAlias = Panel
-
-
-# Styles a series can take; the app maps each to a colour-blind-safe palette entry.
-SERIES_STYLES = ("line", "dash", "scatter", "marker", "step", "area")
-
-
-@dataclass(frozen=True)
-class Series:
-    """One named line or point set of a plot."""
-
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    style: str = "line"
-    color: int = 0  # index into the app's palette
-    width: float = 2.0
-    size: float = 8.0
-    symbol: str = "o"
-    labels: tuple[str, ...] = ()  # optional text next to each point (scatter/marker)
-
-    def __post_init__(self) -> None:
-        if self.style not in SERIES_STYLES:
-            raise ValueError(f"series {self.name!r}: unknown style {self.style!r}")
-        if np.shape(self.x) != np.shape(self.y):
-            raise ValueError(
-                f"series {self.name!r}: x has shape {np.shape(self.x)}, y {np.shape(self.y)}"
-            )
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """A short text placed at data coordinates (x, y)."""
-
-    x: float
-    y: float
-    text: str
-    color: int = 0
-    anchor: tuple[float, float] = (0.0, 1.0)
-
-
-@dataclass(frozen=True)
-class PlotData:
-    """What a :class:`Plot` shows at one step."""
-
-    series: tuple[Series, ...] = ()
-    annotations: tuple[Annotation, ...] = ()
-    vlines: tuple[float, ...] = ()
-    hlines: tuple[float, ...] = ()
-    image: np.ndarray | None = None  # optional background (e.g. decision regions)
-    image_rect: tuple[float, float, float, float] | None = None  # x, y, width, height
-    image_colormap: str = "diverging"
-    x_range: tuple[float, float] | None = None
-    y_range: tuple[float, float] | None = None
-
-
-@dataclass(frozen=True)
-class BarData:
-    """What a :class:`Bars` panel shows: values, their labels, which bar to highlight."""
-
-    values: np.ndarray
-    labels: tuple[str, ...]
-    highlight: int | None = None
-    y_range: tuple[float, float] | None = None
-    caption: str = ""
-
-    def __post_init__(self) -> None:
-        if len(self.labels) != len(self.values):
-            raise ValueError(f"{len(self.values)} bar values but {len(self.labels)} labels")
-
-
-@dataclass(frozen=True)
-class ImageData:
-    """What an :class:`Image` panel shows: a 2-D array (row-major: rows are y)."""
-
-    image: np.ndarray
-    levels: tuple[float, float] | None = None  # colour range; None = symmetric/auto
-    highlight: tuple[int, int, int, int] | None = None  # row, col, height, width box
-    row_labels: tuple[str, ...] = ()
-    col_labels: tuple[str, ...] = ()
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class ImageGridData:
-    """Images of equal size with one caption each."""
-
-    images: np.ndarray  # (n, h, w)
-    captions: tuple[str, ...] = ()
-    levels: tuple[float, float] | None = None
-    highlight: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class TableData:
-    """Column headers and rows of cells (numbers are formatted by the panel)."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    highlight_rows: tuple[int, ...] = ()
-    highlight_cells: tuple[tuple[int, int], ...] = ()
-    number_format: str = "{:.4g}"
-
-    def __post_init__(self) -> None:
-        for i, row in enumerate(self.rows):
-            if len(row) != len(self.columns):
-                raise ValueError(
-                    f"table row {i} has {len(row)} cells for {len(self.columns)} columns"
-                )
-
-
-@dataclass(frozen=True)
-class TextData:
-    """Rich text for a :class:`Text` panel (same markup as the narrative, see mathtext)."""
-
-    text: str
-
-
-PanelData: TypeAlias = PlotData | BarData | ImageData | ImageGridData | TableData | TextData
-
-
-# Which data each panel kind accepts, checked when a step is made.
-ACCEPTS: dict[type[Panel], tuple[type, ...]] = {
-    Plot: (PlotData,),
-    Bars: (BarData,),
-    Image: (ImageData,),
-    ImageGrid: (ImageGridData,),
-    Table: (TableData,),
-    Text: (TextData,),
-}
-
-
-def register_panel_kind(spec: type[Panel], *data: type) -> None:
-    """Declare a new panel kind and the data types it shows (lesson modules call this once)."""
-    ACCEPTS[spec] = tuple(data)
+from lessons.controls import (
+    Button,
+    Choice,
+    Control,
+    Effect,
+    Slider,
+    Toggle,
+    Values,
+    Vector,
+)
+from lessons.panels import (
+    ACCEPTS,
+    Annotation,
+    BarData,
+    Bars,
+    Image,
+    ImageData,
+    ImageGrid,
+    ImageGridData,
+    Panel,
+    PanelData,
+    PanelSpec,
+    Plot,
+    PlotData,
+    Series,
+    Table,
+    TableData,
+    Text,
+    TextData,
+)
+
+__all__ = [
+    "ACCEPTS",
+    "Annotation",
+    "BarData",
+    "Bars",
+    "Button",
+    "Choice",
+    "Control",
+    "Effect",
+    "Feedback",
+    "Image",
+    "ImageData",
+    "ImageGrid",
+    "ImageGridData",
+    "Lesson",
+    "MultipleChoice",
+    "NumericQuestion",
+    "Panel",
+    "PanelData",
+    "PanelSpec",
+    "Plot",
+    "PlotData",
+    "Question",
+    "Series",
+    "Slider",
+    "Step",
+    "Table",
+    "TableData",
+    "Task",
+    "TaskResult",
+    "Text",
+    "TextData",
+    "Toggle",
+    "Values",
+    "Vector",
+]
 
 
 # --------------------------------------------------------------------------------------------

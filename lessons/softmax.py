@@ -176,7 +176,7 @@ class Softmax(Lesson):
             cols = ("class", "z", "z / T", "− max", "exp", "p", "−log p", "∂L/∂z")
             arrays = (scores, sv, shv, ev, pv, -np.log(pv), grad)
             rows = tuple(
-                (names[i],) + tuple(float(a[i]) if j < upto else "" for j, a in enumerate(arrays))
+                (names[i], *tuple(float(a[i]) if j < upto else "" for j, a in enumerate(arrays)))
                 for i in range(k)
             )
             return TableData(cols, rows, highlight_rows=(winner,) if upto >= 5 else ())

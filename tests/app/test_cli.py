@@ -56,7 +56,7 @@ def test_screenshot_writes_a_png_of_the_requested_size(qapp: object, tmp_path: P
     [
         (["--lesson", "nope", "--screenshot", "x.png"], "unknown lesson 'nope'"),
         (["--lesson", "softmax", "--step", "99", "--screenshot", "{tmp}/a.png"],
-         "has 10 steps; there is no step 99"),
+         "has 11 steps; there is no step 99"),
         (["--lesson", "softmax", "--step", "0"], "steps count from 1"),
         (["--lesson", "softmax", "--step", "two"], "not a whole number"),
         (["--lesson", "softmax", "--screenshot", "{tmp}/a.png", "--size", "big"],

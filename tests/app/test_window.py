@@ -41,7 +41,7 @@ def test_keyboard_alone_steps_through_a_lesson(qtbot: QtBot, tmp_path: Path) -> 
                           (Qt.Key.Key_PageUp, 1), (Qt.Key.Key_Home, 0)):
         qtbot.keyClick(window, key)
         qtbot.waitUntil(lambda e=expected: _position(window) == e)  # type: ignore[misc]
-    assert "Step 1 / 10" in window.stepbar.counter.text()
+    assert "Step 1 / 11" in window.stepbar.counter.text()
     window.player.set_speed(0.0)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.player.playing

@@ -1,0 +1,206 @@
+"""The table panel: rows of values with headers, highlighted rows/cells, copy as TSV."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.panels.base import PanelView
+from app.theme import Theme
+from lessons.base import Panel, Table, TableData
+
+__all__ = ["TableModel", "TableView", "format_cell"]
+
+AUTO_RESIZE_MAX_ROWS = 500  # resizing columns to contents reads every row
+_Index = QModelIndex | QPersistentModelIndex
+_ROLE = Qt.ItemDataRole
+
+
+def format_cell(value: Any, number_format: str) -> str:
+    """A cell as text: floats through ``number_format``, ints as they are, arrays elementwise."""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return str(int(value)).replace("-", "−")
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
+            return "NaN" if math.isnan(number) else ("∞" if number > 0 else "−∞")
+        try:
+            return number_format.format(number).replace("-", "−")
+        except (ValueError, TypeError, IndexError, KeyError):
+            return f"{number:.4g}".replace("-", "−")
+    if isinstance(value, np.ndarray | list | tuple) and np.size(value) <= 16:
+        return "[" + ", ".join(format_cell(v, number_format) for v in np.ravel(value)) + "]"
+    return "" if value is None else str(value)
+
+
+class TableModel(QAbstractTableModel):
+    """A read-only model over one :class:`~lessons.base.TableData`."""
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.table = TableData(columns=(), rows=())
+        self._text: list[list[str]] = []
+        self._rows: frozenset[int] = frozenset()
+        self._cells: frozenset[tuple[int, int]] = frozenset()
+
+    def set_table(self, table: TableData) -> None:
+        """Show ``table``; keeps the selection when only the values changed."""
+        same_shape = table.columns == self.table.columns and len(table.rows) == len(
+            self.table.rows
+        )
+        if not same_shape:
+            self.beginResetModel()
+        self.table = table
+        fmt = table.number_format
+        self._text = [[format_cell(v, fmt) for v in row] for row in table.rows]
+        self._rows = frozenset(table.highlight_rows)
+        self._cells = frozenset(tuple(c) for c in table.highlight_cells)
+        if same_shape:
+            if self._text:
+                last = self.index(len(self._text) - 1, len(table.columns) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
+        else:
+            self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._text)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.table.columns)
+
+    def is_highlighted(self, row: int, col: int) -> bool:
+        return row in self._rows or (row, col) in self._cells
+
+    def data(self, index: _Index, role: int = _ROLE.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role in (_ROLE.DisplayRole, _ROLE.ToolTipRole):
+            if role == _ROLE.ToolTipRole:
+                value = self.table.rows[row][col]
+                return repr(value) if isinstance(value, float) else self._text[row][col]
+            return self._text[row][col]
+        if role == _ROLE.TextAlignmentRole:
+            value = self.table.rows[row][col]
+            numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
+            align = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
+        if self.is_highlighted(row, col):
+            if role == _ROLE.BackgroundRole:
+                return QBrush(QColor(self.theme.highlight))
+            if role == _ROLE.ForegroundRole:
+                return QBrush(QColor(self.theme.highlight_text))
+            if role == _ROLE.FontRole and (row, col) in self._cells:
+                font = self.theme.font("body", bold=True)
+                return font
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole
+    ) -> Any:
+        if role != _ROLE.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.table.columns[section] if section < len(self.table.columns) else None
+        return str(section)
+
+
+class _CopyableTable(QTableView):
+    """A QTableView whose Ctrl+C copies the selected cells as tab-separated text."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def selection_as_tsv(self) -> str:
+        """The selected cells as TSV (the smallest block holding them; unselected are blank)."""
+        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
+        if not indexes:
+            return ""
+        rows = [i.row() for i in indexes]
+        cols = [i.column() for i in indexes]
+        r0, c0 = min(rows), min(cols)
+        block = [["" for _ in range(max(cols) - c0 + 1)] for _ in range(max(rows) - r0 + 1)]
+        for index in indexes:
+            text = index.data(_ROLE.DisplayRole) or ""
+            block[index.row() - r0][index.column() - c0] = str(text).replace("−", "-")
+        return "\n".join("\t".join(line) for line in block)
+
+    def copy_selection(self) -> None:
+        """Put the selected cells on the clipboard as TSV."""
+        text = self.selection_as_tsv()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+
+class TableView(PanelView):
+    """Shows :class:`~lessons.base.TableData` for a :class:`~lessons.base.Table` spec."""
+
+    accepts = (TableData,)
+
+    def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
+        if not isinstance(spec, Table):
+            raise ValueError(f"TableView needs a Table spec, got {type(spec).__name__}")
+        super().__init__(spec, theme, parent)
+        self.model = TableModel(theme)
+        self.table = _CopyableTable(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(spec.title or spec.id)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setCornerButtonEnabled(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._set_content(self.table)
+        self._restyle()
+
+    def _show(self, data: TableData) -> None:
+        reshaped = data.columns != self.model.table.columns
+        self.model.set_table(data)
+        if reshaped or len(data.rows) <= AUTO_RESIZE_MAX_ROWS:
+            self.table.resizeColumnsToContents()
+
+    def copy_selection(self) -> None:
+        """Copy the selected cells to the clipboard as TSV (what Ctrl+C does)."""
+        self.table.copy_selection()
+
+    def _restyle(self) -> None:
+        t = self.theme
+        self.model.theme = t
+        font = t.font("body")
+        self.table.setFont(font)
+        header_font = QFont(t.font("body", bold=True))
+        self.table.horizontalHeader().setFont(header_font)
+        self.table.verticalHeader().setFont(t.font("small"))
+        row_height = round(t.px("body") * 1.9)
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setShowGrid(True)
+        self.table.setAlternatingRowColors(False)
+        self.table.setStyleSheet(
+            f"QTableView {{ gridline-color: {t.grid}; }}"
+            f"QHeaderView::section {{ background-color: {t.window}; color: {t.foreground};"
+            f" border: none; border-right: 1px solid {t.grid};"
+            f" border-bottom: 1px solid {t.grid}; padding: 2px 6px; }}"
+            f"QTableCornerButton::section {{ background-color: {t.window}; border: none; }}"
+        )
+
+    def _clear(self) -> None:
+        self.model.set_table(TableData(columns=(), rows=()))
+
+    def _is_empty(self, data: TableData) -> bool:
+        return not data.rows

@@ -1,0 +1,206 @@
+"""Lesson panels: what the learner sees (specs) and what a panel shows at one step (data).
+
+A lesson declares its panels as specs (a plot, bars, an image, ...); each step gives some of
+them new data.  ``ACCEPTS`` says which data each spec kind can show; the app has one view per
+spec kind.  All arrays are host NumPy arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Base of every panel spec: an id the steps address and a title shown above it."""
+
+    id: str
+    title: str = ""
+    stretch: int = field(default=1, kw_only=True)  # relative share of the stage
+    help: str = field(default="", kw_only=True)
+
+
+@dataclass(frozen=True)
+class Plot(Panel):
+    """Lines and scatter points on x/y axes (curves, loss histories, 2-D data)."""
+
+    x_label: str = ""
+    y_label: str = ""
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+    log_y: bool = False
+    aspect_locked: bool = False
+    legend: bool = True
+    pick: str | None = None  # name of a Slider set to the x (or Vector to x,y) the learner clicks
+
+
+@dataclass(frozen=True)
+class Bars(Panel):
+    """A bar chart with one labelled bar per category."""
+
+    y_label: str = ""
+    y_range: tuple[float, float] | None = None
+    value_format: str = "{:.3f}"
+
+
+@dataclass(frozen=True)
+class Image(Panel):
+    """An image or heat map; signed data gets a diverging colour scale centred on zero."""
+
+    colormap: str = "viridis"  # "viridis" | "gray" | "diverging"
+    show_values: bool = False  # write each cell's number on it (small arrays)
+    x_label: str = ""
+    y_label: str = ""
+
+
+@dataclass(frozen=True)
+class ImageGrid(Panel):
+    """Several small images with captions (samples, filters, feature maps)."""
+
+    columns: int = 8
+    colormap: str = "gray"
+
+
+@dataclass(frozen=True)
+class Table(Panel):
+    """Rows of values with column headers."""
+
+
+@dataclass(frozen=True)
+class Text(Panel):
+    """A block of rich text (HTML subset with math) inside the stage."""
+
+
+PanelSpec: TypeAlias = Panel
+
+
+# Styles a series can take; the app maps each to a colour-blind-safe palette entry.
+SERIES_STYLES = ("line", "dash", "scatter", "marker", "step", "area")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named line or point set of a plot."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    style: str = "line"
+    color: int = 0  # index into the app's palette
+    width: float = 2.0
+    size: float = 8.0
+    symbol: str = "o"
+    labels: tuple[str, ...] = ()  # optional text next to each point (scatter/marker)
+
+    def __post_init__(self) -> None:
+        if self.style not in SERIES_STYLES:
+            raise ValueError(f"series {self.name!r}: unknown style {self.style!r}")
+        if np.shape(self.x) != np.shape(self.y):
+            raise ValueError(
+                f"series {self.name!r}: x has shape {np.shape(self.x)}, y {np.shape(self.y)}"
+            )
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A short text placed at data coordinates (x, y)."""
+
+    x: float
+    y: float
+    text: str
+    color: int = 0
+    anchor: tuple[float, float] = (0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class PlotData:
+    """What a :class:`Plot` shows at one step."""
+
+    series: tuple[Series, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+    vlines: tuple[float, ...] = ()
+    hlines: tuple[float, ...] = ()
+    image: np.ndarray | None = None  # optional background (e.g. decision regions)
+    image_rect: tuple[float, float, float, float] | None = None  # x, y, width, height
+    image_colormap: str = "diverging"
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class BarData:
+    """What a :class:`Bars` panel shows: values, their labels, which bar to highlight."""
+
+    values: np.ndarray
+    labels: tuple[str, ...]
+    highlight: int | None = None
+    y_range: tuple[float, float] | None = None
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.labels) != len(self.values):
+            raise ValueError(f"{len(self.values)} bar values but {len(self.labels)} labels")
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """What an :class:`Image` panel shows: a 2-D array (row-major: rows are y)."""
+
+    image: np.ndarray
+    levels: tuple[float, float] | None = None  # colour range; None = symmetric/auto
+    highlight: tuple[int, int, int, int] | None = None  # row, col, height, width box
+    row_labels: tuple[str, ...] = ()
+    col_labels: tuple[str, ...] = ()
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class ImageGridData:
+    """Images of equal size with one caption each."""
+
+    images: np.ndarray  # (n, h, w)
+    captions: tuple[str, ...] = ()
+    levels: tuple[float, float] | None = None
+    highlight: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableData:
+    """Column headers and rows of cells (numbers are formatted by the panel)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    highlight_rows: tuple[int, ...] = ()
+    highlight_cells: tuple[tuple[int, int], ...] = ()
+    number_format: str = "{:.4g}"
+
+    def __post_init__(self) -> None:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"table row {i} has {len(row)} cells for {len(self.columns)} columns"
+                )
+
+
+@dataclass(frozen=True)
+class TextData:
+    """Rich text for a :class:`Text` panel (same markup as the narrative, see mathtext)."""
+
+    text: str
+
+
+PanelData: TypeAlias = PlotData | BarData | ImageData | ImageGridData | TableData | TextData
+
+
+# Which data each panel kind accepts, checked when a step is made.
+ACCEPTS: dict[type[Panel], tuple[type, ...]] = {
+    Plot: (PlotData,),
+    Bars: (BarData,),
+    Image: (ImageData,),
+    ImageGrid: (ImageGridData,),
+    Table: (TableData,),
+    Text: (TextData,),
+}
