@@ -126,6 +126,8 @@ class PlotData:
     image: np.ndarray | None = None  # optional background (e.g. decision regions)
     image_rect: tuple[float, float, float, float] | None = None  # x, y, width, height
     image_colormap: str = "diverging"
+    image_levels: tuple[float, float] | None = None  # colour range of the image
+    contours: tuple[float, ...] = ()  # draw these level lines of ``image`` (a surface)
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
 
@@ -192,7 +194,55 @@ class TextData:
     text: str
 
 
-PanelData: TypeAlias = PlotData | BarData | ImageData | ImageGridData | TableData | TextData
+@dataclass(frozen=True)
+class Graph(Panel):
+    """A computation graph: nodes (operations and values) in layers, edges between them."""
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """One node: ``layer`` is its column (inputs at 0), ``row`` its place in the column."""
+
+    id: str
+    op: str  # "input", "add", "mul", ... (shown as the node's symbol)
+    label: str = ""  # variable name, e.g. "w1"
+    value: str = ""  # formatted value, "" before the forward pass reaches it
+    grad: str = ""  # formatted gradient, "" before the reverse pass reaches it
+    layer: int = 0
+    row: float = 0.0
+    state: str = "idle"  # "idle" | "active" | "done"
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """An edge from a parent node to the node that uses it; ``lit`` while it is being used."""
+
+    source: str
+    target: str
+    label: str = ""  # e.g. the local derivative during the reverse pass
+    lit: bool = False
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """The graph at one step, with an optional caption (e.g. the traversal counter)."""
+
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        ids = {node.id for node in self.nodes}
+        if len(ids) != len(self.nodes):
+            raise ValueError("graph node ids must be unique")
+        for edge in self.edges:
+            if edge.source not in ids or edge.target not in ids:
+                raise ValueError(f"edge {edge.source} -> {edge.target} names a missing node")
+
+
+PanelData: TypeAlias = (
+    PlotData | BarData | ImageData | ImageGridData | TableData | TextData | GraphData
+)
 
 
 # Which data each panel kind accepts, checked when a step is made.
@@ -203,4 +253,5 @@ ACCEPTS: dict[type[Panel], tuple[type, ...]] = {
     ImageGrid: (ImageGridData,),
     Table: (TableData,),
     Text: (TextData,),
+    Graph: (GraphData,),
 }

@@ -65,7 +65,10 @@ def style_axes(
             tickTextHeight=metrics.height(),
             tickTextWidth=metrics.horizontalAdvance("−0.000"),
             tickLength=-max(4, round(5 * theme.font_scale)),
+            maxTickLevel=1,
         )
+        axis.enableAutoSIPrefix(False)
+        axis.setZValue(-1)  # grid lines behind the data, not over it
         text = labels.get(name, "")
         if text:
             axis.setLabel(text, **label_css)

@@ -24,10 +24,11 @@ __all__ = ["ImageView"]
 
 MAX_VALUE_CELLS = 16  # show_values only for arrays up to 16 x 16
 MAX_TICKS = 10
+MIN_VALUE_PX = 10  # cell numbers smaller than this are hidden (hover still shows them)
 
 
 def _cell_texts(values: np.ndarray) -> list[str]:
-    """Short numbers for cells: integers as such, else two decimals."""
+    """Short numbers for cells: integers as such, else two decimals (hover shows more)."""
     finite = values[np.isfinite(values)]
     integral = finite.size > 0 and bool(np.all(finite == np.round(finite)))
     texts = []
@@ -36,8 +37,8 @@ def _cell_texts(values: np.ndarray) -> list[str]:
             texts.append(format_number(float(v)))
         elif integral and abs(v) < 1e6:
             texts.append(f"{int(v)}".replace("-", "−"))
-        elif v != 0 and (abs(v) >= 1000 or abs(v) < 0.01):
-            texts.append(f"{v:.1e}".replace("-", "−"))
+        elif abs(v) >= 100:
+            texts.append(f"{v:.0f}".replace("-", "−"))
         else:
             texts.append(f"{v:.2f}".replace("-", "−"))
     return texts
@@ -160,10 +161,12 @@ class ImageView(PanelView):
         cell = min(vb.width() / cols, vb.height() / rows)
         longest = max(len(lab.toPlainText()) for lab in labels)
         font = self.theme.font("small")
-        px = min(self.theme.px("small"), int(cell * 0.45), int(cell * 1.5 / max(longest, 3)))
-        font.setPixelSize(max(7, px))
+        px = min(self.theme.px("small"), int(cell * 0.45), int(cell * 1.6 / max(longest, 3)))
+        readable = px >= MIN_VALUE_PX
+        font.setPixelSize(max(MIN_VALUE_PX, px))
         for label in labels:
             label.setFont(font)
+            label.setOpacity(1.0 if readable else 0.0)
 
     def _restyle(self) -> None:
         t = self.theme
@@ -209,9 +212,9 @@ class ImageView(PanelView):
         if not (0 <= row < rows and 0 <= col < cols):
             self._hide_hover()
             return
-        where = f"row {row}, col {col}"
-        if len(self._rows) == rows and len(self._cols) == cols:
-            where = f"{self._rows[row]} / {self._cols[col]}"
+        row_name = self._rows[row] if len(self._rows) == rows else f"row {row}"
+        col_name = self._cols[col] if len(self._cols) == cols else f"col {col}"
+        where = f"{row_name}, {col_name}"
         value = format_number(float(self._array[row, col]))
         self._hover.show(col + 0.5, row + 0.5, f"{where}\nvalue = {value}")
 

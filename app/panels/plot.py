@@ -69,7 +69,7 @@ class PlotView(PanelView):
 
         self.background_image = pg.ImageItem()
         self.background_image.setZValue(-100)
-        self.background_image.setOpacity(0.65)
+        self.background_image.setOpacity(0.5)
         self.background_image.hide()
         self.plot_item.addItem(self.background_image)
         self.legend: pg.LegendItem = self.plot_item.addLegend(offset=(-8, 8))
@@ -154,7 +154,7 @@ class PlotView(PanelView):
         elif s.style == "area":
             fill = QColor(color)
             fill.setAlpha(70)
-            style["fillLevel"] = 0.0
+            style["fillLevel"] = self._fill_level(s)
             style["fillBrush"] = pg.mkBrush(fill)
         elif s.style in ("scatter", "marker"):
             marker = s.style == "marker"
@@ -165,14 +165,24 @@ class PlotView(PanelView):
             style["symbolPen"] = make_pen(outline, max(1.0, width * 0.75) if marker else 1.0)
         return style
 
+    def _fill_level(self, s: Series) -> float:
+        """Areas fill down to zero, or to the lowest decade shown on a log axis."""
+        if not self._spec.log_y:
+            return 0.0
+        y = np.asarray(s.y, dtype=np.float64)
+        positive = y[np.isfinite(y) & (y > 0)]
+        return float(np.floor(np.log10(positive.min()))) if positive.size else 0.0
+
     def _show_point_labels(self, key: str, s: Series, x: np.ndarray, y: np.ndarray) -> None:
         labels = self._point_labels.setdefault(key, [])
         while len(labels) < len(s.labels):
-            label = pg.TextItem("", anchor=(-0.15, 1.0))
+            label = pg.TextItem("", anchor=(-0.2, 1.1))
             self.plot_item.addItem(label, ignoreBounds=True)
             labels.append(label)
         font = self.theme.font("small")
         color = QColor(self.theme.foreground)
+        fill = QColor(self.theme.background)
+        fill.setAlpha(190)
         for i, label in enumerate(labels):
             shown = i < min(len(s.labels), x.size)
             if not (shown and np.isfinite(x[i]) and np.isfinite(self._view_y(y[i]))):
@@ -181,6 +191,7 @@ class PlotView(PanelView):
             vy = self._view_y(y[i])
             label.setFont(font)
             label.setText(s.labels[i], color)
+            label.fill = pg.mkBrush(fill)
             label.setPos(float(x[i]), vy)
             label.show()
 
