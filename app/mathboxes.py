@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QTransform,
+)
 
 
 @lru_cache(maxsize=256)
@@ -148,8 +157,6 @@ class HList(Box):
 
 def _stroke(path: QPainterPath, width: float) -> QPainterPath:
     """The outline of ``path`` stroked at ``width`` (so shapes can be filled in one go)."""
-    from PySide6.QtGui import QPainterPathStroker
-
     stroker = QPainterPathStroker()
     stroker.setWidth(width)
     stroker.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -178,14 +185,14 @@ def delimiter_shape(char: str, height: float, em: float, rule: float, axis: floa
         path.closeSubpath()
     elif char in "[]⌊⌋⌈⌉":
         w = min(0.22 * em + 0.02 * height, 0.45 * em)
-        line = QPainterPath()
         x0, x1 = side + thick / 2, side + w
-        line.moveTo(x1, top + rule / 2) if char in "[⌈" else line.moveTo(x0, top)
-        line.lineTo(x0, top + rule / 2) if char in "[⌈" else None
-        line.lineTo(x0, bottom - rule / 2) if char in "[⌊" else line.lineTo(x0, bottom)
-        if char in "[⌊":
-            line.lineTo(x1, bottom - rule / 2)
-        path = _stroke(line, thick) | _stroke(_hbars(char, x0, x1, top, bottom, rule), rule)
+        stem = QPainterPath(QPointF(x0, top))
+        stem.lineTo(x0, bottom)
+        path = _stroke(stem, thick)
+        if char in "[]⌈⌉":
+            path.addRect(QRectF(side, top, x1 - side, rule))
+        if char in "[]⌊⌋":
+            path.addRect(QRectF(side, bottom - rule, x1 - side, rule))
     elif char in "{}":
         x0, x1, xm = side, side + w, side + w / 2
         line = QPainterPath()
@@ -218,20 +225,7 @@ def delimiter_shape(char: str, height: float, em: float, rule: float, axis: floa
     return Shape(width=2 * side + w, ascent=-top, descent=bottom, path=path)
 
 
-def _hbars(char: str, x0: float, x1: float, top: float, bottom: float, rule: float) -> QPainterPath:
-    bars = QPainterPath()
-    if char in "[⌈":
-        bars.moveTo(x0, top + rule / 2)
-        bars.lineTo(x1, top + rule / 2)
-    if char in "[⌊":
-        bars.moveTo(x0, bottom - rule / 2)
-        bars.lineTo(x1, bottom - rule / 2)
-    return bars
-
-
 def _mirror(path: QPainterPath, width: float) -> QPainterPath:
-    from PySide6.QtGui import QTransform
-
     return QTransform(-1.0, 0.0, 0.0, 1.0, width, 0.0).map(path)
 
 

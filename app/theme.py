@@ -8,8 +8,10 @@ presentation mode.  Panels read it directly; :func:`apply_to_application` turns 
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -17,7 +19,14 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["THEMES", "FontRole", "Theme", "apply_to_application", "contrast_ratio"]
+__all__ = [
+    "THEMES",
+    "FontRole",
+    "Theme",
+    "apply_to_application",
+    "contrast_ratio",
+    "stylesheet",
+]
 
 FontRole = Literal["body", "title", "label", "tick", "caption", "small"]
 
@@ -276,11 +285,49 @@ def _qpalette(theme: Theme) -> QPalette:
     return pal
 
 
+_ICON_SVG = {
+    "down": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 6">'
+    '<path d="M0 0H10L5 6Z" fill="{fg}"/></svg>',
+    "up": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 6">'
+    '<path d="M0 6H10L5 0Z" fill="{fg}"/></svg>',
+    "check": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    '<path d="M3.5 8.5L6.5 11.5L12.5 4.5" fill="none" stroke="{on}" stroke-width="2.5" '
+    'stroke-linecap="round" stroke-linejoin="round"/></svg>',
+    "dot": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    '<circle cx="8" cy="8" r="3.5" fill="{on}"/></svg>',
+}
+_icon_dir: tempfile.TemporaryDirectory[str] | None = None
+
+
+def _icons(theme: Theme) -> dict[str, str]:
+    """Paths of the style sheet's SVG icons in the theme's colours (written on first use)."""
+    global _icon_dir
+    if _icon_dir is None:
+        _icon_dir = tempfile.TemporaryDirectory(prefix="deepstep-icons-")
+    paths = {}
+    for name, svg in _ICON_SVG.items():
+        text = svg.format(fg=theme.foreground, on=theme.accent_text)
+        path = Path(_icon_dir.name) / f"{name}-{theme.foreground[1:]}-{theme.accent_text[1:]}.svg"
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+        paths[name] = path.as_posix()
+    return paths
+
+
 def stylesheet(theme: Theme) -> str:
-    """The application style sheet: borders, tooltips and a visible focus ring on controls."""
+    """The application style sheet: borders, tooltips and a visible focus ring on controls.
+
+    Fusion derives outlines from the window colour, which vanish on pure black, so check
+    boxes, radio buttons, sliders and arrows are drawn here from the theme's colours (the
+    arrow and tick icons are small SVG files written once per colour to a temporary folder).
+    """
     t = theme
     ring = max(2, round(2 * t.font_scale))
     pad_v, pad_h = round(4 * t.font_scale), round(12 * t.font_scale)
+    box = round(16 * t.font_scale)
+    groove, handle = max(4, round(6 * t.font_scale)), round(18 * t.font_scale)
+    arrow = max(4, round(5 * t.font_scale))
+    icons = _icons(t)
     return f"""
 QToolTip {{ color: {t.foreground}; background-color: {t.background};
     border: 1px solid {t.muted}; padding: 4px; }}
@@ -293,8 +340,32 @@ QPushButton:disabled, QToolButton:disabled {{ color: {t.muted}; }}
 QLineEdit, QAbstractSpinBox, QComboBox {{ color: {t.foreground};
     background-color: {t.background}; border: {ring}px solid {t.grid}; border-radius: 4px;
     padding: 2px 6px; }}
+QComboBox::drop-down, QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+    border: none; background: transparent; width: {round(18 * t.font_scale)}px; }}
+QComboBox::down-arrow, QAbstractSpinBox::down-arrow {{ image: url({icons["down"]});
+    width: {arrow * 2}px; height: {arrow}px; }}
+QAbstractSpinBox::up-arrow {{ image: url({icons["up"]}); width: {arrow * 2}px;
+    height: {arrow}px; }}
 QCheckBox, QRadioButton, QSlider {{ border: {ring}px solid transparent; border-radius: 4px;
     padding: 2px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: {box}px; height: {box}px;
+    border: 2px solid {t.muted}; background-color: {t.background}; border-radius: 3px; }}
+QRadioButton::indicator {{ border-radius: {box // 2 + 2}px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{
+    background-color: {t.accent}; border-color: {t.accent}; }}
+QCheckBox::indicator:checked {{ image: url({icons["check"]}); }}
+QRadioButton::indicator:checked {{ image: url({icons["dot"]}); }}
+QSlider::groove:horizontal {{ height: {groove}px; background: {t.grid};
+    border-radius: {groove // 2}px; }}
+QSlider::groove:vertical {{ width: {groove}px; background: {t.grid};
+    border-radius: {groove // 2}px; }}
+QSlider::sub-page:horizontal, QSlider::add-page:vertical {{ background: {t.accent};
+    border-radius: {groove // 2}px; }}
+QSlider::handle:horizontal, QSlider::handle:vertical {{ background: {t.foreground};
+    border: 2px solid {t.background}; width: {handle}px; height: {handle}px;
+    border-radius: {handle // 2 + 2}px; }}
+QSlider::handle:horizontal {{ margin: -{(handle - groove) // 2 + 2}px 0; }}
+QSlider::handle:vertical {{ margin: 0 -{(handle - groove) // 2 + 2}px; }}
 QAbstractItemView, QTextEdit, QPlainTextEdit {{ border: {ring}px solid transparent; }}
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QAbstractSpinBox:focus,
 QComboBox:focus, QCheckBox:focus, QRadioButton:focus, QSlider:focus,

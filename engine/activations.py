@@ -113,7 +113,10 @@ def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     positive = a > 0
     out = xp.where(positive, a, alpha * xp.expm1(xp.minimum(a, 0)))
     return Tensor.from_op(
-        "elu", out, (x,), local=lambda: (xp.where(positive, 1, out + alpha).astype(a.dtype, copy=False),)
+        "elu",
+        out,
+        (x,),
+        local=lambda: (xp.where(positive, 1, out + alpha).astype(a.dtype, copy=False),),
     )
 
 

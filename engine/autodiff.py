@@ -124,7 +124,9 @@ def backward_steps(root: Tensor, grad: Array | None = None) -> Iterator[Backward
     else:
         grad = xp.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
         if grad.shape != root.shape:
-            raise ValueError(f"backward(grad): grad shape {grad.shape} != Tensor shape {root.shape}")
+            raise ValueError(
+                f"backward(grad): grad shape {grad.shape} != Tensor shape {root.shape}"
+            )
 
     tracer = current_tracer()
     watch = tracer.wants(Gradient)
@@ -162,7 +164,8 @@ def _send(node: Tensor, upstream: Array, pending: dict[int, Array]) -> tuple[Par
             key = id(parent)
             pending[key] = c if key not in pending else pending[key] + c
     return tuple(
-        ParentGradient(p, d, c) for p, d, c in zip(node.parents, locals_, contributions, strict=True)
+        ParentGradient(p, d, c)
+        for p, d, c in zip(node.parents, locals_, contributions, strict=True)
     )
 
 

@@ -70,9 +70,7 @@ def _gpu() -> Backend:
             "the CPU (--device cpu)."
         ) from exc
     if count == 0:
-        raise DeviceError(
-            "GPU requested but no CUDA device was found. Use the CPU (--device cpu)."
-        )
+        raise DeviceError("GPU requested but no CUDA device was found. Use the CPU (--device cpu).")
     props = cupy.cuda.runtime.getDeviceProperties(0)
     name = props["name"].decode() if isinstance(props["name"], bytes) else str(props["name"])
     return Backend("gpu", cupy, f"GPU 0: {name} (CuPy {cupy.__version__})")

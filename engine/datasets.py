@@ -51,9 +51,13 @@ from engine.synthetic import (
 
 __all__ = [
     "DATASETS",
+    "FASHION_CLASSES",
+    "FASHION_FILES",
+    "FASHION_MNIST_DIR",
     "FASHION_MNIST_ENV",
     "SURFACES",
     "Corpus",
+    "Dataset",
     "DatasetEntry",
     "DatasetError",
     "DatasetInfo",
@@ -131,7 +135,7 @@ def _counts(y: NDArray[np.int64], n_classes: int) -> dict[int, int]:
     return {int(k): int(v) for k, v in enumerate(np.bincount(y, minlength=n_classes))}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class ImageSet:
     """Images NCHW float32 (in [0, 1] when scaled) with int64 labels and a fixed split."""
 
@@ -154,7 +158,7 @@ class ImageSet:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class TabularSet:
     """Rows of features (float32) with int64 labels.
 
@@ -197,7 +201,7 @@ class TabularSet:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class Series:
     """A time series: times ``t`` (float64, in ``t_unit``) and float32 ``values`` (NaN = gap)."""
 
@@ -217,7 +221,7 @@ class Series:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class Corpus:
     """A character corpus: ``text_bytes`` (uint8, ASCII) and its sorted ``vocab``."""
 

@@ -165,7 +165,8 @@ class Tracer:
     def subscribe(self, kind: type[E], fn: Callable[[E], None]) -> Callable[[], None]:
         """Call `fn(event)` for every event of `kind`; returns a function that unsubscribes."""
         _check_kinds((kind,))
-        self._subscribers[kind] = (*self._subscribers.get(kind, ()), fn)
+        key: type[Event] = kind
+        self._subscribers[key] = (*self._subscribers.get(key, ()), fn)
         self._refresh()
         done = False
 
@@ -173,9 +174,9 @@ class Tracer:
             nonlocal done
             if not done:
                 done = True
-                fns = list(self._subscribers.get(kind, ()))
+                fns = list(self._subscribers.get(key, ()))
                 fns.remove(fn)
-                self._subscribers[kind] = tuple(fns)
+                self._subscribers[key] = tuple(fns)
                 self._refresh()
 
         return unsubscribe

@@ -32,7 +32,8 @@ def _snake(name: str) -> str:
 
 
 def _shape_text(shape: Sequence[int | None]) -> str:
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    dims = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({dims},)" if len(shape) == 1 else f"({dims})"
 
 
 class Layer:
@@ -108,7 +109,7 @@ class Layer:
             tracer.emit(ForwardPass(self.name, host_copy(x.data), host_copy(out.data)))
         return out
 
-    def check_input(self, shape: tuple[int, ...]) -> None:
+    def check_input(self, shape: Shape) -> None:
         """Raise ValueError naming this layer if `shape` does not fit what it was built for."""
         expected = self.input_shape
         if expected is None:
@@ -210,9 +211,7 @@ class Dense(_Activated):
 class Activation(_Activated):
     """Applies an activation function by Keras name: `Activation("relu")`."""
 
-    def __init__(
-        self, activation: str | activations.Activation, name: str | None = None
-    ) -> None:
+    def __init__(self, activation: str | activations.Activation, name: str | None = None) -> None:
         super().__init__(activation, name)
 
     def call(self, x: Tensor, training: bool = False) -> Tensor:

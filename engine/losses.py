@@ -142,9 +142,7 @@ class CategoricalCrossentropy(_Probabilistic):
 
     def _targets(self, y_true: Any, pred: Array) -> Array:
         if pred.ndim < 2:
-            raise ValueError(
-                f"{self.name}: y_pred needs a class axis, got shape {pred.shape}"
-            )
+            raise ValueError(f"{self.name}: y_pred needs a class axis, got shape {pred.shape}")
         return super()._targets(y_true, pred)
 
     def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
@@ -178,9 +176,8 @@ class SparseCategoricalCrossentropy(_Probabilistic):
                 f"{self.name}: y_true has shape {labels.shape} but y_pred has shape "
                 f"{pred.shape}; expected labels of shape {pred.shape[:-1]}"
             )
-        if labels.dtype.kind == "f":
-            if labels.size and bool((labels != xp.round(labels)).any()):
-                raise ValueError(f"{self.name}: y_true must hold integer class labels")
+        if labels.dtype.kind == "f" and bool((labels != xp.round(labels)).any()):
+            raise ValueError(f"{self.name}: y_true must hold integer class labels")
         labels = labels.astype(np.int64, copy=False)
         classes = pred.shape[-1]
         if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):

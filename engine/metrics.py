@@ -53,7 +53,9 @@ def accuracy(y_true: Array, y_pred: Array, threshold: float = 0.5) -> float:
     """The share of examples whose predicted class is the true class."""
     true, pred = _labels(y_true, y_pred, threshold)
     if true.shape != pred.shape:
-        raise ValueError(f"accuracy: y_true shape {y_true.shape} does not fit y_pred shape {y_pred.shape}")
+        raise ValueError(
+            f"accuracy: y_true shape {y_true.shape} does not fit y_pred shape {y_pred.shape}"
+        )
     return float((true == pred).mean()) if true.size else math.nan
 
 
@@ -61,11 +63,11 @@ def confusion_matrix(
     y_true: Array, y_pred: Array, num_classes: int | None = None, threshold: float = 0.5
 ) -> np.ndarray:
     """Counts[i, j] of examples of true class i predicted as class j."""
-    true, pred = (to_numpy(a).ravel() for a in _labels(to_numpy(y_true), to_numpy(y_pred), threshold))
+    true, pred = (
+        to_numpy(a).ravel() for a in _labels(to_numpy(y_true), to_numpy(y_pred), threshold)
+    )
     if true.size != pred.size:
-        raise ValueError(
-            f"confusion_matrix: {true.size} true labels but {pred.size} predictions"
-        )
+        raise ValueError(f"confusion_matrix: {true.size} true labels but {pred.size} predictions")
     seen = int(max(true.max(initial=0), pred.max(initial=0))) + 1
     classes = seen if num_classes is None else num_classes
     if classes < seen or min(true.min(initial=0), pred.min(initial=0)) < 0:
@@ -141,7 +143,9 @@ def auc(x: Array, y: Array) -> float:
     """Area under the curve through the points (x, y), by the trapezoidal rule."""
     xs, ys = to_numpy(x).astype(np.float64), to_numpy(y).astype(np.float64)
     if xs.shape != ys.shape or xs.ndim != 1 or xs.size < 2:
-        raise ValueError(f"auc: x and y must be 1-D of the same length >= 2, got {xs.shape}, {ys.shape}")
+        raise ValueError(
+            f"auc: x and y must be 1-D of the same length >= 2, got {xs.shape}, {ys.shape}"
+        )
     return float(np.sum(np.diff(xs) * (ys[1:] + ys[:-1]) / 2))
 
 
@@ -170,7 +174,9 @@ def rates_by_group(
     y_true: Array, y_pred: Array, groups: Array, threshold: float = 0.5
 ) -> dict[Hashable, GroupRates]:
     """`GroupRates` for each distinct value of `groups` (fairness comparisons)."""
-    true, pred = (to_numpy(a).ravel() for a in _labels(to_numpy(y_true), to_numpy(y_pred), threshold))
+    true, pred = (
+        to_numpy(a).ravel() for a in _labels(to_numpy(y_true), to_numpy(y_pred), threshold)
+    )
     g = to_numpy(groups).ravel()
     if not true.size == pred.size == g.size:
         raise ValueError(

@@ -12,6 +12,7 @@ gradient of `0.5 * weight_decay * ||w||^2`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+
 import numpy as np
 
 from engine import backend
@@ -125,6 +126,8 @@ class Momentum(SGD):
 
         v = momentum * v - learning_rate * g
         w += v
+
+    State: "velocity" (v), zero before the first step.
     """
 
     def __init__(
@@ -138,6 +141,8 @@ class Nesterov(SGD):
 
         v = momentum * v - learning_rate * g
         w += momentum * v - learning_rate * g
+
+    State: "velocity" (v), zero before the first step.
     """
 
     def __init__(

@@ -67,7 +67,7 @@ def _split(
 # ------------------------------------------------------------------------ playground sets
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class PointSet:
     """A 2-D classification set: points (n, 2) in about [-1, 1]^2, labels 0/1, split."""
 
@@ -188,7 +188,7 @@ CURVES: dict[str, Callable[[FloatArray], FloatArray]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class RegressionSet:
     """A 1-D regression set: x and y of shape (n, 1), split, and the noiseless curve on a grid."""
 
@@ -238,7 +238,7 @@ def make_regression(
 # -------------------------------------------------------------------------- toy sequences
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class SequenceSet:
     """Sequences ``x`` (batch, time, features) and targets ``y``; ``task`` says which kind."""
 
@@ -429,7 +429,7 @@ def surface(name: str) -> Surface:
 HIRING_FEATURES = ("experience", "test_score", "interview", "neighbourhood", "group")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class HiringSet:
     """Synthetic applicants (see the module docstring for how they are generated).
 

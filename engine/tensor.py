@@ -171,9 +171,7 @@ class Tensor:
     def __truediv__(self, other: Any) -> Tensor:
         a, b = self.data, self._lift(other)
         out = a / b.data
-        return Tensor.from_op(
-            "div", out, (self, b), local=lambda: (1.0 / b.data, -out / b.data)
-        )
+        return Tensor.from_op("div", out, (self, b), local=lambda: (1.0 / b.data, -out / b.data))
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return self._lift(other) / self
@@ -283,10 +281,10 @@ class Tensor:
         try:
             out = a.reshape(dims)
         except ValueError:
-            raise ValueError(f"reshape: cannot reshape {a.shape} ({a.size} values) to {dims}") from None
-        return Tensor.from_op(
-            "reshape", out, (self,), backward=lambda g: (g.reshape(a.shape),)
-        )
+            raise ValueError(
+                f"reshape: cannot reshape {a.shape} ({a.size} values) to {dims}"
+            ) from None
+        return Tensor.from_op("reshape", out, (self,), backward=lambda g: (g.reshape(a.shape),))
 
     def transpose(self, *axes: int) -> Tensor:
         """Permute axes (reverse them by default); the gradient is permuted back."""
@@ -295,9 +293,7 @@ class Tensor:
             raise ValueError(f"transpose: {perm} is not a permutation of the axes of {self.shape}")
         inverse = tuple(int(i) for i in np.argsort(perm))
         out = self.data.transpose(perm)
-        return Tensor.from_op(
-            "transpose", out, (self,), backward=lambda g: (g.transpose(inverse),)
-        )
+        return Tensor.from_op("transpose", out, (self,), backward=lambda g: (g.transpose(inverse),))
 
     @property
     def T(self) -> Tensor:
@@ -336,7 +332,8 @@ class Tensor:
     @property
     def dtype(self) -> np.dtype[Any]:
         """The array's dtype."""
-        return np.dtype(self.data.dtype)
+        dtype: np.dtype[Any] = np.dtype(self.data.dtype)
+        return dtype
 
     @property
     def ndim(self) -> int:
@@ -355,7 +352,9 @@ class Tensor:
     def item(self) -> float:
         """The single value of a one-element Tensor as a Python float."""
         if self.data.size != 1:
-            raise ValueError(f"item() needs a Tensor with one value, this one has shape {self.shape}")
+            raise ValueError(
+                f"item() needs a Tensor with one value, this one has shape {self.shape}"
+            )
         return float(self.data.reshape(()))
 
     def __repr__(self) -> str:
@@ -377,4 +376,3 @@ def _restore_axes(g: Array, axis: int | tuple[int, ...] | None, ndim: int) -> Ar
     for ax in sorted(a % ndim for a in axes):
         shape.insert(ax, 1)
     return g.reshape(shape)
-

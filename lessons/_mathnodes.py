@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from lessons._mathtables import Kind
+from lessons._mathtables import INTEGRALS, Kind
 
 
 class MathError(ValueError):
@@ -75,6 +75,11 @@ class BigOp:
     sup: Node | None = None
     named: bool = False
     limits: bool | None = None
+
+    @property
+    def integral(self) -> bool:
+        """Whether this is an integral sign (its limits go beside it, even in display)."""
+        return self.symbol in INTEGRALS
 
 
 @dataclass(frozen=True)

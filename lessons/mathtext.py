@@ -111,13 +111,17 @@ _TAG = re.compile(
 _ATTR = re.compile(r"([a-zA-Z-]+)\s*=")
 
 
-def _check_html(prose: str, offset: int) -> None:
-    open_tags: list[str] = []
+def _stray(prose: str, start: int, end: int, offset: int) -> None:
+    if "<" in prose[start:end]:
+        at = offset + prose.index("<", start)
+        raise MathError(f"stray '<' at position {at} (write &lt;, or put it in math)", at)
+
+
+def _check_html(prose: str, offset: int, open_tags: list[tuple[str, int]]) -> None:
+    """Check the tags of one prose piece; ``open_tags`` carries open tags across math pieces."""
     pos = 0
     for m in _TAG.finditer(prose):
-        if "<" in prose[pos : m.start()]:
-            at = offset + prose.index("<", pos)
-            raise MathError(f"stray '<' at position {at} (write &lt;, or put it in math)", at)
+        _stray(prose, pos, m.start(), offset)
         pos = m.end()
         closing, tag, attrs, selfclose = m.group(1), m.group(2).lower(), m.group(3), m.group(4)
         at = offset + m.start()
@@ -129,21 +133,18 @@ def _check_html(prose: str, offset: int) -> None:
         if tag == "br" or selfclose:
             continue
         if not closing:
-            open_tags.append(tag)
-        elif not open_tags or open_tags.pop() != tag:
-            raise MathError(f"</{tag}> does not close the open tag at {at}", at)
-    if "<" in prose[pos:]:
-        at = offset + prose.index("<", pos)
-        raise MathError(f"stray '<' at position {at} (write &lt;, or put it in math)", at)
-    if open_tags:
-        raise MathError(f"<{open_tags[-1]}> is never closed in {prose!r}", offset)
+            open_tags.append((tag, at))
+        elif not open_tags or open_tags.pop()[0] != tag:
+            raise MathError(f"</{tag}> at {at} does not close the innermost open tag", at)
+    _stray(prose, pos, len(prose), offset)
 
 
 def check_markup(text: str) -> None:
     """Validate lesson markup: balanced dollars, known math commands, the allowed HTML subset."""
+    open_tags: list[tuple[str, int]] = []
     for piece, offset in _scan(text):
         if isinstance(piece, str):
-            _check_html(piece, offset)
+            _check_html(piece, offset, open_tags)
             continue
         try:
             parse_math(piece.source)
@@ -153,9 +154,14 @@ def check_markup(text: str) -> None:
                 offset + err.position,
                 err.command,
             ) from err
+    if open_tags:
+        tag, at = open_tags[-1]
+        raise MathError(f"<{tag}> at position {at} is never closed", at)
 
 
 def _script(plain: str, table: dict[str, str], mark: str) -> str:
+    if len(plain) > 2 and plain.isalpha():  # a word reads better as p_true than pₜᵣᵤₑ
+        return mark + plain
     if plain and all(ch in table for ch in plain):
         return "".join(table[ch] for ch in plain)
     return mark + (plain if len(plain) == 1 else f"({plain})")

@@ -63,7 +63,9 @@ class BarsView(PanelView):
         heights = np.nan_to_num(values, nan=0.0)
         n = values.size
         highlight = data.highlight if data.highlight is not None else -1
-        brushes = [pg.mkBrush(QColor(t.accent if i == highlight else t.palette[0])) for i in range(n)]
+        brushes = [
+            pg.mkBrush(QColor(t.accent if i == highlight else t.palette[0])) for i in range(n)
+        ]
         self.bars.setOpts(
             x=np.arange(n, dtype=float),
             height=heights,
@@ -164,4 +166,3 @@ class BarsView(PanelView):
 
     def _hide_hover(self) -> None:
         self._hover.hide()
-

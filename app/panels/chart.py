@@ -33,7 +33,7 @@ def make_plot_widget(theme: Theme) -> pg.PlotWidget:
     return widget
 
 
-def make_pen(color: str, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+def make_pen(color: str | QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
     """A cosmetic pen (width in screen pixels) with round caps."""
     pen = pg.mkPen(QColor(color), width=width, style=style)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)

@@ -15,8 +15,14 @@ from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from app.panels.base import PanelView
-from app.panels.chart import HoverLabel, format_number, levels_for, make_pen, make_plot_widget
-from app.panels.chart import style_axes
+from app.panels.chart import (
+    HoverLabel,
+    format_number,
+    levels_for,
+    make_pen,
+    make_plot_widget,
+    style_axes,
+)
 from app.theme import Theme
 from lessons.base import Image, ImageData, Panel
 

@@ -49,16 +49,18 @@ class _GridCanvas(QWidget):
         cols = max(1, min(self._view.columns, n))
         rows = math.ceil(n / cols)
         gap = 6.0 * theme.font_scale
+        margin = max(2.0, theme.line_width + 2)  # room for the highlight frame
         caption_h = QFontMetrics(theme.font("small")).height() if any(self.captions) else 0
-        cell_w = (self.width() - gap * (cols - 1)) / cols
-        cell_h = (self.height() - gap * (rows - 1)) / rows
+        width, height = self.width() - 2 * margin, self.height() - 2 * margin
+        cell_w = (width - gap * (cols - 1)) / cols
+        cell_h = (height - gap * (rows - 1)) / rows
         h, w = self.images[0].height(), self.images[0].width()
         scale = max(0.1, min(cell_w / w, (cell_h - caption_h) / h))
         img_w, img_h = w * scale, h * scale
         block_w = cols * cell_w + gap * (cols - 1)
         block_h = rows * (img_h + caption_h) + gap * (rows - 1)
-        x0 = (self.width() - block_w) / 2
-        y0 = max(0.0, (self.height() - block_h) / 2)
+        x0 = margin + (width - block_w) / 2
+        y0 = margin + max(0.0, (height - block_h) / 2)
         rects = []
         for i in range(n):
             r, c = divmod(i, cols)
@@ -85,7 +87,9 @@ class _GridCanvas(QWidget):
             if i < len(self.captions) and self.captions[i]:
                 painter.setPen(QColor(theme.foreground if i in self.highlight else theme.muted))
                 text_rect = QRect(
-                    round(rect.x() - 4), round(rect.bottom() + 1), round(rect.width() + 8),
+                    round(rect.x() - 4),
+                    round(rect.bottom() + 1),
+                    round(rect.width() + 8),
                     metrics.height(),
                 )
                 text = metrics.elidedText(
@@ -141,8 +145,8 @@ class ImageGridView(PanelView):
             )
         images[~np.isfinite(images)] = np.nan
         if rgb_input:
-            hi = 255.0 if data.levels is None and np.nanmax(images, initial=0) > 1 else 1.0
-            lo, hi = data.levels or (0.0, hi)
+            top = float(images[np.isfinite(images)].max(initial=0.0))
+            lo, hi = levels_for(images, False, data.levels or (0.0, 255.0 if top > 1 else 1.0))
             rgb = np.clip((np.nan_to_num(images[..., :3], nan=lo) - lo) / (hi - lo), 0, 1)
             rgb = (rgb * 255).astype(np.uint8)
         else:
@@ -153,8 +157,7 @@ class ImageGridView(PanelView):
         rgb = np.ascontiguousarray(rgb)
         n, h, w = rgb.shape[:3]
         self.canvas.images = [
-            QImage(rgb[i].data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-            for i in range(n)
+            QImage(rgb[i].data, w, h, 3 * w, QImage.Format.Format_RGB888).copy() for i in range(n)
         ]
         self.canvas.captions = tuple(data.captions)
         self.canvas.highlight = frozenset(data.highlight)

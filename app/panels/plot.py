@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -20,11 +20,11 @@ from app.panels.chart import (
     HoverLabel,
     finite_or_nan,
     format_number,
-    levels_for,
     make_pen,
     make_plot_widget,
     style_axes,
 )
+from app.panels.surface import SurfaceLayer
 from app.theme import Theme
 from lessons.base import Annotation, Panel, Plot, PlotData, Series
 
@@ -67,11 +67,7 @@ class PlotView(PanelView):
         self._hlines: list[pg.InfiniteLine] = []
         self._legend_entries: tuple[tuple[str, str], ...] = ()
 
-        self.background_image = pg.ImageItem()
-        self.background_image.setZValue(-100)
-        self.background_image.setOpacity(0.5)
-        self.background_image.hide()
-        self.plot_item.addItem(self.background_image)
+        self.surface = SurfaceLayer(self.plot_item)
         self.legend: pg.LegendItem = self.plot_item.addLegend(offset=(-8, 8))
         self.legend.hide()
         self._hover = HoverLabel(self.plot_item, theme)
@@ -107,7 +103,7 @@ class PlotView(PanelView):
         self._show_annotations(data.annotations)
         self._vlines = self._show_lines(self._vlines, data.vlines, 90)
         self._hlines = self._show_lines(self._hlines, tuple(map(self._view_y, data.hlines)), 0)
-        self._show_background(data)
+        self.surface.show(data, self.theme)
         self._update_legend(keys)
         self._apply_ranges(data)
 
@@ -237,24 +233,6 @@ class PlotView(PanelView):
                 line.setValue(float(pos))
         return pool
 
-    def _show_background(self, data: PlotData) -> None:
-        image = self.background_image
-        if data.image is None:
-            image.hide()
-            return
-        array = np.array(data.image, dtype=np.float64)
-        array[~np.isfinite(array)] = np.nan
-        if array.ndim == 3:  # already coloured (RGB or RGBA in 0..1)
-            image.setLookupTable(None)
-            image.setImage(np.clip(np.nan_to_num(array), 0, 1), levels=(0.0, 1.0))
-        else:
-            diverging = data.image_colormap == "diverging"
-            image.setColorMap(self.theme.colormap(data.image_colormap))
-            image.setImage(array, levels=levels_for(array, diverging), autoLevels=False)
-        h, w = array.shape[:2]
-        image.setRect(QRectF(*(data.image_rect or (0.0, 0.0, float(w), float(h)))))
-        image.show()
-
     def _update_legend(self, keys: list[str]) -> None:
         entries = tuple(
             (key, self._points[key][0])
@@ -311,7 +289,7 @@ class PlotView(PanelView):
             self._hide_series(key)
         for item in (*self._annotations, *self._vlines, *self._hlines):
             item.hide()
-        self.background_image.hide()
+        self.surface.hide()
         self.legend.hide()
         self._legend_entries = ()
         self._hide_hover()

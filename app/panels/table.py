@@ -8,7 +8,15 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.panels.base import PanelView
@@ -54,9 +62,7 @@ class TableModel(QAbstractTableModel):
 
     def set_table(self, table: TableData) -> None:
         """Show ``table``; keeps the selection when only the values changed."""
-        same_shape = table.columns == self.table.columns and len(table.rows) == len(
-            self.table.rows
-        )
+        same_shape = table.columns == self.table.columns and len(table.rows) == len(self.table.rows)
         if not same_shape:
             self.beginResetModel()
         self.table = table
@@ -163,7 +169,6 @@ class TableView(PanelView):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.setCornerButtonEnabled(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._set_content(self.table)
@@ -173,7 +178,22 @@ class TableView(PanelView):
         reshaped = data.columns != self.model.table.columns
         self.model.set_table(data)
         if reshaped or len(data.rows) <= AUTO_RESIZE_MAX_ROWS:
-            self.table.resizeColumnsToContents()
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents; spare width shared out evenly among them."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        count = header.count()
+        spare = self.table.viewport().width() - header.length()
+        if count and spare > 0:
+            for i in range(count):
+                header.resizeSection(i, header.sectionSize(i) + spare // count)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.model.rowCount() <= AUTO_RESIZE_MAX_ROWS:
+            self._fit_columns()
 
     def copy_selection(self) -> None:
         """Copy the selected cells to the clipboard as TSV (what Ctrl+C does)."""
@@ -192,7 +212,10 @@ class TableView(PanelView):
         self.table.setShowGrid(True)
         self.table.setAlternatingRowColors(False)
         self.table.setStyleSheet(
-            f"QTableView {{ gridline-color: {t.grid}; }}"
+            f"QTableView {{ background-color: {t.background}; color: {t.foreground};"
+            f" gridline-color: {t.grid}; selection-background-color: {t.accent};"
+            f" selection-color: {t.accent_text}; }}"
+            f"QHeaderView {{ background-color: {t.window}; }}"
             f"QHeaderView::section {{ background-color: {t.window}; color: {t.foreground};"
             f" border: none; border-right: 1px solid {t.grid};"
             f" border-bottom: 1px solid {t.grid}; padding: 2px 6px; }}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -42,13 +43,18 @@ def render_markup(browser: QTextBrowser, text: str, theme: Theme) -> None:
         f"body {{ color: {theme.foreground}; }} a {{ color: {theme.palette[0]}; }}"
         f" code {{ background-color: {theme.window}; }}"
     )
-    # --- math renderer plug-in point ------------------------------------------------------
-    if importlib.util.find_spec("app.mathrender") is not None:
-        mathrender = importlib.import_module("app.mathrender")
-        mathrender.set_markup(document, text, font, color)
-        return
-    # --------------------------------------------------------------------------------------
-    browser.setHtml(_fallback_html(text))
+    renderer = _math_renderer()
+    if renderer is not None:
+        renderer.set_markup(document, text, font, color)
+    else:
+        browser.setHtml(_fallback_html(text))
+
+
+def _math_renderer() -> Any:
+    """The math plug-in point: the ``app.mathrender`` module when it exists, else None."""
+    if importlib.util.find_spec("app.mathrender") is None:
+        return None
+    return importlib.import_module("app.mathrender")
 
 
 class TextView(PanelView):
@@ -65,10 +71,7 @@ class TextView(PanelView):
         self.browser.setReadOnly(True)
         self.browser.setOpenExternalLinks(True)
         self.browser.setFrameShape(QFrame.Shape.NoFrame)
-        self.browser.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
+        self.browser.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self._set_content(self.browser)
 
     def _show(self, data: TextData) -> None:
@@ -83,4 +86,3 @@ class TextView(PanelView):
 
     def _is_empty(self, data: TextData) -> bool:
         return not data.text.strip()
-

@@ -1,0 +1,83 @@
+"""A plot's background layer: a coloured 2-D field (decision regions, a loss surface) with
+optional contour lines, drawn under the series and stretched over a rectangle in data units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
+
+from app.panels.chart import levels_for, make_pen
+from app.theme import Theme
+from lessons.base import PlotData
+
+__all__ = ["SurfaceLayer"]
+
+OPACITY = 0.5  # the field is a backdrop: series drawn over it must stay clear
+
+
+class SurfaceLayer:
+    """One ImageItem and a pool of IsocurveItems, created once and updated per step."""
+
+    def __init__(self, plot_item: pg.PlotItem) -> None:
+        self.image = pg.ImageItem()
+        self.image.setZValue(-100)
+        self.image.setOpacity(OPACITY)
+        self.image.hide()
+        plot_item.addItem(self.image)
+        self.contours: list[pg.IsocurveItem] = []
+
+    def show(self, data: PlotData, theme: Theme) -> None:
+        """Draw ``data.image`` (and its ``contours``), or hide the layer when there is none."""
+        if data.image is None:
+            self.hide()
+            return
+        array = np.array(data.image, dtype=np.float64)
+        array[~np.isfinite(array)] = np.nan
+        if array.ndim == 3:  # already coloured: RGB or RGBA in 0..1
+            self.image.setLookupTable(None)
+            self.image.setImage(np.clip(np.nan_to_num(array), 0, 1), levels=(0.0, 1.0))
+        elif array.ndim == 2:
+            diverging = data.image_colormap == "diverging"
+            levels = levels_for(array, diverging, data.image_levels)
+            self.image.setColorMap(theme.colormap(data.image_colormap))
+            self.image.setImage(array, levels=levels, autoLevels=False)
+        else:
+            raise ValueError(f"a plot background needs a 2-D field, got shape {array.shape}")
+        h, w = array.shape[:2]
+        self.image.setRect(QRectF(*(data.image_rect or (0.0, 0.0, float(w), float(h)))))
+        self.image.show()
+        self._show_contours(array if array.ndim == 2 else None, data.contours, theme)
+
+    def _show_contours(
+        self, field: np.ndarray | None, levels: tuple[float, ...], theme: Theme
+    ) -> None:
+        wanted = levels if field is not None else ()
+        while len(self.contours) < len(wanted):
+            curve = pg.IsocurveItem()
+            curve.setParentItem(self.image)  # follows the image's rectangle
+            curve.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity)
+            curve.setPos(0.5, 0.5)  # isocurves run through pixel centres
+            self.contours.append(curve)
+        color = QColor(theme.foreground)
+        color.setAlpha(150)
+        pen = make_pen(color, max(1.0, theme.line_width * 0.6))
+        # Non-finite cells would break the marching squares: put them far below every level.
+        if field is not None:
+            finite = field[np.isfinite(field)]
+            floor = float(finite.min(initial=0.0)) - 1.0 - abs(min(levels, default=0.0))
+            field = np.where(np.isfinite(field), field, floor)
+        for i, curve in enumerate(self.contours):
+            if i < len(wanted):
+                curve.setPen(pen)
+                curve.setData(field, float(wanted[i]))
+                curve.show()
+            else:
+                curve.setData(None)
+                curve.hide()
+
+    def hide(self) -> None:
+        self.image.hide()
