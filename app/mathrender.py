@@ -9,23 +9,26 @@ resource sitting on the text baseline (inline) or centred on its own line (displ
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PySide6.QtCore import QPointF, QUrl
+from PySide6.QtCore import QPointF, QRectF, QSizeF, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
-    QFontMetrics,
     QFontMetricsF,
     QGuiApplication,
     QImage,
     QPainter,
+    QPyTextObject,
+    QTextCharFormat,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTransform,
 )
 
 from app.mathboxes import Box, ceil_px, math_font
@@ -46,7 +49,7 @@ class RenderedMath:
     """A rendered formula: the image (device pixels) and its baseline in logical pixels."""
 
     image: QImage
-    baseline: float  # from the image's top edge down to the math baseline
+    baseline: float  # from the image's top edge down to the math baseline (a device row)
 
     @property
     def width(self) -> float:
@@ -126,44 +129,119 @@ def _render_cached(
     size = px * dpr
     box = layout(node, Style(family, size, size, display))
     pad = max(1.0, round(0.04 * size))
+    baseline = ceil_px(pad + box.ascent)  # a whole device row, so glyphs stay crisp
     image = _paint(
         box,
         ceil_px(box.width + 2 * pad),
-        ceil_px(box.ascent + box.descent + 2 * pad),
-        QPointF(pad, pad + box.ascent),
+        ceil_px(baseline + box.descent + pad),
+        QPointF(pad, baseline),
         QColor.fromRgba(rgba),
     )
     image.setDevicePixelRatio(dpr)
-    return RenderedMath(image, (pad + box.ascent) / dpr)
+    return RenderedMath(image, baseline / dpr)
 
 
-@lru_cache(maxsize=512)
-def _text_image(
-    node: Node, family: str, px: float, rgba: int, display: bool, dpr: float, half_x: float
-) -> tuple[str, QImage, int, int]:
-    """An image for a text line: (url, image, logical width, logical height).
+# Formulas sit in the document as custom inline objects: Qt gives an object with the default
+# alignment a rect whose bottom edge is the text baseline (in every Qt version), so the handler
+# paints the formula with its own baseline there; a zero-width "strut" object after a formula
+# reserves the depth below the baseline (centred objects with a 1 px font reserve half their
+# height below it). The images themselves are document resources ("math:..." URLs).
+_MATH = int(QTextFormat.ObjectTypes.UserObject) + 0x4D41
+_STRUT = _MATH + 1
+_URL, _WIDTH, _ASCENT, _DEPTH = (
+    int(QTextFormat.Property.UserProperty) + 0x4D41 + i for i in range(4)
+)
 
-    Qt centres a "vertical-align: middle" image so that its top sits (height + x-height/2)/2
-    above the baseline; the image is padded so the formula's own baseline lands exactly there.
-    """
-    size = px * dpr
-    box = layout(node, Style(family, size, size, display))
-    pad = max(1.0, round(0.04 * size))
-    ascent, descent = (box.ascent + pad) / dpr, (box.descent + pad) / dpr
-    top = max(ascent, descent + half_x)  # logical distance from image top to baseline
-    height = ceil_px(2 * top - half_x)
-    top = (height + half_x) / 2
-    width = ceil_px((box.width + 2 * pad) / dpr)
-    image = _paint(
-        box,
-        round(width * dpr),
-        round(height * dpr),
-        QPointF(pad, top * dpr),
-        QColor.fromRgba(rgba),
-    )
-    image.setDevicePixelRatio(dpr)
-    digest = hashlib.sha1(repr((node, family, px, rgba, display, dpr, half_x)).encode())
-    return f"math:{digest.hexdigest()[:20]}", image, width, height
+
+class _MathObjects(QPyTextObject):
+    """Sizes and paints formula objects (and the struts that reserve their depth)."""
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
+        if fmt.objectType() == _STRUT:
+            return QSizeF(0.0, 2 * fmt.doubleProperty(_DEPTH))
+        return QSizeF(fmt.doubleProperty(_WIDTH), fmt.doubleProperty(_ASCENT))
+
+    def drawObject(
+        self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int, fmt: QTextFormat
+    ) -> None:
+        if fmt.objectType() != _MATH:
+            return
+        image = doc.resource(
+            QTextDocument.ResourceType.ImageResource, QUrl(fmt.stringProperty(_URL))
+        )
+        if not isinstance(image, QImage):
+            return
+        # snap the baseline to a device pixel, as text glyphs are, so the two line up exactly
+        to_device = painter.deviceTransform()
+        corner = to_device.map(QPointF(rect.left(), rect.bottom()))
+        snapped, invertible = to_device.inverted()
+        if not invertible:
+            snapped = QTransform()
+            corner = QPointF(rect.left(), rect.bottom())
+        left_base = snapped.map(QPointF(round(corner.x()), round(corner.y())))
+        ratio = image.devicePixelRatio()
+        target = QRectF(
+            left_base.x(),
+            left_base.y() - fmt.doubleProperty(_ASCENT),
+            image.width() / ratio,
+            image.height() / ratio,
+        )
+        painter.drawImage(target, image)
+
+
+def _handler(document: QTextDocument) -> _MathObjects:
+    handler = document.findChild(_MathObjects)
+    if handler is None:
+        handler = _MathObjects(document)
+    layout = document.documentLayout()
+    layout.registerHandler(_MATH, handler)
+    layout.registerHandler(_STRUT, handler)
+    return handler
+
+
+def _math_format(base: QTextCharFormat, url: str, math: RenderedMath) -> QTextCharFormat:
+    fmt = QTextCharFormat(base)
+    fmt.setObjectType(_MATH)
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignNormal)
+    fmt.setProperty(_URL, url)
+    fmt.setProperty(_WIDTH, math.width)
+    fmt.setProperty(_ASCENT, math.baseline)
+    return fmt
+
+
+def _strut_format(depth: float) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setObjectType(_STRUT)
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
+    tiny = QFont()
+    tiny.setPixelSize(1)
+    fmt.setFont(tiny)
+    fmt.setProperty(_DEPTH, depth + 0.5)
+    return fmt
+
+
+def _place_formulas(document: QTextDocument, formulas: dict[str, RenderedMath]) -> None:
+    """Replace the placeholder images of ``formulas`` by baseline-aligned math objects."""
+    found: list[tuple[int, str, QTextCharFormat]] = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            name = fmt.toImageFormat().name() if fmt.isImageFormat() else ""
+            if name in formulas:
+                found.append((fragment.position(), name, fmt))
+            it += 1
+        block = block.next()
+    cursor = QTextCursor(document)
+    for position, url, fmt in reversed(found):  # from the end, so positions stay valid
+        math = formulas[url]
+        cursor.setPosition(position)
+        cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setCharFormat(_math_format(fmt, url, math))
+        cursor.setPosition(position + 1)
+        cursor.insertText("\ufffc", _strut_format(math.height - math.baseline))
 
 
 def _screen_ratio() -> float:
@@ -178,23 +256,23 @@ def set_markup(
     color: QColor,
     device_pixel_ratio: float | None = None,
 ) -> None:
-    """Fill ``document`` with lesson markup: prose as HTML, math as baseline-aligned images.
+    """Fill ``document`` with lesson markup: prose as HTML, math as images on the baseline.
 
     ``font`` becomes the document's default font (pass the font of the widget showing it) and
     math follows its size; ``color`` is the theme's text colour for prose and math alike. The
-    ratio defaults to the primary screen's. A formula that does not parse is shown as its source
-    (and logged): lesson tests run :func:`lessons.mathtext.check_markup` so learners never see it.
+    ratio defaults to the primary screen's. Each formula image is a document resource
+    (``math:...`` URL); display math is centred in its own block. A formula that does not parse
+    is shown as its source (and logged): lesson tests run
+    :func:`lessons.mathtext.check_markup`, so learners never see one.
     """
     dpr = device_pixel_ratio or _screen_ratio()
-    half_x = QFontMetrics(font).xHeight() / 2  # what Qt's layout uses for vertical-align: middle
-    family, px = math_family(font), _font_pixels(font)
     try:
         pieces = split_markup(text)
     except MathError as err:
         _log.warning("lesson markup shown unrendered: %s", err)
         pieces = [text]
     parts: list[str] = []
-    resources: list[tuple[str, QImage]] = []
+    formulas: dict[str, RenderedMath] = {}
     for piece in pieces:
         if isinstance(piece, str):
             parts.append(piece)
@@ -205,19 +283,20 @@ def set_markup(
             _log.warning("formula shown unrendered: %s", err)
             parts.append(f"<code>{html.escape(piece.source)}</code>")
             continue
-        url, image, width, height = _text_image(
-            node, family, px, color.rgba(), piece.display, dpr, half_x
-        )
-        resources.append((url, image))
-        alt = html.escape(node_to_plain(node), quote=True)
-        img = (
-            f'<img src="{url}" width="{width}" height="{height}" alt="{alt}"'
-            ' style="vertical-align: middle">'
-        )
+        math = render_math(node, font, color, piece.display, dpr)
+        url = f"math:{len(formulas)}"
+        formulas[url] = math
+        img = f'<img src="{url}" alt="{html.escape(node_to_plain(node), quote=True)}">'
         parts.append(
-            f'<div align="center" style="margin: 4px 0">{img}</div>' if piece.display else img
+            f'<div align="center" style="margin: 6px 0">{img}</div>' if piece.display else img
         )
+    undo = document.isUndoRedoEnabled()
+    document.setUndoRedoEnabled(False)
     document.setDefaultFont(font)
     document.setHtml(f'<body style="color: {color.name()}">{"".join(parts)}</body>')
-    for url, image in resources:
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+    for url, math in formulas.items():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), math.image)
+    _handler(document)
+    _place_formulas(document, formulas)
+    document.setUndoRedoEnabled(undo)
+    document.setModified(False)

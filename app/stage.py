@@ -6,7 +6,7 @@ import logging
 import math
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.panels import PanelView, create_panel
 from app.theme import Theme
@@ -15,12 +15,17 @@ from lessons.base import Lesson, PanelData
 log = logging.getLogger(__name__)
 
 
-def grid_shape(n: int) -> tuple[int, int]:
-    """Rows and columns for n panels: one row up to 2, then two or three columns."""
-    if n <= 2:
-        return 1, max(n, 1)
-    columns = 2 if n <= 4 else 3
-    return math.ceil(n / columns), columns
+def row_sizes(n: int) -> list[int]:
+    """How many panels go in each row: one row up to 3, then two or three per row, balanced.
+
+    Each row spreads its panels over the full width, so a row with fewer panels gives each of
+    them more room (5 panels: 3 + 2, 7 panels: 3 + 2 + 2).
+    """
+    if n <= 3:
+        return [max(n, 0)]
+    rows = math.ceil(n / 3)
+    base, extra = divmod(n, rows)
+    return [base + 1 if r < extra else base for r in range(rows)]
 
 
 class Stage(QWidget):
@@ -33,36 +38,37 @@ class Stage(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.setAccessibleName("Stage")
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(6, 6, 6, 6)
-        self.grid.setSpacing(8)
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(6, 6, 6, 6)
+        self.rows.setSpacing(8)
+        self._row_hosts: list[QWidget] = []
         self.views: dict[str, PanelView] = {}
         self._shown: dict[str, PanelData] = {}
 
     def set_lesson(self, lesson: type[Lesson]) -> None:
         """Replace the views with those of ``lesson`` (built once, updated per frame)."""
-        for view in self.views.values():
-            self.grid.removeWidget(view)
-            view.deleteLater()
+        for host in self._row_hosts:
+            self.rows.removeWidget(host)
+            host.deleteLater()
+        self._row_hosts.clear()
         self.views.clear()
         self._shown.clear()
-        for r in range(self.grid.rowCount()):
-            self.grid.setRowStretch(r, 0)
-        for c in range(self.grid.columnCount()):
-            self.grid.setColumnStretch(c, 0)
-        rows, columns = grid_shape(len(lesson.panels))
-        for index, spec in enumerate(lesson.panels):
-            view = create_panel(spec, self.theme)
-            picked = getattr(view, "picked", None)
-            if picked is not None:
-                picked.connect(self.picked.emit)
-            row, column = divmod(index, columns)
-            self.grid.addWidget(view, row, column)
-            self.views[spec.id] = view
-        for r in range(rows):
-            self.grid.setRowStretch(r, 1)
-        for c in range(columns):
-            self.grid.setColumnStretch(c, 1)
+        specs = iter(lesson.panels)
+        for size in row_sizes(len(lesson.panels)):
+            host = QWidget()
+            row = QHBoxLayout(host)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(8)
+            height = 1
+            for spec in (next(specs) for _ in range(size)):
+                view = create_panel(spec, self.theme)
+                picked = getattr(view, "picked", None)
+                if picked is not None:
+                    picked.connect(self.picked.emit)
+                row.addWidget(view, max(1, spec.stretch))
+                self.views[spec.id] = view
+            self.rows.addWidget(host, height)
+            self._row_hosts.append(host)
 
     def show_state(self, state: dict[str, PanelData]) -> None:
         """Give each view its data for this step (unchanged data objects are skipped)."""

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 from app.player import SPEEDS, Frame
 
@@ -28,14 +36,16 @@ class StepBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         self.buttons: dict[str, QToolButton] = {}
-        for name, text, tip in (
-            ("first", "⏮", "First step (Home)"),
-            ("back", "◀", "Back one step (Left, Page Up)"),
-            ("play", "▶", "Play / pause (Space)"),
-            ("next", "▶▏", "Next step (Right, Page Down)"),
+        style = self.style()
+        for name, icon, tip in (
+            ("first", QStyle.StandardPixmap.SP_MediaSkipBackward, "First step (Home)"),
+            ("back", QStyle.StandardPixmap.SP_MediaSeekBackward, "Back one step (Left, Page Up)"),
+            ("play", QStyle.StandardPixmap.SP_MediaPlay, "Play / pause (Space)"),
+            ("next", QStyle.StandardPixmap.SP_MediaSeekForward, "Next step (Right, Page Down)"),
         ):
             button = QToolButton()
-            button.setText(text)
+            button.setIcon(style.standardIcon(icon))
+            button.setIconSize(QSize(22, 22))
             button.setToolTip(tip)
             button.setAccessibleName(tip.split(" (")[0])
             button.setObjectName(f"step_{name}")
@@ -53,7 +63,8 @@ class StepBar(QWidget):
         for value in SPEEDS:
             self.speed_box.addItem(_speed_label(value), value)
         self.speed_box.currentIndexChanged.connect(
-            lambda i: self.speed.emit(float(self.speed_box.itemData(i))))
+            lambda i: self.speed.emit(float(self.speed_box.itemData(i)))
+        )
         layout.addWidget(self.speed_box)
         self.counter = QLabel("Step – / –")
         self.counter.setObjectName("stepCounter")
@@ -79,7 +90,10 @@ class StepBar(QWidget):
             self.speed_box.blockSignals(False)
 
     def set_playing(self, playing: bool) -> None:
-        self.buttons["play"].setText("⏸" if playing else "▶")
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.buttons["play"].setIcon(self.style().standardIcon(icon))
         self.buttons["play"].setAccessibleName("Pause" if playing else "Play")
 
     def set_busy(self, busy: bool) -> None:

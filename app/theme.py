@@ -339,9 +339,9 @@ QPushButton:pressed, QToolButton:pressed, QPushButton:checked, QToolButton:check
 QPushButton:disabled, QToolButton:disabled {{ color: {t.muted}; }}
 QLineEdit, QAbstractSpinBox, QComboBox {{ color: {t.foreground};
     background-color: {t.background}; border: {ring}px solid {t.grid}; border-radius: 4px;
-    padding: 2px 6px; }}
+    padding: 1px 3px; }}
 QComboBox::drop-down, QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
-    border: none; background: transparent; width: {round(18 * t.font_scale)}px; }}
+    border: none; background: transparent; width: {round(14 * t.font_scale)}px; }}
 QComboBox::down-arrow, QAbstractSpinBox::down-arrow {{ image: url({icons["down"]});
     width: {arrow * 2}px; height: {arrow}px; }}
 QAbstractSpinBox::up-arrow {{ image: url({icons["up"]}); width: {arrow * 2}px;

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from engine import backend
+from engine.arrays import max_last, sum_last
 from engine.tensor import Array, Tensor
 
 __all__ = [
@@ -120,9 +121,17 @@ def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     )
 
 
+def _max(z: Array, axis: int) -> Array:
+    return max_last(z) if axis in (-1, z.ndim - 1) else z.max(axis=axis, keepdims=True)
+
+
+def _sum(z: Array, axis: int) -> Array:
+    return sum_last(z) if axis in (-1, z.ndim - 1) else z.sum(axis=axis, keepdims=True)
+
+
 def _stable_softmax(z: Array, axis: int) -> Array:
-    e = backend.xp().exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    e = backend.xp().exp(z - _max(z, axis))
+    return e / _sum(e, axis)
 
 
 def softmax(x: Tensor, axis: int = -1, temperature: float = 1.0) -> Tensor:
@@ -147,8 +156,8 @@ def softmax(x: Tensor, axis: int = -1, temperature: float = 1.0) -> Tensor:
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - max - log(sum(e^(x - max))) along `axis`; backward: dx = g - softmax * sum(g)."""
     xp = backend.xp()
-    shifted = x.data - x.data.max(axis=axis, keepdims=True)
-    out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    shifted = x.data - _max(x.data, axis)
+    out = shifted - xp.log(_sum(xp.exp(shifted), axis))
 
     def backward(g: Array) -> tuple[Array]:
         return (g - xp.exp(out) * g.sum(axis=axis, keepdims=True),)

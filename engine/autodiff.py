@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine import backend
-from engine.events import Gradient, current_tracer, host_copy
+from engine.events import Gradient, current_tracer, snapshot
 
 if TYPE_CHECKING:
     from engine.tensor import Tensor
@@ -139,7 +139,7 @@ def backward_steps(root: Tensor, grad: Array | None = None) -> Iterator[Backward
             upstream = np.asarray(upstream)
         node.grad = upstream if node.grad is None else node.grad + upstream
         if watch and node.name is not None:
-            tracer.emit(Gradient(node.name, host_copy(node.grad)))
+            tracer.emit(Gradient(node.name, snapshot(node.grad)))
         sent = _send(node, upstream, pending)
         yield BackwardStep(node, upstream, sent)
 

@@ -5,7 +5,11 @@ backward walk (`Gradient`, for every named node), the optimizer's per-parameter 
 (`OptimizerStep`), and the training loop (`BatchEnd`, `EpochEnd`, `Divergence`). Each choke point
 first asks ``tracer.wants(Kind)``; when nobody listens that one check is the whole cost.
 
-Payload arrays are host NumPy copies, so a later in-place update cannot change what was shown::
+Payload arrays are read-only host NumPy snapshots that no later engine step changes, so what
+was shown stays what was computed. On a GPU they are host copies; on the CPU they share memory
+with arrays the engine never writes again: operation results and gradients are never updated in
+place, and while anyone listens to `OptimizerStep` the optimizer updates fresh copies of the
+parameters and its state instead of the arrays it handed out. That keeps a watched step cheap::
 
     tracer = current_tracer()
     unsubscribe = tracer.subscribe(OptimizerStep, lambda e: print(e.param, e.after - e.before))
@@ -43,14 +47,27 @@ __all__ = [
     "Tracer",
     "current_tracer",
     "host_copy",
+    "snapshot",
     "use_tracer",
 ]
 
 
 def host_copy(a: Any) -> np.ndarray:
-    """A host NumPy copy of `a` that nothing in the engine will ever write to."""
+    """A host NumPy copy of `a` (an xp array or Tensor) that the caller owns."""
     host = to_numpy(a)
     return host.copy() if host is a or host is getattr(a, "data", None) else host
+
+
+def snapshot(a: Any) -> np.ndarray:
+    """A read-only host array of `a`'s values for an event payload, without copying on the CPU.
+
+    Only for arrays the engine never writes again: results of operations, gradients, and the
+    parameters and optimizer state an optimizer hands out (it updates copies afterwards).
+    """
+    host = to_numpy(a)
+    view = host.view()
+    view.flags.writeable = False
+    return view
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,6 +21,7 @@ import numpy as np
 
 from engine import backend, losses
 from engine.autodiff import no_grad
+from engine.layers import Dense, Flatten
 from engine.model import Sequential
 from engine.tensor import Array, Tensor
 
@@ -76,29 +77,26 @@ def losses_at(
         raise ValueError(
             f"coefficients must have shape (settings, {len(directions)}), got {coeffs.shape}"
         )
+    xa, ya = model.as_arrays(x, y)
+    if not model.built:
+        model.build((None, *xa.shape[1:]))
     params = model.params
     _check_weights("base", base, params)
     for d in directions:
         _check_weights("direction", d, params)
-    xa, ya = model.as_arrays(x, y)
-    if not model.built:
-        model.build((None, *xa.shape[1:]))
-    chunk = max(1, _ELEMENTS_PER_BATCH // (len(xa) * _widest(model)))
     xp = backend.xp()
-    flat_dirs = [
-        xp.asarray(np.stack([np.ravel(d[i]) for d in directions]), dtype=model.dtype)
+    # Each parameter as a (1 + directions, ...) stack: its base, then its direction components.
+    stacks = [
+        xp.asarray(np.stack([base[i], *(d[i] for d in directions)]), dtype=model.dtype)
         for i in range(len(params))
     ]
-    flat_base = [xp.asarray(np.ravel(b), dtype=model.dtype) for b in base]
+    chunk = max(1, _ELEMENTS_PER_BATCH // (len(xa) * _widest(model)))
     out = np.empty(len(coeffs))
     with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for start in range(0, len(coeffs), chunk):
-            c = xp.asarray(coeffs[start : start + chunk], dtype=model.dtype)
-            stacked = [
-                (flat_base[i] + c @ flat_dirs[i]).reshape(len(c), *p.shape)
-                for i, p in enumerate(params)
-            ]
-            out[start : start + len(c)] = _stacked_losses(model, loss_fn, xa, ya, stacked)
+            c = coeffs[start : start + chunk]
+            mix = xp.asarray(np.concatenate([np.ones((len(c), 1)), c], axis=1), model.dtype)
+            out[start : start + len(c)] = _chunk_losses(model, loss_fn, xa, ya, stacks, mix)
     return out
 
 
@@ -119,36 +117,64 @@ def _widest(model: Sequential) -> int:
     return widest
 
 
-def _stacked_losses(
-    model: Sequential, loss_fn: losses.Loss, x: Array, y: Array, stacked: list[Array]
+def _mixed(mix: Array, stack: Array) -> Array:
+    """The K weight settings mix @ stack: (K, 1 + D) coefficients times (1 + D, ...) arrays."""
+    return (mix @ stack.reshape(stack.shape[0], -1)).reshape(len(mix), *stack.shape[1:])
+
+
+def _dense(layer: Dense, h: Tensor, shared: bool, mix: Array, stacks: list[Array]) -> Tensor:
+    """A Dense layer for K weight settings at once; `h` is (K, batch, ...) unless `shared`."""
+    kernel, bias = stacks[0], stacks[1] if layer.use_bias else None
+    if shared:  # the first layer: x @ (W0 + sum c_d W_d) = (x @ W0) + sum c_d (x @ W_d)
+        parts = h.data @ kernel  # (1 + D, batch, ..., units)
+        if bias is not None:
+            parts = parts + bias.reshape(bias.shape[0], *([1] * (parts.ndim - 2)), -1)
+        y = _mixed(mix, parts)
+    else:
+        y = h.data @ _mixed(mix, kernel)
+        if bias is not None:
+            b = _mixed(mix, bias)
+            y += b.reshape(b.shape[0], *([1] * (y.ndim - 2)), -1)
+    return layer.activate(Tensor(y), training=False)
+
+
+def _chunk_losses(
+    model: Sequential,
+    loss_fn: losses.Loss,
+    x: Array,
+    y: Array,
+    stacks: list[Array],
+    mix: Array,
 ) -> np.ndarray:
-    """Mean loss for each of the K weight settings in `stacked` (arrays with a leading K)."""
-    k = stacked[0].shape[0]
-    h = x[None]
-    used = 0
+    """Mean loss for each of the K weight settings `mix @ stacks` (K = len(mix))."""
+    k = len(mix)
+    h, shared, used = Tensor(x), True, 0
     for layer in model.layers:
         count = len(layer.params)
-        result = layer.stacked_call(h, stacked[used : used + count])
-        if result is None:
-            return _looped_losses(model, loss_fn, x, y, stacked)
-        h, used = result, used + count
-    h = backend.xp().broadcast_to(h, (k, *h.shape[1:]))
+        if isinstance(layer, Dense):
+            h, shared = _dense(layer, h, shared, mix, stacks[used : used + count]), False
+        elif count:
+            return _looped_losses(model, loss_fn, x, y, [_mixed(mix, s) for s in stacks])
+        elif isinstance(layer, Flatten) and not shared:
+            h = h.reshape(k, len(x), -1)
+        else:
+            h = layer.call(h, training=False)
+        used += count
+    if shared:
+        h = Tensor(backend.xp().broadcast_to(h.data, (k, *h.shape)))
     targets = backend.xp().broadcast_to(y, (k, *y.shape))
-    flat_pred = Tensor(h.reshape(k * len(x), *h.shape[2:]))
-    flat_y = targets.reshape(k * len(x), *y.shape[1:])
-    per_example = loss_fn.per_example_array(flat_y, flat_pred)
-    return backend.to_numpy(per_example.reshape(k, len(x)).mean(axis=1))
+    return backend.to_numpy(loss_fn.per_example_array(targets, h))
 
 
 def _looped_losses(
-    model: Sequential, loss_fn: losses.Loss, x: Array, y: Array, stacked: list[Array]
+    model: Sequential, loss_fn: losses.Loss, x: Array, y: Array, settings: list[Array]
 ) -> np.ndarray:
-    """Fallback for layers without a stacked path: one forward pass per setting."""
+    """Fallback for layers without a batched path: one forward pass per weight setting."""
     saved = model.get_weights()
     try:
         values = []
-        for j in range(stacked[0].shape[0]):
-            model.set_weights([w[j] for w in stacked])
+        for j in range(settings[0].shape[0]):
+            model.set_weights([w[j] for w in settings])
             values.append(float(loss_fn(y, model(x)).data))
         return np.array(values)
     finally:

@@ -13,13 +13,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from engine import activations, backend, initializers
-from engine.autodiff import no_grad
-from engine.events import ForwardPass, current_tracer, host_copy
+from engine.events import ForwardPass, current_tracer, snapshot
 from engine.tensor import Array, Tensor
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "Layer", "Shape"]
@@ -38,6 +37,8 @@ def _shape_text(shape: Sequence[int | None]) -> str:
 
 class Layer:
     """Base layer: config in `__init__`, weights from `build(input_shape)`, maths in `call`."""
+
+    traced: ClassVar[bool] = True  # emits ForwardPass events (Input, a mere declaration, doesn't)
 
     def __init__(self, name: str | None = None) -> None:
         self.name = name or _snake(type(self).__name__)
@@ -105,8 +106,8 @@ class Layer:
         if out is not x:
             out.name = self.name
         tracer = current_tracer()
-        if tracer.wants(ForwardPass):
-            tracer.emit(ForwardPass(self.name, host_copy(x.data), host_copy(out.data)))
+        if self.traced and tracer.wants(ForwardPass):
+            tracer.emit(ForwardPass(self.name, snapshot(x.data), snapshot(out.data)))
         return out
 
     def check_input(self, shape: Shape) -> None:
@@ -122,15 +123,6 @@ class Layer:
                 f"Layer {self.name!r} ({type(self).__name__}) expects input shape "
                 f"{_shape_text(expected)} but got {_shape_text(shape)}"
             )
-
-    def stacked_call(self, x: Array, weights: Sequence[Array]) -> Array | None:
-        """Inference for many weight settings at once: `x` and each weight carry a leading
-        axis of settings (or 1 to share). Returns None where a layer cannot (the caller then
-        loops). Layers without weights simply apply `call`."""
-        if self._params:
-            return None
-        with no_grad():
-            return self.call(Tensor(x), training=False).data
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
@@ -148,7 +140,8 @@ class _Activated(Layer):
         if isinstance(self.activation, activations.NoisyReLU):
             self.activation.rng = rng
 
-    def _activate(self, x: Tensor, training: bool) -> Tensor:
+    def activate(self, x: Tensor, training: bool = False) -> Tensor:
+        """Apply the layer's activation (noisy ReLU adds its noise only while training)."""
         if isinstance(self.activation, activations.NoisyReLU) and not training:
             return activations.relu(x)  # the noise is a training-time regulariser
         return self.activation(x)
@@ -197,15 +190,7 @@ class Dense(_Activated):
         y = x @ self.kernel
         if self.bias is not None:
             y = y + self.bias
-        return self._activate(y, training)
-
-    def stacked_call(self, x: Array, weights: Sequence[Array]) -> Array | None:
-        y = x @ weights[0]
-        if self.use_bias:
-            b = weights[1]
-            y = y + b.reshape(b.shape[0], *([1] * (y.ndim - 2)), b.shape[-1])
-        with no_grad():
-            return self._activate(Tensor(y), training=False).data
+        return self.activate(y, training)
 
 
 class Activation(_Activated):
@@ -215,7 +200,7 @@ class Activation(_Activated):
         super().__init__(activation, name)
 
     def call(self, x: Tensor, training: bool = False) -> Tensor:
-        return self._activate(x, training)
+        return self.activate(x, training)
 
 
 class Dropout(Layer):
@@ -252,12 +237,11 @@ class Flatten(Layer):
     def call(self, x: Tensor, training: bool = False) -> Tensor:
         return x.reshape(x.shape[0], -1)
 
-    def stacked_call(self, x: Array, weights: Sequence[Array]) -> Array | None:
-        return x.reshape(x.shape[0], x.shape[1], -1)
-
 
 class Input(Layer):
     """Declares the input shape (without the batch axis) at the start of a Sequential model."""
+
+    traced = False
 
     def __init__(self, shape: Sequence[int], name: str | None = None) -> None:
         dims = tuple(shape)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine import backend
+from engine.arrays import max_last, sum_last
 from engine.tensor import Array, Tensor
 
 __all__ = [
@@ -148,12 +149,12 @@ class CategoricalCrossentropy(_Probabilistic):
     def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
         xp = backend.xp()
         if logits:
-            shifted = p - p.max(axis=-1, keepdims=True)
-            log_probs = shifted - xp.log(xp.exp(shifted).sum(axis=-1, keepdims=True))
-            values = -(y * log_probs).sum(axis=-1)
-            return values, lambda: xp.exp(log_probs) * y.sum(axis=-1, keepdims=True) - y
+            shifted = p - max_last(p)
+            log_probs = shifted - xp.log(sum_last(xp.exp(shifted)))
+            values = -sum_last(y * log_probs)[..., 0]
+            return values, lambda: xp.exp(log_probs) * sum_last(y) - y
         q = xp.clip(p, EPSILON, 1 - EPSILON)
-        values = -(y * xp.log(q)).sum(axis=-1)
+        values = -sum_last(y * xp.log(q))[..., 0]
         inside = (p > EPSILON) & (p < 1 - EPSILON)
         return values, lambda: -y / q * inside
 
@@ -194,8 +195,8 @@ class SparseCategoricalCrossentropy(_Probabilistic):
         rows = xp.arange(flat.shape[0])
         labels = y.reshape(-1)
         if logits:
-            shifted = flat - flat.max(axis=1, keepdims=True)
-            log_norm = xp.log(xp.exp(shifted).sum(axis=1))
+            shifted = flat - max_last(flat)
+            log_norm = xp.log(sum_last(xp.exp(shifted))[:, 0])
             values = log_norm - shifted[rows, labels]
 
             def grad() -> Array:

@@ -23,7 +23,14 @@ from engine import metrics as metrics_module
 from engine.autodiff import no_grad
 from engine.callbacks import Callback, History
 from engine.data import DataLoader, Dataset
-from engine.events import BatchEnd, Divergence, DivergenceError, EpochEnd, current_tracer
+from engine.events import (
+    BatchEnd,
+    Divergence,
+    DivergenceError,
+    EpochEnd,
+    ForwardPass,
+    current_tracer,
+)
 from engine.layers import Input, Layer, Shape
 from engine.persistence import LayerSummary, load_weights, save_weights, summary_rows, summary_text
 from engine.tensor import Array, Tensor
@@ -108,7 +115,10 @@ class Sequential:
     def __call__(self, x: Tensor | Array, training: bool = False) -> Tensor:
         """The forward pass as a Tensor (a graph to backpropagate through unless no_grad)."""
         if not isinstance(x, Tensor):
-            x = Tensor(x, dtype=self.dtype)
+            # A watched input is copied, so later changes to the caller's array don't show.
+            xp = backend.xp()
+            watched = current_tracer().wants(ForwardPass)
+            x = Tensor(xp.array(x, dtype=self.dtype) if watched else xp.asarray(x, self.dtype))
         if not self.built:
             self.build((None, *x.shape[1:]))
         for layer in self.layers:
@@ -315,7 +325,7 @@ class Sequential:
         return [backend.to_numpy(p.data).copy() for p in self.params]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Overwrite all parameters, in place, from arrays shaped as `get_weights` returns."""
+        """Replace all parameters' values with arrays shaped as `get_weights` returns."""
         params = self.params
         if len(weights) != len(params):
             raise ValueError(
@@ -328,7 +338,7 @@ class Sequential:
                 raise ValueError(f"set_weights: {p.name} has shape {p.shape}, got {w.shape}")
         xp = backend.xp()
         for p, w in zip(params, arrays, strict=True):
-            p.data[...] = xp.asarray(w, dtype=p.data.dtype)
+            p.data = xp.array(w, dtype=p.data.dtype)  # fresh arrays: event payloads stay as shown
 
     def summary_rows(self) -> list[LayerSummary]:
         """One row per layer: name, type, output shape and parameter count."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from engine import backend
-from engine.events import OptimizerStep, current_tracer, host_copy
+from engine.events import OptimizerStep, current_tracer, host_copy, snapshot
 from engine.tensor import Array, Tensor
 
 __all__ = ["SGD", "Adam", "Momentum", "Nesterov", "Optimizer", "RMSprop", "get"]
@@ -38,6 +38,7 @@ class Optimizer:
         self.weight_decay = _check("weight_decay", weight_decay, 0.0)
         self.iterations = 0
         self._state: dict[Tensor, dict[str, Array]] = {}
+        self._shown: set[Tensor] = set()  # parameters whose arrays an event handed out
 
     def step(self, params: Iterable[Tensor]) -> None:
         """Update every parameter with a gradient, in place, and count one iteration."""
@@ -53,16 +54,22 @@ class Optimizer:
             state = self._state.get(p)
             if state is None:
                 state = self._state[p] = self._new_state(p.data)
-            before = host_copy(p.data) if watch else None
+            before = p.data
+            if watch or p in self._shown:
+                # Copy on write: arrays handed to subscribers are never written again.
+                p.data = p.data.copy()
+                state = self._state[p] = {k: v.copy() for k, v in state.items()}
+                self._shown.discard(p)
             self._update(p.data, g, state)
-            if before is not None:
+            if watch:
+                self._shown.add(p)
                 tracer.emit(
                     OptimizerStep(
                         param=p.name or f"param{i}",
-                        before=before,
-                        grad=host_copy(g),
-                        after=host_copy(p.data),
-                        state={k: host_copy(v) for k, v in state.items()},
+                        before=snapshot(before),
+                        grad=snapshot(g),
+                        after=snapshot(p.data),
+                        state={k: snapshot(v) for k, v in state.items()},
                     )
                 )
 

@@ -222,6 +222,8 @@ class Tensor:
             raise ValueError(f"matmul: shapes {x.shape} and {w.shape} are not aligned")
 
         def backward(g: Array) -> tuple[Array | None, ...]:
+            if x.ndim == 1 and w.ndim == 1:  # a dot product
+                return (g * w if self.requires_grad else None, g * x if b.requires_grad else None)
             x2 = x[None, :] if x.ndim == 1 else x
             w2 = w[:, None] if w.ndim == 1 else w
             g2 = g[..., None, :] if x.ndim == 1 else g

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lessons.autodiff import Autodiff
 from lessons.base import Lesson
+from lessons.gradient_descent import GradientDescent
 from lessons.softmax import Softmax
 
 
@@ -21,7 +23,9 @@ class Chapter:
     lessons: tuple[type[Lesson], ...]
 
 
-CHAPTERS: tuple[Chapter, ...] = (Chapter(1, "The mathematical prerequisites", (Softmax,)),)
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(1, "The mathematical prerequisites", (GradientDescent, Autodiff, Softmax)),
+)
 
 
 def all_lessons() -> tuple[type[Lesson], ...]:

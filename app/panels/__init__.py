@@ -12,6 +12,7 @@ import pyqtgraph as pg
 
 from app.panels.bars import BarsView
 from app.panels.base import MIN_HEIGHT, MIN_WIDTH, PanelView
+from app.panels.graph import GraphView
 from app.panels.image import ImageView
 from app.panels.image_grid import ImageGridView
 from app.panels.plot import PlotView
@@ -19,6 +20,7 @@ from app.panels.table import TableView
 from app.panels.text import TextView, render_markup
 from app.theme import Theme
 from lessons.base import Bars, Image, ImageGrid, Panel, Plot, Table, Text
+from lessons.panels import Graph
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
@@ -26,6 +28,7 @@ __all__ = [
     "MIN_HEIGHT",
     "MIN_WIDTH",
     "BarsView",
+    "GraphView",
     "ImageGridView",
     "ImageView",
     "PanelView",
@@ -45,6 +48,7 @@ _VIEWS: dict[type[Panel], type[PanelView]] = {
     ImageGrid: ImageGridView,
     Table: TableView,
     Text: TextView,
+    Graph: GraphView,
 }
 
 

@@ -55,6 +55,7 @@ class BarsView(PanelView):
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._set_content(self.plot_widget)
         self._restyle()
+        self._set_range(np.empty(0), spec.y_range)
 
     def _show(self, data: BarData) -> None:
         self._hide_hover()
@@ -139,6 +140,7 @@ class BarsView(PanelView):
             label.hide()
         self._values, self._names = np.empty(0), ()
         self.plot_item.getAxis("bottom").setTicks([[], []])
+        self._set_range(np.empty(0), self._spec.y_range)
         self._hide_hover()
 
     def _is_empty(self, data: BarData) -> bool:

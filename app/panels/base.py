@@ -36,6 +36,7 @@ class PanelView(QWidget):
         self.spec = spec
         self.theme = theme
         self._data: Any = None
+        self._content: QWidget | None = None
         self.setObjectName(f"panel_{spec.id}")
         self.setAccessibleName(spec.title or spec.id)
         if spec.help:
@@ -106,7 +107,9 @@ class PanelView(QWidget):
 
     def _set_content(self, widget: QWidget) -> None:
         """Put the content widget between the title and the caption."""
+        self._content = widget
         self._layout.insertWidget(1, widget, 1)
+        self._style_frame()
 
     def _show(self, data: Any) -> None:
         raise NotImplementedError
@@ -142,6 +145,10 @@ class PanelView(QWidget):
         ):
             pal.setColor(role, QColor(color))
         self.setPalette(pal)
+        # An application style sheet stops palettes propagating to children: set them too.
+        for child in (self._title, self._content):
+            if child is not None:
+                child.setPalette(pal)
         self._title.setFont(t.font("title", bold=True))
         self._caption.setFont(t.font("caption"))
         muted = QPalette(pal)

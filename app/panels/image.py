@@ -192,6 +192,9 @@ class ImageView(PanelView):
 
     def _clear(self) -> None:
         self.image_item.clear()
+        self.colorbar.setLevels((0.0, 1.0))
+        for axis in ("left", "bottom"):
+            self.plot_item.getAxis(axis).setTicks(None)
         self.box.hide()
         for label in self._cell_labels:
             label.hide()

@@ -114,13 +114,16 @@ class PlotView(PanelView):
             self.plot_item.addItem(item)
             self._items[key] = item
         x, y = finite_or_nan(series.x), finite_or_nan(series.y)
+        finite = np.isfinite(x) & np.isfinite(y)
+        if series.style in ("scatter", "marker") or not finite.any():
+            x, y = x[finite], y[finite]  # points need no gaps; pyqtgraph warns on all-NaN
         item.setData(x=x, y=y, connect="finite", **self._style(series))
         fast = x.size > LONG_SERIES and _is_sorted(x)
         item.setClipToView(fast)
         item.setDownsampling(auto=fast, method="peak")
         item.show()
         self._points[key] = (series.name, x, y)
-        self._show_point_labels(key, series, x, y)
+        self._show_point_labels(key, series, finite_or_nan(series.x), finite_or_nan(series.y))
 
     def _hide_series(self, key: str) -> None:
         item = self._items[key]
@@ -249,6 +252,8 @@ class PlotView(PanelView):
 
     def _apply_ranges(self, data: PlotData | None) -> None:
         vb = self.plot_item.getViewBox()
+        if data is None:  # empty: the unit square until data (or the spec) says otherwise
+            vb.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0)
         x_range = (data.x_range if data else None) or self._spec.x_range
         y_range = (data.y_range if data else None) or self._spec.y_range
         if x_range is not None:
@@ -292,6 +297,7 @@ class PlotView(PanelView):
         self.surface.hide()
         self.legend.hide()
         self._legend_entries = ()
+        self._apply_ranges(None)
         self._hide_hover()
 
     def _is_empty(self, data: PlotData) -> bool:

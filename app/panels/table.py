@@ -49,6 +49,10 @@ def format_cell(value: Any, number_format: str) -> str:
     return "" if value is None else str(value)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_)
+
+
 class TableModel(QAbstractTableModel):
     """A read-only model over one :class:`~lessons.base.TableData`."""
 
@@ -96,8 +100,7 @@ class TableModel(QAbstractTableModel):
                 return repr(value) if isinstance(value, float) else self._text[row][col]
             return self._text[row][col]
         if role == _ROLE.TextAlignmentRole:
-            value = self.table.rows[row][col]
-            numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
+            numeric = _is_number(self.table.rows[row][col])
             align = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         if self.is_highlighted(row, col):
@@ -113,9 +116,14 @@ class TableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole
     ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == _ROLE.TextAlignmentRole and horizontal:
+            numeric = bool(self.table.rows) and _is_number(self.table.rows[0][section])
+            align = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
         if role != _ROLE.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal:
+        if horizontal:
             return self.table.columns[section] if section < len(self.table.columns) else None
         return str(section)
 
@@ -226,4 +234,4 @@ class TableView(PanelView):
         self.model.set_table(TableData(columns=(), rows=()))
 
     def _is_empty(self, data: TableData) -> bool:
-        return not data.rows
+        return not data.columns  # headers without rows yet still show the table's shape

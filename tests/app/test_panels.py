@@ -9,12 +9,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 import app.panels as panels
+import app.panels.text as text_module
 from app.panels import (
     BarsView,
     ImageGridView,
@@ -66,14 +68,24 @@ KINDS: dict[str, Kind] = {
     "plot": Kind(
         Plot("p", "Activations", x_label="z", y_label="a"),
         PlotData(
-            series=(Series("sigmoid", X, 1 / (1 + np.exp(-X))), Series("tanh", X, np.tanh(X), color=1)),
+            series=(
+                Series("sigmoid", X, 1 / (1 + np.exp(-X))),
+                Series("tanh", X, np.tanh(X), color=1),
+            ),
             annotations=(Annotation(0.0, 0.5, "a = 0.5"),),
             vlines=(0.0,),
         ),
-        PlotData(series=(Series("sigmoid", X, 1 / (1 + np.exp(-2 * X))), Series("tanh", X, np.tanh(2 * X), color=1))),
         PlotData(
-            series=(Series("loss", np.arange(5.0), np.array([1.0, NAN, INF, -INF, 2.0])),
-                    Series("all nan", np.arange(3.0), np.full(3, NAN), style="scatter")),
+            series=(
+                Series("sigmoid", X, 1 / (1 + np.exp(-2 * X))),
+                Series("tanh", X, np.tanh(2 * X), color=1),
+            )
+        ),
+        PlotData(
+            series=(
+                Series("loss", np.arange(5.0), np.array([1.0, NAN, INF, -INF, 2.0])),
+                Series("all nan", np.arange(3.0), np.full(3, NAN), style="scatter"),
+            ),
             annotations=(Annotation(NAN, 1.0, "diverged"), Annotation(1.0, 1.0, "diverged")),
             hlines=(INF,),
             image=np.full((4, 4), NAN),
@@ -96,7 +108,9 @@ KINDS: dict[str, Kind] = {
     ),
     "image_grid": Kind(
         ImageGrid("g", "Samples", columns=8),
-        ImageGridData(RNG.uniform(size=(64, 28, 28)), captions=tuple(map(str, range(64))), highlight=(3,)),
+        ImageGridData(
+            RNG.uniform(size=(64, 28, 28)), captions=tuple(map(str, range(64))), highlight=(3,)
+        ),
         ImageGridData(RNG.uniform(size=(64, 28, 28)), highlight=(5,)),
         ImageGridData(np.full((2, 3, 3), NAN), levels=None),
         lambda v: [v.canvas],
@@ -116,8 +130,14 @@ KINDS: dict[str, Kind] = {
         lambda v: [v.browser, v.browser.document()],
     ),
 }
-VIEW_CLASSES = {"plot": PlotView, "bars": BarsView, "image": ImageView,
-                "image_grid": ImageGridView, "table": TableView, "text": TextView}
+VIEW_CLASSES = {
+    "plot": PlotView,
+    "bars": BarsView,
+    "image": ImageView,
+    "image_grid": ImageGridView,
+    "table": TableView,
+    "text": TextView,
+}
 
 
 def make(qtbot: QtBot, spec: Panel, theme: Theme = LIGHT) -> Any:
@@ -147,7 +167,9 @@ def rgb(color: str) -> int:
 
 @pytest.mark.parametrize("theme", THEMES.values(), ids=THEMES.keys())
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_draws_its_data_rather_than_a_blank_panel(qtbot: QtBot, kind: str, theme: Theme) -> None:
+def test_every_kind_draws_its_data_rather_than_a_blank_panel(
+    qtbot: QtBot, kind: str, theme: Theme
+) -> None:
     """Data changes thousands of pixels against the same panel without data."""
     view = make(qtbot, KINDS[kind].spec, theme)
     empty = pixels(view)
@@ -183,7 +205,9 @@ def test_data_of_another_kind_is_a_value_error(qtbot: QtBot, kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_changing_theme_keeps_the_data_and_redraws_in_the_new_colours(qtbot: QtBot, kind: str) -> None:
+def test_changing_theme_keeps_the_data_and_redraws_in_the_new_colours(
+    qtbot: QtBot, kind: str
+) -> None:
     """apply_theme to dark, contrast and a presentation scale keeps data, items and content."""
     view = make(qtbot, KINDS[kind].spec)
     view.set_data(KINDS[kind].first)
@@ -210,13 +234,16 @@ def test_nan_and_infinite_values_are_shown_without_errors(qtbot: QtBot, kind: st
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_clear_empties_the_panel_but_keeps_its_items(qtbot: QtBot, kind: str) -> None:
-    """After clear() the panel has no content and looks as it did before any data."""
+    """After clear() the panel has no content and the data's pixels are gone."""
     view = make(qtbot, KINDS[kind].spec)
     empty = pixels(view)
     view.set_data(KINDS[kind].first)
+    items, drawn = KINDS[kind].items(view), changed(empty, pixels(view))
     view.clear()
     assert not view.has_content() and view.data() is None
-    assert changed(empty, pixels(view)) < 200
+    assert changed(empty, pixels(view)) < drawn / 5
+    view.set_data(KINDS[kind].second)
+    assert all(a is b for a, b in zip(items, KINDS[kind].items(view), strict=True))
 
 
 def test_create_panel_builds_the_registered_view_for_each_spec_kind(qtbot: QtBot) -> None:
@@ -280,3 +307,305 @@ def test_fonts_and_lines_scale_with_the_presentation_theme(qtbot: QtBot) -> None
     assert tick_font.pixelSize() == big.px("tick") == 26
     assert view.series_item("sigmoid").opts["pen"].widthF() == pytest.approx(big.line_width)
     assert view.series_item("sigmoid").opts["pen"].color().name() == big.palette[0]
+
+
+# ---- plots ---------------------------------------------------------------------------------
+
+
+def hover(widget: QWidget, pos: QPoint) -> None:
+    """Deliver a mouse move straight to ``widget``.
+
+    QTest.mouseMove moves the global cursor, so a window left open by another test that
+    overlaps this one would receive the move instead.  pyqtgraph drops moves that come
+    within 10 ms of the last one, hence the short wait.
+    """
+    QTest.qWait(25)
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(pos),
+        QPointF(widget.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, move)
+
+
+def scene_to_widget(view: PlotView, x: float, y: float) -> QPoint:
+    scene = view.plot_item.getViewBox().mapViewToScene(QPointF(x, y))
+    return view.plot_widget.mapFromScene(scene)
+
+
+def test_clicking_a_pick_plot_emits_the_control_and_the_x_under_the_mouse(qtbot: QtBot) -> None:
+    """A left click sets the named control to the clicked x; plots without pick stay silent."""
+    view = make(qtbot, Plot("p", x_range=(0.0, 10.0), y_range=(0.0, 1.0), pick="learning_rate"))
+    view.set_data(KINDS["plot"].second)
+    with qtbot.waitSignal(view.picked, timeout=1000) as blocker:
+        qtbot.mouseClick(
+            view.plot_widget.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=scene_to_widget(view, 7.0, 0.5),
+        )
+    name, x = blocker.args
+    assert name == "learning_rate" and x == pytest.approx(7.0, abs=0.05)
+
+    silent = make(qtbot, Plot("q", x_range=(0.0, 10.0)))
+    with qtbot.assertNotEmitted(silent.picked, wait=50):
+        qtbot.mouseClick(
+            silent.plot_widget.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=scene_to_widget(silent, 5.0, 0.5),
+        )
+
+
+def test_hovering_near_a_point_shows_its_exact_values(qtbot: QtBot) -> None:
+    """The read-out names the series and its x, y; away from points it disappears."""
+    view = make(qtbot, Plot("p", x_range=(0.0, 10.0), y_range=(0.0, 10.0)))
+    points = Series(
+        "weights", np.array([2.0, 5.0, 8.0]), np.array([3.0, 5.25, 7.0]), style="scatter"
+    )
+    view.set_data(PlotData(series=(points,)))
+    hover(view.plot_widget.viewport(), scene_to_widget(view, 5.0, 5.25))
+    qtbot.waitUntil(lambda: view.hover_text() != "")
+    assert view.hover_text() == "weights\nx = 5\ny = 5.25"
+    hover(view.plot_widget.viewport(), scene_to_widget(view, 9.5, 0.5))
+    qtbot.waitUntil(lambda: view.hover_text() == "")
+
+
+def test_series_that_vanish_are_hidden_and_the_legend_follows(qtbot: QtBot) -> None:
+    """The legend lists named series only when there are two or more; gone series hide."""
+    view = make(qtbot, Plot("p"))
+    view.set_data(KINDS["plot"].first)
+    assert view.legend.isVisible() and len(view.legend.items) == 2
+    one = PlotData(series=(Series("sigmoid", X, X), Series("_guide", X, 0 * X)))
+    view.set_data(one)
+    assert not view.series_item("tanh").isVisible() and view.series_item("sigmoid").isVisible()
+    assert not view.legend.isVisible()
+    assert not make(qtbot, Plot("q", legend=False)).legend.isVisible()
+
+
+def test_long_sorted_series_are_clipped_and_downsampled_but_scatters_are_not(qtbot: QtBot) -> None:
+    """A 100k-point loss history draws only what is on screen; point clouds are left whole."""
+    view = make(qtbot, Plot("p"))
+    t = np.arange(100_000.0)
+    cloud = RNG.normal(size=(2, 5000))
+    view.set_data(
+        PlotData(
+            series=(
+                Series("loss", t, np.exp(-t / 1e4)),
+                Series("cloud", cloud[0], cloud[1], style="scatter"),
+            )
+        )
+    )
+    loss, points = view.series_item("loss"), view.series_item("cloud")
+    assert loss.opts["clipToView"] and loss.opts["autoDownsample"]
+    assert not points.opts["clipToView"] and not points.opts["autoDownsample"]
+
+
+def test_log_axis_ranges_and_styles_cope_with_zero_and_negative_values(qtbot: QtBot) -> None:
+    """log_y plots take ranges in data units and skip values a log axis cannot show."""
+    view = make(qtbot, Plot("p", log_y=True, y_range=(1e-3, 10.0)))
+    y = np.array([1.0, 0.1, 0.0, -1.0, 1e-2])
+    view.set_data(
+        PlotData(
+            series=(
+                Series("loss", np.arange(5.0), y, style="area"),
+                Series("step", np.arange(5.0), y, style="step", color=1),
+            ),
+            hlines=(0.0, 0.1),
+            annotations=(Annotation(1.0, -1.0, "no"),),
+        )
+    )
+    pixels(view)
+    low, high = view.plot_item.getViewBox().viewRange()[1]
+    assert low == pytest.approx(-3) and high == pytest.approx(1)
+
+
+def test_data_ranges_override_spec_ranges(qtbot: QtBot) -> None:
+    """PlotData.x_range/y_range win over the spec's; without either the view auto-ranges."""
+    view = make(qtbot, Plot("p", x_range=(0.0, 1.0), y_range=(0.0, 1.0)))
+    view.set_data(PlotData(series=KINDS["plot"].first.series, x_range=(-4.0, 4.0)))
+    (x0, x1), (y0, y1) = view.plot_item.getViewBox().viewRange()
+    assert (x0, x1) == pytest.approx((-4, 4)) and (y0, y1) == pytest.approx((0, 1))
+
+
+def test_background_field_is_drawn_with_its_levels_and_contours(qtbot: QtBot) -> None:
+    """A loss surface fills its rectangle, uses image_levels, and draws one line per contour."""
+    view = make(qtbot, Plot("p", aspect_locked=True))
+    gx, gy = np.meshgrid(np.linspace(-2, 2, 40), np.linspace(-2, 2, 40))
+    field = PlotData(
+        image=gx**2 + gy**2,
+        image_rect=(-2.0, -2.0, 4.0, 4.0),
+        image_colormap="viridis",
+        image_levels=(0.0, 4.0),
+        contours=(0.5, 1.0, 2.0),
+    )
+    view.set_data(field)
+    assert view.surface.image.isVisible() and view.surface.image.levels == pytest.approx([0, 4])
+    assert view.surface.image.mapRectToParent(view.surface.image.boundingRect()).getRect() == (
+        pytest.approx((-2.0, -2.0, 4.0, 4.0))
+    )
+    assert [c.isVisible() for c in view.surface.contours] == [True, True, True]
+    view.set_data(PlotData(image=gx, contours=(0.0,)))
+    assert [c.isVisible() for c in view.surface.contours] == [True, False, False]
+    view.set_data(PlotData())
+    assert not view.surface.image.isVisible()
+
+
+# ---- bars ----------------------------------------------------------------------------------
+
+
+def test_the_highlighted_bar_is_drawn_in_the_accent_colour(qtbot: QtBot) -> None:
+    """One bar in the accent, the others in the first palette colour; no highlight, no accent."""
+    view = make(qtbot, KINDS["bars"].spec)
+    view.set_data(KINDS["bars"].first)
+    drawn = pixels(view)
+    assert np.count_nonzero(drawn == rgb(LIGHT.accent)) > 2000
+    assert np.count_nonzero(drawn == rgb(LIGHT.palette[0])) > 2000
+    view.set_data(BarData(np.array([0.5, 0.5]), ("a", "b")))
+    assert np.count_nonzero(pixels(view) == rgb(LIGHT.accent)) == 0
+
+
+def test_bar_values_are_written_with_the_spec_format_and_shown_on_hover(qtbot: QtBot) -> None:
+    """Labels above bars use value_format; hovering a bar names it with its exact value."""
+    view = make(qtbot, KINDS["bars"].spec)
+    view.set_data(KINDS["bars"].first)
+    texts = [label.toPlainText() for label in view._value_labels if label.isVisible()]
+    assert texts == ["0.10", "0.65", "0.20", "0.05"]
+    hover(view.plot_widget.viewport(), scene_to_widget(view, 1.0, 0.3))
+    qtbot.waitUntil(lambda: view.hover_text() == "dog\n0.65")
+    many = np.arange(40.0)
+    view.set_data(BarData(many, tuple(map(str, many))))
+    assert not any(label.isVisible() for label in view._value_labels)
+
+
+# ---- images --------------------------------------------------------------------------------
+
+
+def test_signed_images_get_levels_symmetric_around_zero_unless_given(qtbot: QtBot) -> None:
+    """A diverging map puts zero in the middle; explicit levels are used as they are."""
+    view = make(qtbot, Image("i", colormap="diverging"))
+    view.set_data(ImageData(np.array([[-1.0, 0.5], [3.0, 0.0]])))
+    assert view.image_item.levels == pytest.approx([-3, 3]) and view.colorbar.levels() == (-3, 3)
+    view.set_data(ImageData(np.array([[-1.0, 0.5]]), levels=(-0.5, 2.0)))
+    assert view.image_item.levels == pytest.approx([-0.5, 2.0])
+    with pytest.raises(ValueError, match="2-D"):
+        view.set_data(ImageData(np.zeros((2, 2, 2))))
+
+
+def test_small_images_write_each_value_in_a_contrasting_colour(qtbot: QtBot) -> None:
+    """Cells show their numbers (dark text on light cells, light on dark); big arrays don't."""
+    view = make(qtbot, Image("i", colormap="gray", show_values=True))
+    view.set_data(ImageData(np.array([[0.0, 0.25], [0.5, 1.0]]), highlight=(1, 0, 1, 2)))
+    labels = [lab for lab in view._cell_labels if lab.isVisible()]
+    assert [lab.toPlainText() for lab in labels] == ["0.00", "0.25", "0.50", "1.00"]
+    assert labels[0].color.name() == "#ffffff" and labels[3].color.name() == "#000000"
+    assert view.box.isVisible() and view.box.rect().getRect() == (0, 1, 2, 1)
+    view.set_data(ImageData(RNG.uniform(size=(28, 28))))
+    assert not any(lab.isVisible() for lab in view._cell_labels)
+
+
+def test_hovering_an_image_cell_shows_its_row_column_and_value(qtbot: QtBot) -> None:
+    """The read-out names the cell by its labels (or indices) and gives the exact value."""
+    view = make(qtbot, Image("i"))
+    view.set_data(ImageData(np.array([[1.0, 2.0, 3.0], [4.0, 5.5, 6.0]]), row_labels=("a", "b")))
+    hover(view.plot_widget.viewport(), scene_to_widget(view, 1.5, 1.5))
+    qtbot.waitUntil(lambda: view.hover_text() == "b, col 1\nvalue = 5.5")
+
+
+# ---- image grids ---------------------------------------------------------------------------
+
+
+def test_image_grid_frames_highlighted_images_in_the_accent_colour(qtbot: QtBot) -> None:
+    """Highlighted entries get an accent frame; one canvas paints all 64, no widget each."""
+    view = make(qtbot, KINDS["image_grid"].spec)
+    view.set_data(KINDS["image_grid"].first)
+    assert np.count_nonzero(pixels(view) == rgb(LIGHT.accent)) > 40
+    assert view.canvas.findChildren(QWidget) == [] and len(view.canvas.images) == 64
+    view.set_data(ImageGridData(KINDS["image_grid"].first.images))
+    assert np.count_nonzero(pixels(view) == rgb(LIGHT.accent)) == 0
+
+
+def test_image_grid_hover_names_the_image_and_pixel(qtbot: QtBot) -> None:
+    """Over an image the tooltip text gives its index, caption, pixel and value."""
+    view = make(qtbot, ImageGrid("g", columns=2))
+    images = np.arange(2 * 4 * 4, dtype=float).reshape(2, 4, 4)
+    view.set_data(ImageGridData(images, captions=("zero", "one")))
+    rect = view.canvas.layout_cells()[1]
+    text = view.hover_text_at(rect.x() + rect.width() * 0.9, rect.y() + rect.height() * 0.1)
+    assert text == "#1  one\nrow 0, col 3: 19"
+    assert view.hover_text_at(0, 0) == ""
+    view.set_data(ImageGridData(RNG.uniform(size=(3, 5, 5, 3))))  # colour images work too
+    with pytest.raises(ValueError, match="image grid"):
+        view.set_data(ImageGridData(np.zeros((4, 4))))
+
+
+# ---- tables --------------------------------------------------------------------------------
+
+
+def test_table_formats_numbers_and_highlights_rows_and_cells(qtbot: QtBot) -> None:
+    """Floats use number_format, ints stay whole, NaN is spelled out; highlights are coloured."""
+    view = make(qtbot, Table("t"))
+    view.set_data(
+        TableData(
+            ("n", "loss", "note"),
+            ((1, 0.123456, "ok"), (2, NAN, "diverged")),
+            highlight_rows=(1,),
+            highlight_cells=((0, 1),),
+            number_format="{:.2f}",
+        )
+    )
+    model = view.model
+    text = [[model.index(r, c).data() for c in range(3)] for r in range(2)]
+    assert text == [["1", "0.12", "ok"], ["2", "NaN", "diverged"]]
+    background = Qt.ItemDataRole.BackgroundRole
+    assert model.index(1, 2).data(background).color().name() == LIGHT.highlight
+    assert model.index(0, 1).data(background).color().name() == LIGHT.highlight
+    assert model.index(0, 0).data(background) is None
+
+
+def test_ctrl_c_copies_the_selected_cells_as_tab_separated_text(qtbot: QtBot) -> None:
+    """Selecting a block and pressing Ctrl+C puts it on the clipboard as TSV."""
+    view = make(qtbot, Table("t"))
+    view.set_data(TableData(("a", "b", "c"), ((1, -0.5, "x"), (2, 0.25, "y"), (3, 1.0, "z"))))
+    selection = view.table.selectionModel()
+    first, last = view.model.index(0, 1), view.model.index(1, 2)
+    selection.select(QItemSelection(first, last), QItemSelectionModel.SelectionFlag.Select)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "-0.5\tx\n0.25\ty"
+    view.set_data(TableData(("a", "b", "c"), ((4, 0.0, "x"), (5, 0.0, "y"), (6, 0.0, "z"))))
+    assert len(selection.selectedIndexes()) == 4  # same shape: the selection survives
+
+
+# ---- text ----------------------------------------------------------------------------------
+
+
+def test_text_without_a_math_renderer_shows_the_markup_without_dollars(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fallback keeps inline HTML, drops $ signs and makes blank lines paragraphs."""
+    monkeypatch.setattr(text_module, "_math_renderer", lambda: None)
+    view = make(qtbot, Text("x"))
+    view.set_data(TextData("The <b>loss</b> is $L = 0.5$.\n\nCosts \\$5."))
+    assert view.plain_text() == "The loss is L = 0.5.\nCosts $5."
+    assert "font-weight:700" in view.browser.toHtml().replace(" ", "")
+
+
+def test_text_goes_through_the_math_renderer_when_it_exists(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """render_markup hands document, markup, themed font and colour to app.mathrender."""
+    calls: list[tuple[Any, ...]] = []
+
+    class FakeRenderer:
+        @staticmethod
+        def set_markup(*args: Any) -> None:
+            calls.append(args)
+
+    monkeypatch.setattr(text_module, "_math_renderer", lambda: FakeRenderer)
+    view = make(qtbot, Text("x"), THEMES["dark"])
+    view.set_data(TextData("$x^2$"))
+    document, markup, font, color = calls[-1]
+    assert document is view.browser.document() and markup == "$x^2$"
+    assert font.pixelSize() == 15 and color.name() == THEMES["dark"].foreground

@@ -1,0 +1,341 @@
+"""What lesson 1.1 shows: the cost-curve plot, tables, and its demonstration steps.
+
+The demonstrations use fixed settings (stated in their text) so that each one shows its
+point whatever the learner chose: four learning rates side by side, a ball stuck in the
+shallow valley, random restarts, and descent on a round and a stretched 2-D bowl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from engine.synthetic import Surface, surface
+from lessons import _descent as d
+from lessons._format import plain, ptex, tex
+from lessons.base import Annotation, PlotData, Series, Step, TableData
+
+CURVE_X = np.linspace(d.W_RANGE[0], d.W_RANGE[1], 261)
+RATES = (0.005, 0.05, 0.25, 0.6)  # crawl, converge, overshoot, diverge (from w = 2.8)
+TANGENT_LENGTH = 0.16  # of the plot's diagonal, so every tangent looks the same length
+
+
+def _j(ws: np.ndarray) -> np.ndarray:
+    """Costs of the positions that are still on the picture (NaN for the others)."""
+    ws = np.asarray(ws, dtype=np.float64)
+    inside = np.abs(ws) <= d.FAR
+    out = np.full(ws.shape, np.nan)
+    out[inside] = d.cost_curve(ws[inside])
+    return out
+
+
+def curve_plot(
+    w: float,
+    j: float,
+    *,
+    tangent: tuple[float, float, float] | None = None,
+    trail: Sequence[float] | np.ndarray | None = None,
+    other: tuple[str, np.ndarray] | None = None,
+    labels: bool = False,
+) -> PlotData:
+    """The cost curve with the ball at (w, j), optionally its tangent, path and a second path."""
+    series = [Series("J(w)", CURVE_X, d.cost_curve(CURVE_X), color=0, width=2.5)]
+    if other is not None:
+        name, ws = other
+        series.append(Series(name, ws, _j(ws), style="scatter", color=6, size=6))
+    if trail is not None and len(trail):
+        ws = np.asarray(trail, dtype=np.float64)
+        series.append(Series("path", ws, _j(ws), style="scatter", color=1, size=7))
+    if tangent is not None:
+        tw, tj, g = tangent
+        span_x = d.W_RANGE[1] - d.W_RANGE[0]
+        span_y = d.J_RANGE[1] - d.J_RANGE[0]
+        half = TANGENT_LENGTH / np.hypot(1 / span_x, g / span_y)
+        xs = np.array([tw - half, tw + half])
+        series.append(Series("tangent", xs, tj + g * (xs - tw), style="dash", color=3))
+    series.append(Series("ball", np.array([w]), np.array([j]), style="marker", color=3, size=12))
+    notes: list[Annotation] = []
+    if labels:
+        notes += [
+            Annotation(d.W_LOCAL, d.slope(d.W_LOCAL)[0], "local minimum", 2, (0.5, -0.2)),
+            Annotation(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], "global minimum", 2, (0.5, -0.2)),
+        ]
+    lo, hi = d.W_RANGE
+    if not (lo <= w <= hi and d.J_RANGE[0] <= j <= d.J_RANGE[1]):
+        edge = min(max(w, lo), hi)
+        anchor = (0.0, 0.0) if edge < 0 else (1.0, 0.0)
+        arrow = "←" if w < lo else ("→" if w > hi else "↑")
+        notes.append(Annotation(edge, d.J_RANGE[1], f"{arrow} ball at w = {plain(w)}", 3, anchor))
+    return PlotData(tuple(series), annotations=tuple(notes))
+
+
+def moves_table(moves: Sequence[d.Move]) -> TableData:
+    """One row per update: position, cost, slope, the step taken and where it led."""
+    rows = tuple((m.t, m.w, m.j, m.g, m.delta, m.w_new) for m in moves)
+    return TableData(
+        ("t", "w", "J(w)", "dJ/dw", "Δw", "new w"),
+        rows,
+        highlight_rows=(len(rows) - 1,) if rows else (),
+    )
+
+
+def _history(runs: Sequence[tuple[str, np.ndarray]], y_max: float | None = None) -> PlotData:
+    series = tuple(
+        Series(name, np.arange(costs.size, dtype=float), costs, color=i)
+        for i, (name, costs) in enumerate(runs)
+    )
+    return PlotData(series, y_range=(0.0, y_max) if y_max else None)
+
+
+def _outcome(run: d.Run) -> str:
+    """What a run did, in words, from its numbers."""
+    n = len(run.moves)
+    if run.end == "far":
+        return f"flies off at step {n}"
+    settled = run.settled_at(d.W_GLOBAL)
+    crossed = bool(np.any(np.diff(np.sign(run.positions - d.W_GLOBAL)) != 0))
+    if settled is not None:
+        return f"{'overshoots, then settles' if crossed else 'settles'} in {settled} steps"
+    if crossed:
+        return f"overshoots and swings around w = 2 (now {plain(run.final)})"
+    return f"crawls: after {n} steps still at w = {plain(run.final)}"
+
+
+def rates_step() -> Step:
+    """The same start with four learning rates: crawl, converge, overshoot, diverge."""
+    start, steps = 2.8, 14
+    runs = [d.descend(start, rate, 0.0, steps) for rate in RATES]
+    told = [f"$\\eta = {tex(r.rate)}$ {_outcome(r)}" for r in runs]
+    text = (
+        f"Four balls start at $w = {tex(start)}$, each with its own learning rate, for "
+        f"{steps} steps. " + "; ".join(told) + ". A rate that is too small wastes steps; a "
+        "larger one gets there sooner until the steps overshoot the bottom; beyond that "
+        "each jump lands on a steeper wall and the next jump is longer still: the run "
+        "<b>diverges</b>. Try these rates with the learning-rate slider."
+    )
+    rows = tuple((r.rate, _outcome(r), r.final, float(_j(np.array([r.final]))[0])) for r in runs)
+    trails = tuple(
+        Series(
+            f"η = {plain(r.rate)}", r.positions, _j(r.positions), style="scatter", color=i, size=7
+        )
+        for i, r in enumerate(runs)
+    )
+    curve = PlotData((Series("J(w)", CURVE_X, d.cost_curve(CURVE_X), color=6), *trails))
+    costs = [(f"η = {plain(r.rate)}", _j(r.positions)) for r in runs]
+    return Step(
+        "Too small, right, too big",
+        text,
+        {
+            "curve": curve,
+            "history": _history(costs, d.J_RANGE[1]),
+            "numbers": TableData(("η", "what happens", "last w", "last J"), rows),
+        },
+        figures={f"rate_{i}_end": r.final for i, r in enumerate(runs)},
+    )
+
+
+def stuck_step() -> Step:
+    """A start left of the hump: the ball rests in the shallow valley for good."""
+    start, rate = -2.4, 0.05
+    run = d.descend(start, rate, 0.0, 40)
+    w = run.final
+    j, g = d.slope(w)
+    j_global = d.slope(d.W_GLOBAL)[0]
+    text = (
+        f"Start the ball at $w_0 = {tex(start)}$, left of the hump at $w = 0$, with "
+        f"$\\eta = {tex(rate)}$. After {len(run.moves)} steps it rests at $w = {tex(w)}$: "
+        f"the slope there is practically zero (${tex(g)}$), so the update "
+        f"$-\\eta \\cdot {ptex(g)}$ barely moves it. Its cost ${tex(j)}$ is far worse "
+        f"than ${tex(j_global)}$ in the other valley, yet every direction from where it "
+        "stands goes uphill. This is a <b>local minimum</b>: gradient descent only ever "
+        "sees the ground under the ball."
+    )
+    history = _history([("cost", run.costs)])
+    history = PlotData(history.series, hlines=(j_global,))
+    return Step(
+        "Stuck in a local minimum",
+        text,
+        {
+            "curve": curve_plot(w, j, trail=run.positions, labels=True),
+            "history": history,
+            "numbers": moves_table(run.moves),
+        },
+        figures={"stuck_w": w, "stuck_cost": j},
+    )
+
+
+def restart_step(rng: np.random.Generator) -> Step:
+    """Several random starts; keep the best result."""
+    starts = rng.uniform(-2.8, 3.3, 6)
+    runs = [d.descend(float(s), 0.05, 0.0, 60) for s in starts]
+    ends = np.array([r.final for r in runs])
+    costs = _j(ends)
+    best = int(np.nanargmin(costs))
+    found = sum(d.valley(e) == "global" for e in ends)
+    text = (
+        "The simplest cure: start again from other points and keep the best end point. "
+        f"Six random starts with $\\eta = 0.05$: {found} of them reach the deep valley, and "
+        f"the best cost found is ${tex(float(costs[best]))}$ at $w = {tex(float(ends[best]))}$. "
+        "For real neural networks this matters less than the picture suggests: with many "
+        "weights, training rarely ends up trapped in a bad valley."
+    )
+    trails = tuple(
+        Series(
+            f"start {plain(float(s))}",
+            r.positions,
+            _j(r.positions),
+            style="scatter",
+            color=i,
+            size=6,
+        )
+        for i, (s, r) in enumerate(zip(starts, runs, strict=True))
+    )
+    rows = tuple(
+        (float(s), r.final, float(c), d.valley(r.final))
+        for s, r, c in zip(starts, runs, costs, strict=True)
+    )
+    curve = PlotData(
+        (
+            Series("J(w)", CURVE_X, d.cost_curve(CURVE_X), color=6),
+            *trails,
+            Series(
+                "best",
+                ends[best : best + 1],
+                costs[best : best + 1],
+                style="marker",
+                color=3,
+                size=12,
+            ),
+        )
+    )
+    return Step(
+        "Restart somewhere else",
+        text,
+        {
+            "curve": curve,
+            "history": _history([(f"start {i + 1}", r.costs) for i, r in enumerate(runs)]),
+            "numbers": TableData(
+                ("start w₀", "end w", "end J", "valley"), rows, highlight_rows=(best,)
+            ),
+        },
+        figures={"restarts_global": float(found), "best_cost": float(costs[best])},
+    )
+
+
+# ---- two weights ----------------------------------------------------------------------------
+
+
+def _bowl_plot(
+    surf: Surface, paths: Sequence[tuple[str, d.Path2D]], levels: Sequence[float]
+) -> PlotData:
+    z, rect = d.surface_image(surf)
+    series: list[Series] = []
+    for i, (name, path) in enumerate(paths):
+        color = 1 if i == 0 else 3
+        p = path.points
+        series.append(Series(name, p[:, 0], p[:, 1], color=color, width=2.0))
+        series.append(
+            Series(f"_{name} steps", p[:, 0], p[:, 1], style="scatter", color=color, size=6)
+        )
+    start = paths[0][1].points[0]
+    series.append(Series("start", start[:1], start[1:2], style="marker", color=6, size=10))
+    series.append(
+        Series(
+            "minimum",
+            np.array([surf.minima[0][0]]),
+            np.array([surf.minima[0][1]]),
+            style="marker",
+            color=2,
+            size=10,
+            symbol="star",
+        )
+    )
+    return PlotData(
+        tuple(series),
+        image=z,
+        image_rect=(rect[0], rect[1], rect[2], rect[3]),
+        image_colormap="viridis",
+        contours=tuple(float(v) for v in levels),
+        x_range=surf.x_range,
+        y_range=surf.y_range,
+    )
+
+
+def _path_table(path: d.Path2D) -> TableData:
+    rows = tuple(
+        (t, float(p[0]), float(p[1]), float(path.costs[t]), float(g[0]), float(g[1]))
+        for t, (p, g) in enumerate(zip(path.points[:-1], path.grads, strict=True))
+    )
+    return TableData(("t", "w₁", "w₂", "J", "∂J/∂w₁", "∂J/∂w₂"), rows)
+
+
+def bowl_steps(beta: float) -> Iterator[Step]:
+    """A round bowl, a stretched one with plain descent, and the stretched one with momentum."""
+    bowl = surface("bowl")
+    eta = 0.1
+    path = d.descend_2d(bowl, bowl.start, eta, 0.0, 20)
+    (a, b), (ga, gb) = path.points[0], path.grads[0]
+    na, nb = path.points[1]
+    yield Step(
+        "Two weights: a round bowl",
+        "A real model has many weights. With two, the cost is a surface over the plane of "
+        "$(w_1, w_2)$, drawn here as a map: each contour line joins points of equal cost. "
+        "The slope becomes the <b>gradient</b>, one partial derivative per weight; at the "
+        f"start $$\\nabla J = \\left(\\frac{{\\partial J}}{{\\partial w_1}}, "
+        f"\\frac{{\\partial J}}{{\\partial w_2}}\\right) = ({tex(ga)}, {tex(gb)})$$ and one "
+        f"update moves both weights: $({tex(a)}, {tex(b)}) - {tex(eta)} \\times "
+        f"({tex(ga)}, {tex(gb)}) = ({tex(na)}, {tex(nb)})$. In the round bowl "
+        "$J = w_1^2 + w_2^2$ the gradient is at right angles to the contour lines and "
+        "points away from the centre, so the path is a straight line to the minimum.",
+        {
+            "bowl": _bowl_plot(bowl, [("η = 0.1", path)], (0.25, 1, 2, 4, 6, 9, 12, 16)),
+            "history": _history([("round bowl", path.costs)]),
+            "numbers": _path_table(path),
+        },
+        figures={"bowl_final_cost": float(path.costs[-1])},
+    )
+
+    ravine = surface("ravine")
+    eta = 0.45
+    levels = tuple(np.geomspace(0.05, 8.0, 9))
+    zig = d.descend_2d(ravine, ravine.start, eta, 0.0, 30)
+    yield Step(
+        "A stretched bowl: zig-zag",
+        "Now the bowl is stretched: $J = 0.05 w_1^2 + 2 w_2^2$ curves 40 times more "
+        "sharply across the valley than along it. The gradient points mostly across, so with "
+        f"$\\eta = {tex(eta)}$ each step overshoots the valley floor and $w_2$ changes sign "
+        f"{d.zigzags(zig)} times in 30 steps, while $w_1$ creeps from ${tex(zig.points[0, 0])}$ "
+        f"only to ${tex(zig.points[-1, 0])}$. A smaller rate stops the zig-zag but makes the "
+        "creep along $w_1$ even slower: no single learning rate suits both directions. "
+        "(Lesson 4.5 shows how rescaling the inputs makes such bowls round.)",
+        {
+            "bowl": _bowl_plot(ravine, [("no momentum", zig)], levels),
+            "history": _history([("no momentum", zig.costs)]),
+            "numbers": _path_table(zig),
+        },
+        figures={"zigzags": float(d.zigzags(zig)), "ravine_plain_cost": float(zig.costs[-1])},
+    )
+
+    smooth = d.descend_2d(ravine, ravine.start, eta, beta, 30)
+    text = (
+        f"The same start and rate with momentum $\\beta = {tex(beta)}$. In the velocity the "
+        "back-and-forth parts of successive steps cancel, while the small, steady push along "
+        f"$w_1$ adds up. After 30 steps the cost is ${tex(float(smooth.costs[-1]))}$ with "
+        f"momentum against ${tex(float(zig.costs[-1]))}$ without, and $w_2$ changes sign "
+        f"{d.zigzags(smooth)} times instead of {d.zigzags(zig)}."
+    )
+    if beta == 0:
+        text += " With β = 0 the two paths are identical: raise the momentum coefficient."
+    yield Step(
+        "Momentum in the stretched bowl",
+        text,
+        {
+            "bowl": _bowl_plot(
+                ravine, [("no momentum", zig), (f"β = {plain(beta)}", smooth)], levels
+            ),
+            "history": _history([("no momentum", zig.costs), (f"β = {plain(beta)}", smooth.costs)]),
+            "numbers": _path_table(smooth),
+        },
+        figures={"ravine_momentum_cost": float(smooth.costs[-1])},
+    )

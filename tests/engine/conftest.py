@@ -1,0 +1,90 @@
+"""Engine test fixtures: the backend to run on (CPU, and GPU when usable) and a gradient checker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+from engine import backend as backend_module
+from engine.autodiff import no_grad
+from engine.tensor import Tensor
+
+GradCheck = Callable[..., None]
+
+
+@pytest.fixture(params=["cpu", pytest.param("gpu", marks=pytest.mark.gpu)])
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test on NumPy, then on CuPy (skipped with the reason when no GPU is usable)."""
+    previous = backend_module.current().name
+    try:
+        backend_module.use(request.param)
+    except backend_module.DeviceError as err:
+        pytest.skip(f"{request.param} backend unavailable: {str(err).split('.')[0]}")
+    yield request.param
+    backend_module.use(previous)
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float) -> np.ndarray:
+    """d f / d x by central differences, one coordinate at a time (float64)."""
+    grad = np.zeros_like(x)
+    flat, g = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        up = f(x)
+        flat[i] = old - eps
+        down = f(x)
+        flat[i] = old
+        g[i] = (up - down) / (2 * eps)
+    return grad
+
+
+def check_gradients(
+    fn: Callable[..., Tensor],
+    *inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    seed: int = 0,
+) -> None:
+    """Assert that backward() through fn(*tensors) matches central differences in float64.
+
+    A non-scalar output is reduced with fixed random weights, so the whole Jacobian is tested.
+    """
+    arrays = [np.array(a, dtype=np.float64) for a in inputs]
+    tensors = [Tensor(a.copy(), requires_grad=True, dtype="float64") for a in arrays]
+    out = fn(*tensors)
+    weights = np.random.default_rng(seed).standard_normal(out.shape)
+    (out * Tensor(weights, dtype="float64")).sum().backward()
+
+    def scalar(values: Sequence[np.ndarray]) -> float:
+        with no_grad():
+            result = fn(*(Tensor(v, dtype="float64") for v in values))
+        return float((backend_module.to_numpy(result.data) * weights).sum())
+
+    for i, (array, tensor) in enumerate(zip(arrays, tensors, strict=True)):
+
+        def f(x: np.ndarray, i: int = i) -> float:
+            values = list(arrays)
+            values[i] = x
+            return scalar(values)
+
+        expected = numerical_gradient(f, array.copy(), eps)
+        assert tensor.grad is not None, f"input {i} got no gradient"
+        actual = backend_module.to_numpy(tensor.grad)
+        np.testing.assert_allclose(actual, expected, atol=atol, rtol=rtol, err_msg=f"input {i}")
+
+
+@pytest.fixture
+def gradcheck() -> GradCheck:
+    """The central-difference gradient checker."""
+    return check_gradients
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A seeded generator for test data."""
+    return np.random.default_rng(1234)
