@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PySide6.QtCore import QPointF, QRectF, QSizeF, QUrl
+from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -162,7 +162,12 @@ class _MathObjects(QPyTextObject):
         return QSizeF(fmt.doubleProperty(_WIDTH), fmt.doubleProperty(_ASCENT))
 
     def drawObject(
-        self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int, fmt: QTextFormat
+        self,
+        painter: QPainter,
+        rect: QRectF | QRect,
+        doc: QTextDocument,
+        pos: int,
+        fmt: QTextFormat,
     ) -> None:
         if fmt.objectType() != _MATH:
             return
@@ -173,6 +178,7 @@ class _MathObjects(QPyTextObject):
             return
         # snap the baseline to a device pixel, as text glyphs are, so the two line up exactly
         to_device = painter.deviceTransform()
+        rect = QRectF(rect)
         corner = to_device.map(QPointF(rect.left(), rect.bottom()))
         snapped, invertible = to_device.inverted()
         if not invertible:

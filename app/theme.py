@@ -8,6 +8,8 @@ presentation mode.  Panels read it directly; :func:`apply_to_application` turns 
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -296,18 +298,22 @@ _ICON_SVG = {
     "dot": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
     '<circle cx="8" cy="8" r="3.5" fill="{on}"/></svg>',
 }
-_icon_dir: tempfile.TemporaryDirectory[str] | None = None
+_icon_dir: Path | None = None
 
 
 def _icons(theme: Theme) -> dict[str, str]:
-    """Paths of the style sheet's SVG icons in the theme's colours (written on first use)."""
+    """Paths of the style sheet's SVG icons in the theme's colours (written on first use).
+
+    They live in a private temporary folder removed when the program exits.
+    """
     global _icon_dir
     if _icon_dir is None:
-        _icon_dir = tempfile.TemporaryDirectory(prefix="deepstep-icons-")
+        _icon_dir = Path(tempfile.mkdtemp(prefix="deepstep-icons-"))
+        atexit.register(shutil.rmtree, _icon_dir, True)
     paths = {}
     for name, svg in _ICON_SVG.items():
         text = svg.format(fg=theme.foreground, on=theme.accent_text)
-        path = Path(_icon_dir.name) / f"{name}-{theme.foreground[1:]}-{theme.accent_text[1:]}.svg"
+        path = _icon_dir / f"{name}-{theme.foreground[1:]}-{theme.accent_text[1:]}.svg"
         if not path.exists():
             path.write_text(text, encoding="utf-8")
         paths[name] = path.as_posix()

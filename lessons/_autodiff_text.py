@@ -22,7 +22,7 @@ _LOCAL = {
     "sub": "A difference has local derivative +1 for the first input and −1 for the second.",
     "mul": "A product's local derivative for one input is the value of the other input.",
     "sigmoid": "The sigmoid's local derivative is $\\sigma(z)\\,(1 - \\sigma(z))$.",
-    "square": "Squaring has local derivative $2e$, twice its input.",
+    "square": "Squaring has local derivative twice its input.",
 }
 
 
@@ -75,6 +75,12 @@ def reverse_text(group: Sequence[BackwardStep], out: Tensor, *, first: bool, lay
         )
     op = display_op(node)
     text += _LOCAL.get(op, "")
+    if op == "sigmoid":
+        a = node.item()
+        text += f" Here that is ${tex(a)} \\times {tex(1 - a)} = {tex(a * (1 - a))}$."
+    elif op == "square":
+        e = node.parents[0].item()
+        text += f" Here that is $2 \\times {ptex(e)} = {tex(2 * e)}$."
     inside = {lay.id(t) for t in topological_order(out)}
     for pg in head.parents:
         p = _name(pg.parent)

@@ -7,18 +7,17 @@ shallow valley, random restarts, and descent on a round and a stretched 2-D bowl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from engine.synthetic import Surface, surface
 from lessons import _descent as d
 from lessons._format import plain, ptex, tex
 from lessons.base import Annotation, PlotData, Series, Step, TableData
 
 CURVE_X = np.linspace(d.W_RANGE[0], d.W_RANGE[1], 261)
 RATES = (0.005, 0.05, 0.25, 0.6)  # crawl, converge, overshoot, diverge (from w = 2.8)
-TANGENT_LENGTH = 0.16  # of the plot's diagonal, so every tangent looks the same length
+TANGENT_LENGTH = 0.3  # of the plot's diagonal, so every tangent looks the same length
 
 
 def _j(ws: np.ndarray) -> np.ndarray:
@@ -43,23 +42,23 @@ def curve_plot(
     series = [Series("J(w)", CURVE_X, d.cost_curve(CURVE_X), color=0, width=2.5)]
     if other is not None:
         name, ws = other
-        series.append(Series(name, ws, _j(ws), style="scatter", color=6, size=6))
+        series.append(Series(name, ws, _j(ws), style="scatter", color=6, size=7))
     if trail is not None and len(trail):
         ws = np.asarray(trail, dtype=np.float64)
-        series.append(Series("path", ws, _j(ws), style="scatter", color=1, size=7))
+        series.append(Series("path", ws, _j(ws), style="scatter", color=1, size=9))
     if tangent is not None:
         tw, tj, g = tangent
         span_x = d.W_RANGE[1] - d.W_RANGE[0]
         span_y = d.J_RANGE[1] - d.J_RANGE[0]
         half = TANGENT_LENGTH / np.hypot(1 / span_x, g / span_y)
         xs = np.array([tw - half, tw + half])
-        series.append(Series("tangent", xs, tj + g * (xs - tw), style="dash", color=3))
+        series.append(Series("tangent", xs, tj + g * (xs - tw), style="dash", color=2, width=2.5))
     series.append(Series("ball", np.array([w]), np.array([j]), style="marker", color=3, size=12))
     notes: list[Annotation] = []
     if labels:
         notes += [
-            Annotation(d.W_LOCAL, d.slope(d.W_LOCAL)[0], "local minimum", 2, (0.5, -0.2)),
-            Annotation(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], "global minimum", 2, (0.5, -0.2)),
+            Annotation(d.W_LOCAL, d.slope(d.W_LOCAL)[0], "local minimum", 2, (0.5, -0.15)),
+            Annotation(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], "global minimum", 2, (0.5, -0.15)),
         ]
     lo, hi = d.W_RANGE
     if not (lo <= w <= hi and d.J_RANGE[0] <= j <= d.J_RANGE[1]):
@@ -68,6 +67,17 @@ def curve_plot(
         arrow = "←" if w < lo else ("→" if w > hi else "↑")
         notes.append(Annotation(edge, d.J_RANGE[1], f"{arrow} ball at w = {plain(w)}", 3, anchor))
     return PlotData(tuple(series), annotations=tuple(notes))
+
+
+def history_plot(costs: np.ndarray, top: float | None = None) -> PlotData:
+    """The learner's cost per step, on fixed axes while the run stays in the picture."""
+    series = (
+        Series("cost", np.arange(costs.size, dtype=float), costs, style="line"),
+        Series("_costs", np.arange(costs.size, dtype=float), costs, style="scatter", size=6),
+    )
+    if top is None:
+        return PlotData(series)
+    return PlotData(series, x_range=(0.0, 20.0), y_range=(0.0, max(top, 1.0) * 1.05))
 
 
 def moves_table(moves: Sequence[d.Move]) -> TableData:
@@ -80,7 +90,7 @@ def moves_table(moves: Sequence[d.Move]) -> TableData:
     )
 
 
-def _history(runs: Sequence[tuple[str, np.ndarray]], y_max: float | None = None) -> PlotData:
+def history_lines(runs: Sequence[tuple[str, np.ndarray]], y_max: float | None = None) -> PlotData:
     series = tuple(
         Series(name, np.arange(costs.size, dtype=float), costs, color=i)
         for i, (name, costs) in enumerate(runs)
@@ -128,7 +138,7 @@ def rates_step() -> Step:
         text,
         {
             "curve": curve,
-            "history": _history(costs, d.J_RANGE[1]),
+            "history": history_lines(costs, d.J_RANGE[1]),
             "numbers": TableData(("η", "what happens", "last w", "last J"), rows),
         },
         figures={f"rate_{i}_end": r.final for i, r in enumerate(runs)},
@@ -151,7 +161,7 @@ def stuck_step() -> Step:
         "stands goes uphill. This is a <b>local minimum</b>: gradient descent only ever "
         "sees the ground under the ball."
     )
-    history = _history([("cost", run.costs)])
+    history = history_lines([("cost", run.costs)])
     history = PlotData(history.series, hlines=(j_global,))
     return Step(
         "Stuck in a local minimum",
@@ -214,7 +224,7 @@ def restart_step(rng: np.random.Generator) -> Step:
         text,
         {
             "curve": curve,
-            "history": _history([(f"start {i + 1}", r.costs) for i, r in enumerate(runs)]),
+            "history": history_lines([(f"start {i + 1}", r.costs) for i, r in enumerate(runs)]),
             "numbers": TableData(
                 ("start w₀", "end w", "end J", "valley"), rows, highlight_rows=(best,)
             ),
@@ -223,119 +233,47 @@ def restart_step(rng: np.random.Generator) -> Step:
     )
 
 
-# ---- two weights ----------------------------------------------------------------------------
+def momentum_step(beta: float) -> Step:
+    """Plain descent against momentum from the same start, with a small learning rate."""
+    eta, start, steps = 0.01, 3.0, 60
+    plain_run = d.descend(start, eta, 0.0, steps)
+    fast = d.descend(start, eta, beta, steps)
+    a, b = plain_run.settled_at(d.W_GLOBAL), fast.settled_at(d.W_GLOBAL)
 
+    def told(n: int | None) -> str:
+        return f"{n} steps" if n is not None else f"more than {steps} steps"
 
-def _bowl_plot(
-    surf: Surface, paths: Sequence[tuple[str, d.Path2D]], levels: Sequence[float]
-) -> PlotData:
-    z, rect = d.surface_image(surf)
-    series: list[Series] = []
-    for i, (name, path) in enumerate(paths):
-        color = 1 if i == 0 else 3
-        p = path.points
-        series.append(Series(name, p[:, 0], p[:, 1], color=color, width=2.0))
-        series.append(
-            Series(f"_{name} steps", p[:, 0], p[:, 1], style="scatter", color=color, size=6)
-        )
-    start = paths[0][1].points[0]
-    series.append(Series("start", start[:1], start[1:2], style="marker", color=6, size=10))
-    series.append(
-        Series(
-            "minimum",
-            np.array([surf.minima[0][0]]),
-            np.array([surf.minima[0][1]]),
-            style="marker",
-            color=2,
-            size=10,
-            symbol="star",
-        )
-    )
-    return PlotData(
-        tuple(series),
-        image=z,
-        image_rect=(rect[0], rect[1], rect[2], rect[3]),
-        image_colormap="viridis",
-        contours=tuple(float(v) for v in levels),
-        x_range=surf.x_range,
-        y_range=surf.y_range,
-    )
-
-
-def _path_table(path: d.Path2D) -> TableData:
-    rows = tuple(
-        (t, float(p[0]), float(p[1]), float(path.costs[t]), float(g[0]), float(g[1]))
-        for t, (p, g) in enumerate(zip(path.points[:-1], path.grads, strict=True))
-    )
-    return TableData(("t", "w₁", "w₂", "J", "∂J/∂w₁", "∂J/∂w₂"), rows)
-
-
-def bowl_steps(beta: float) -> Iterator[Step]:
-    """A round bowl, a stretched one with plain descent, and the stretched one with momentum."""
-    bowl = surface("bowl")
-    eta = 0.1
-    path = d.descend_2d(bowl, bowl.start, eta, 0.0, 20)
-    (a, b), (ga, gb) = path.points[0], path.grads[0]
-    na, nb = path.points[1]
-    yield Step(
-        "Two weights: a round bowl",
-        "A real model has many weights. With two, the cost is a surface over the plane of "
-        "$(w_1, w_2)$, drawn here as a map: each contour line joins points of equal cost. "
-        "The slope becomes the <b>gradient</b>, one partial derivative per weight; at the "
-        f"start $$\\nabla J = \\left(\\frac{{\\partial J}}{{\\partial w_1}}, "
-        f"\\frac{{\\partial J}}{{\\partial w_2}}\\right) = ({tex(ga)}, {tex(gb)})$$ and one "
-        f"update moves both weights: $({tex(a)}, {tex(b)}) - {tex(eta)} \\times "
-        f"({tex(ga)}, {tex(gb)}) = ({tex(na)}, {tex(nb)})$. In the round bowl "
-        "$J = w_1^2 + w_2^2$ the gradient is at right angles to the contour lines and "
-        "points away from the centre, so the path is a straight line to the minimum.",
-        {
-            "bowl": _bowl_plot(bowl, [("η = 0.1", path)], (0.25, 1, 2, 4, 6, 9, 12, 16)),
-            "history": _history([("round bowl", path.costs)]),
-            "numbers": _path_table(path),
-        },
-        figures={"bowl_final_cost": float(path.costs[-1])},
-    )
-
-    ravine = surface("ravine")
-    eta = 0.45
-    levels = tuple(np.geomspace(0.05, 8.0, 9))
-    zig = d.descend_2d(ravine, ravine.start, eta, 0.0, 30)
-    yield Step(
-        "A stretched bowl: zig-zag",
-        "Now the bowl is stretched: $J = 0.05 w_1^2 + 2 w_2^2$ curves 40 times more "
-        "sharply across the valley than along it. The gradient points mostly across, so with "
-        f"$\\eta = {tex(eta)}$ each step overshoots the valley floor and $w_2$ changes sign "
-        f"{d.zigzags(zig)} times in 30 steps, while $w_1$ creeps from ${tex(zig.points[0, 0])}$ "
-        f"only to ${tex(zig.points[-1, 0])}$. A smaller rate stops the zig-zag but makes the "
-        "creep along $w_1$ even slower: no single learning rate suits both directions. "
-        "(Lesson 4.5 shows how rescaling the inputs makes such bowls round.)",
-        {
-            "bowl": _bowl_plot(ravine, [("no momentum", zig)], levels),
-            "history": _history([("no momentum", zig.costs)]),
-            "numbers": _path_table(zig),
-        },
-        figures={"zigzags": float(d.zigzags(zig)), "ravine_plain_cost": float(zig.costs[-1])},
-    )
-
-    smooth = d.descend_2d(ravine, ravine.start, eta, beta, 30)
     text = (
-        f"The same start and rate with momentum $\\beta = {tex(beta)}$. In the velocity the "
-        "back-and-forth parts of successive steps cancel, while the small, steady push along "
-        f"$w_1$ adds up. After 30 steps the cost is ${tex(float(smooth.costs[-1]))}$ with "
-        f"momentum against ${tex(float(zig.costs[-1]))}$ without, and $w_2$ changes sign "
-        f"{d.zigzags(smooth)} times instead of {d.zigzags(zig)}."
+        "Momentum gives the ball inertia. It keeps a velocity $v$ that remembers earlier "
+        "steps: $$v \\leftarrow \\beta v - \\eta \\frac{dJ}{dw}, \\qquad w \\leftarrow w + v$$ "
+        f"Both balls start at $w = 3$ with the small rate $\\eta = {tex(eta)}$. Without "
+        f"momentum the ball needs {told(a)} to settle at $w = 2$; with "
+        f"$\\beta = {tex(beta)}$ (the momentum slider) it needs {told(b)}. On a steady "
+        "slope the velocity grows until each step is $1/(1-\\beta)$ times the plain one. "
+        "Near the bottom the ball has to brake, so a large β (try 0.9) rolls past the "
+        "bottom and swings back and forth."
     )
     if beta == 0:
-        text += " With β = 0 the two paths are identical: raise the momentum coefficient."
-    yield Step(
-        "Momentum in the stretched bowl",
+        text += " With β = 0 there is no momentum at all: both paths are the same."
+    n = max(len(plain_run.moves), len(fast.moves))
+    return Step(
+        "Momentum: the ball gathers speed",
         text,
         {
-            "bowl": _bowl_plot(
-                ravine, [("no momentum", zig), (f"β = {plain(beta)}", smooth)], levels
+            "curve": curve_plot(
+                fast.final,
+                d.slope(fast.final)[0],
+                trail=fast.positions,
+                other=("no momentum", plain_run.positions),
             ),
-            "history": _history([("no momentum", zig.costs), (f"β = {plain(beta)}", smooth.costs)]),
-            "numbers": _path_table(smooth),
+            "numbers": moves_table(fast.moves),
+            "history": PlotData(
+                (
+                    Series("no momentum", np.arange(plain_run.costs.size), plain_run.costs),
+                    Series(f"β = {plain(beta)}", np.arange(fast.costs.size), fast.costs, color=3),
+                ),
+                x_range=(0.0, float(n)),
+            ),
         },
-        figures={"ravine_momentum_cost": float(smooth.costs[-1])},
+        figures={"plain_settled": float(a or -1), "momentum_settled": float(b or -1)},
     )

@@ -56,29 +56,28 @@ class Autodiff(Lesson):
         ),
         Vector(
             "data",
-            "Data x₁, x₂, y (or x, y, z)",
+            "Data",
             default=(1.5, -2.0, 1.0),
             minimum=-5.0,
             maximum=5.0,
             min_length=3,
             max_length=3,
-            help="The neuron's inputs x₁, x₂ and target y; the other expressions use these "
-            "three values as x, y and z.",
+            help="x₁, x₂ and the target y for the neuron; x, y and z for the other expressions.",
         ),
         Vector(
             "weights",
-            "Weights w₁, w₂, b (neuron)",
+            "Weights",
             default=(0.5, 0.75, 0.1),
             minimum=-5.0,
             maximum=5.0,
             min_length=3,
             max_length=3,
-            help="The neuron's weights and bias.",
+            help="w₁, w₂ and the bias b of the neuron (the other expressions have none).",
         ),
     )
     panels = (
-        Graph("graph", "Computation graph", stretch=3),
-        Table("numbers", "Every number", stretch=2),
+        Graph("graph", "Computation graph"),
+        Table("numbers", "Every number"),
     )
     quiz = (
         MultipleChoice(
@@ -214,7 +213,7 @@ class Autodiff(Lesson):
             for t in lay.nodes:
                 t.grad = None
             state.grads.clear()
-            state.done = {lay.id(t) for t in lay.nodes if not t.parents}
+            state.done = set()
             state.edge_labels.clear()
             traversals += 1
             caption = f"Traversal {traversals}: reverse pass from {cg.label(out)}"
@@ -242,7 +241,10 @@ class Autodiff(Lesson):
                 )
             reverse.append({leaf.name or "": cg.scalar(leaf.grad) for leaf in leaves})
 
-        yield from _closing_steps(preset, values, outputs, leaves, reverse, traversals, state)
+        state.done = {lay.id(t) for t in lay.nodes}
+        yield from _closing_steps(
+            preset, values, outputs, leaves, reverse, traversals, state, table()
+        )
 
 
 def _groups(steps: Sequence[BackwardStep]) -> list[list[BackwardStep]]:
@@ -264,6 +266,7 @@ def _closing_steps(
     reverse: list[dict[str, float]],
     traversals: int,
     state: cg.GraphState,
+    numbers: TableData,
 ) -> Iterator[Step]:
     """The traversal count, the finite-difference check and the summary."""
     k, n = len(outputs), len(leaves)
@@ -275,7 +278,7 @@ def _closing_steps(
         f"respect to all {n} inputs is known. The count is the number of outputs plus one, "
         "whatever the number of inputs. A neuron, and a whole network with its single loss, "
         "has many inputs and one output, which is why training uses reverse mode.",
-        {"graph": state.snapshot(caption)},
+        {"graph": state.snapshot(caption), "numbers": numbers},
         figures={"traversals": float(traversals)},
     )
 

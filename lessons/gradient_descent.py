@@ -14,9 +14,11 @@ from collections.abc import Iterator
 import numpy as np
 
 from lessons import _descent as d
+from lessons._descent_bowls import bowl_preview, bowl_steps
 from lessons._descent_views import (
-    bowl_steps,
     curve_plot,
+    history_plot,
+    momentum_step,
     moves_table,
     rates_step,
     restart_step,
@@ -28,8 +30,6 @@ from lessons.base import (
     MultipleChoice,
     NumericQuestion,
     Plot,
-    PlotData,
-    Series,
     Slider,
     Step,
     Table,
@@ -92,6 +92,7 @@ class GradientDescent(Lesson):
             x_range=d.W_RANGE,
             y_range=d.J_RANGE,
             pick="start",
+            legend=False,
             help="Click on the curve to start the ball there.",
         ),
         Plot(
@@ -176,7 +177,8 @@ class GradientDescent(Lesson):
             "curve: at every step it only feels how steep the ground is under it.",
             {
                 "curve": curve_plot(start, j0, labels=True),
-                "history": PlotData((Series("cost", np.array([0.0]), np.array([j0])),)),
+                "history": history_plot(np.array([j0]), j0),
+                "bowl": bowl_preview(),
                 "numbers": moves_table(()),
             },
             figures={"start": start, "cost_start": j0},
@@ -207,7 +209,7 @@ class GradientDescent(Lesson):
         yield rates_step()
         yield stuck_step()
         yield restart_step(rng)
-        yield _momentum_step(float(c.beta))
+        yield momentum_step(float(c.beta))
         yield from bowl_steps(float(c.beta))
 
         yield Step(
@@ -232,16 +234,16 @@ def _move_step(run: d.Run, m: d.Move) -> Step:
     eta, beta = run.rate, run.beta
     if beta:
         rule = (
-            f"$$v \\leftarrow \\beta v - \\eta \\frac{{dJ}}{{dw}} = {tex(beta)} \\times "
-            f"{ptex(m.v_old)}"
-            f" - {tex(eta)} \\times {ptex(m.g)} = {tex(m.velocity)}$$"
-            f"$$w \\leftarrow w + v = {tex(m.w)} + {ptex(m.velocity)} = {tex(m.w_new)}$$"
+            f"$$v \\leftarrow {tex(beta)} \\times {ptex(m.v_old)} - {tex(eta)} \\times "
+            f"{ptex(m.g)} = {tex(m.velocity)}$$"
+            f"$$w \\leftarrow {tex(m.w)} + {ptex(m.velocity)} = {tex(m.w_new)}$$"
         )
+        general = "$$v \\leftarrow \\beta v - \\eta \\frac{dJ}{dw}, \\qquad w \\leftarrow w + v$$"
     else:
-        rule = (
-            f"$$w \\leftarrow w - \\eta \\frac{{dJ}}{{dw}} = {tex(m.w)} - {tex(eta)} \\times "
-            f"{ptex(m.g)} = {tex(m.w_new)}$$"
-        )
+        rule = f"$$w \\leftarrow {tex(m.w)} - {tex(eta)} \\times {ptex(m.g)} = {tex(m.w_new)}$$"
+        general = "$$w \\leftarrow w - \\eta \\frac{dJ}{dw}$$"
+    if m.t == 1:
+        rule = general + "With the numbers of this step: " + rule
     if m.t == 1:
         lead = (
             f"At $w = {tex(m.w)}$ the slope is ${tex(m.g)}$. The update moves $w$ against the "
@@ -260,7 +262,7 @@ def _move_step(run: d.Run, m: d.Move) -> Step:
         trail=run.positions[: m.t],
     )
     costs = run.costs[: m.t + 1]
-    history = PlotData((Series("cost", np.arange(costs.size, dtype=float), costs),))
+    history = history_plot(costs, None if far else run.costs[0])
     return Step(
         f"Step {m.t}: w = {plain(m.w_new)}" if not far else f"Step {m.t}: the ball flies off",
         text,
@@ -334,12 +336,13 @@ def _result_step(run: d.Run, j_global: float) -> Step:
         )
         verdict = TaskResult(True, f"Settled at the global minimum in {settled} steps.")
         title = f"Task done: {settled} steps"
-    elif d.valley(w) == "local" and run.end == "rest":
+    elif d.valley(w) == "local":
+        where = "came to rest" if run.settled_at(d.W_LOCAL) is not None else "is rolling"
         text = (
-            f"The ball came to rest at $w = {tex(w)}$ in the <b>shallow</b> valley, with "
-            f"cost ${tex(d.slope(w)[0])}$ instead of ${tex(j_global)}$. The slope there is "
-            "zero, so it will never move again. Start on the other side of the hump at "
-            "$w = 0$, or give it momentum."
+            f"The ball {where} at $w = {tex(w)}$ in the <b>shallow</b> valley, with cost "
+            f"${tex(d.slope(w)[0])}$ instead of ${tex(j_global)}$. At its bottom the slope is "
+            "zero, so plain descent never leaves it. Start on the other side of the hump at "
+            "$w = 0$, or give the ball momentum."
         )
         verdict = TaskResult(False, "Stuck in the local minimum; start elsewhere.")
         title = "Stuck in the shallow valley"
@@ -359,50 +362,6 @@ def _result_step(run: d.Run, j_global: float) -> Step:
         "settled_global": float(settled if settled is not None else -1),
     }
     return Step(title, text, {"numbers": moves_table(run.moves)}, task=verdict, figures=figures)
-
-
-def _momentum_step(beta: float) -> Step:
-    """Plain descent against momentum from the same start, with a small learning rate."""
-    eta, start, steps = 0.01, 3.0, 60
-    plain_run = d.descend(start, eta, 0.0, steps)
-    fast = d.descend(start, eta, beta, steps)
-    a, b = plain_run.settled_at(d.W_GLOBAL), fast.settled_at(d.W_GLOBAL)
-
-    def told(n: int | None) -> str:
-        return f"{n} steps" if n is not None else f"more than {steps} steps"
-
-    text = (
-        "Momentum gives the ball inertia. It keeps a velocity $v$ that remembers earlier "
-        "steps: $$v \\leftarrow \\beta v - \\eta \\frac{dJ}{dw}, \\qquad w \\leftarrow w + v$$ "
-        f"Both balls start at $w = 3$ with the small rate $\\eta = {tex(eta)}$. Without "
-        f"momentum the ball needs {told(a)} to settle at $w = 2$; with your "
-        f"$\\beta = {tex(beta)}$ it needs {told(b)}. On a steady slope the velocity grows "
-        "until each step is $1/(1-\\beta)$ times the plain one. Near the bottom the ball has "
-        "to brake, so a large β (try 0.9) rolls past the bottom and swings back and forth."
-    )
-    if beta == 0:
-        text += " With β = 0 there is no momentum at all: both paths are the same."
-    n = max(len(plain_run.moves), len(fast.moves))
-    return Step(
-        "Momentum: the ball gathers speed",
-        text,
-        {
-            "curve": curve_plot(
-                fast.final,
-                d.slope(fast.final)[0],
-                trail=fast.positions,
-                other=("no momentum", plain_run.positions),
-            ),
-            "history": PlotData(
-                (
-                    Series("no momentum", np.arange(plain_run.costs.size), plain_run.costs),
-                    Series(f"β = {plain(beta)}", np.arange(fast.costs.size), fast.costs, color=3),
-                ),
-                x_range=(0.0, float(n)),
-            ),
-        },
-        figures={"plain_settled": float(a or -1), "momentum_settled": float(b or -1)},
-    )
 
 
 if __name__ == "__main__":

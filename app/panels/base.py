@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.theme import Theme
+from app.theme import Theme, contrast_ratio
 from lessons.base import Panel
 
 __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "PanelView"]
@@ -126,6 +126,15 @@ class PanelView(QWidget):
     def _hide_hover(self) -> None:
         """Hide any hover read-out (called when the mouse leaves the panel)."""
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Outline the panel where its background would not stand out from the window's."""
+        super().paintEvent(event)
+        if contrast_ratio(self.theme.window, self.theme.background) < 1.15:
+            painter = QPainter(self)
+            painter.setPen(QPen(QColor(self.theme.grid), 1))
+            painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+            painter.end()
+
     def leaveEvent(self, event: QEvent) -> None:
         self._hide_hover()
         super().leaveEvent(event)
@@ -149,6 +158,8 @@ class PanelView(QWidget):
         for child in (self._title, self._content):
             if child is not None:
                 child.setPalette(pal)
+        if isinstance(self._content, QAbstractScrollArea):
+            self._content.viewport().setPalette(pal)
         self._title.setFont(t.font("title", bold=True))
         self._caption.setFont(t.font("caption"))
         muted = QPalette(pal)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPen
 from app.theme import Theme
 
 __all__ = [
+    "Axis",
     "HoverLabel",
     "finite_or_nan",
     "format_number",
@@ -23,9 +24,35 @@ __all__ = [
 ]
 
 
+class Axis(pg.AxisItem):
+    """An axis that leaves room for its label at any font size.
+
+    pyqtgraph reserves 80% of the label's height next to the tick labels, so large
+    (presentation) fonts make the axis title touch or overlap the tick labels.
+    """
+
+    def _room(self) -> float:
+        return 0.3 * self.label.boundingRect().height() + 4 if self.label.isVisible() else 0.0
+
+    def _updateWidth(self) -> None:
+        super()._updateWidth()
+        if self.fixedWidth is None and self.isVisible():
+            width = self.maximumWidth() + self._room()
+            self.setMaximumWidth(width)
+            self.setMinimumWidth(width)
+
+    def _updateHeight(self) -> None:
+        super()._updateHeight()
+        if self.fixedHeight is None and self.isVisible():
+            height = self.maximumHeight() + self._room()
+            self.setMaximumHeight(height)
+            self.setMinimumHeight(height)
+
+
 def make_plot_widget(theme: Theme) -> pg.PlotWidget:
     """A PlotWidget without the auto-range button, on the theme's background."""
-    widget = pg.PlotWidget(background=theme.background)
+    axes = {name: Axis(name) for name in ("left", "bottom")}
+    widget = pg.PlotWidget(background=theme.background, axisItems=axes)
     item = widget.getPlotItem()
     item.hideButtons()
     item.getViewBox().setDefaultPadding(0.04)

@@ -64,7 +64,9 @@ MARGIN = 12.0
 # Distances between box centres, in box widths (across layers left to right, or along a layer
 # laid out top to bottom) and box heights (the other way).
 LAYER_GAP_H, ROW_GAP_H = 1.7, 1.35
-LAYER_GAP_V, ROW_GAP = 1.8, 1.1
+LAYER_GAP_V, ROW_GAP = 1.65, 1.08
+LABEL_AT = 0.4  # where along an edge its label sits: nearer the source, so labels of edges
+# that meet at one node do not pile up
 
 
 def symbol(op: str) -> str:
@@ -171,7 +173,7 @@ class GraphView(PanelView):
             self._nodes[node.id] = _NodeItems(box, *texts)
 
     def _fonts(self) -> tuple[QFont, QFont]:
-        return self.theme.font("label", bold=True), self.theme.font("small")
+        return self.theme.font("small", bold=True), self.theme.font("small")
 
     def _update_node(self, node: GraphNode) -> None:
         items = self._nodes[node.id]
@@ -240,15 +242,16 @@ class GraphView(PanelView):
         """One box size for all nodes, wide enough for every text (and typical numbers)."""
         title_font, small = self._fonts()
         tm, sm = QFontMetricsF(title_font), QFontMetricsF(small)
-        widths = [sm.horizontalAdvance("∇ −0.0000"), tm.horizontalAdvance("×  w₁")]
+        mark = sm.horizontalAdvance(" ✓")
+        widths = [sm.horizontalAdvance("∇ −0.0000"), tm.horizontalAdvance("×  w₁") + mark]
         for items in self._nodes.values():
             widths += [
-                tm.horizontalAdvance(items.title.text()),
+                tm.horizontalAdvance(items.title.text()) + mark,
                 sm.horizontalAdvance(items.value.text()),
                 sm.horizontalAdvance(items.grad.text()),
             ]
-        pad = 0.6 * sm.height()
-        width = max(widths) + 2 * pad + sm.horizontalAdvance("✓")
+        pad = 0.4 * sm.height()
+        width = max(widths) + 2 * pad
         height = tm.height() + 2 * sm.height() + 1.6 * pad
         self._node_size = (width, height)
         path = QPainterPath()
@@ -259,7 +262,7 @@ class GraphView(PanelView):
             items.title.setPos(pad, 0.6 * pad)
             items.value.setPos(pad, 0.6 * pad + tm.height())
             items.grad.setPos(pad, 0.6 * pad + tm.height() + sm.height())
-            items.mark.setPos(width - pad * 0.5 - sm.horizontalAdvance("✓"), 0.3 * pad)
+            items.mark.setPos(width - pad - sm.horizontalAdvance("✓"), 0.6 * pad)
 
     def _extent(self, data: GraphData, horizontal: bool) -> tuple[float, float]:
         """Width and height the layout needs in one orientation (scene units)."""
@@ -276,8 +279,9 @@ class GraphView(PanelView):
         scales = []
         for horizontal in (True, False):
             ew, eh = self._extent(data, horizontal)
-            scales.append(min(vw / (ew + 2 * MARGIN), vh / (eh + 2 * MARGIN)))
-        self.horizontal = scales[0] >= 0.9 * scales[1]
+            scale = min(vw / (ew + 2 * MARGIN), vh / (eh + 2 * MARGIN))
+            scales.append(min(scale, MAX_SCALE))
+        self.horizontal = scales[0] >= 0.9 * scales[1]  # left to right reads like a formula
 
     def _centre(self, node: GraphNode, data: GraphData) -> QPointF:
         w, h = self._node_size
@@ -323,7 +327,7 @@ class GraphView(PanelView):
         head.lineTo(back - side)
         head.closeSubpath()
         items.head.setPath(head)
-        mid = path.pointAtPercent(0.5)
+        mid = path.pointAtPercent(LABEL_AT)
         rect = items.label.boundingRect()
         items.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() / 2)
         box = QPainterPath()

@@ -167,7 +167,7 @@ class ImageView(PanelView):
         cell = min(vb.width() / cols, vb.height() / rows)
         longest = max(len(lab.toPlainText()) for lab in labels)
         font = self.theme.font("small")
-        px = min(self.theme.px("small"), int(cell * 0.45), int(cell * 1.6 / max(longest, 3)))
+        px = min(self.theme.px("small"), int(cell * 0.45), int(cell * 1.3 / max(longest, 3)))
         readable = px >= MIN_VALUE_PX
         font.setPixelSize(max(MIN_VALUE_PX, px))
         for label in labels:

@@ -38,7 +38,11 @@ class _GridCanvas(QWidget):
         self.images: list[QImage] = []
         self.captions: tuple[str, ...] = ()
         self.highlight: frozenset[int] = frozenset()
+        self.captions_shown = False
         self.setMouseTracking(True)
+
+    def caption_height(self) -> int:
+        return QFontMetrics(self._view.theme.font("small")).height()
 
     def layout_cells(self) -> list[QRectF]:
         """Where each image is drawn (captions go right under it)."""
@@ -48,13 +52,16 @@ class _GridCanvas(QWidget):
         theme = self._view.theme
         cols = max(1, min(self._view.columns, n))
         rows = math.ceil(n / cols)
-        gap = 6.0 * theme.font_scale
+        gap = 4.0 + 2.0 * theme.font_scale
         margin = max(2.0, theme.line_width + 2)  # room for the highlight frame
-        caption_h = QFontMetrics(theme.font("small")).height() if any(self.captions) else 0
         width, height = self.width() - 2 * margin, self.height() - 2 * margin
         cell_w = (width - gap * (cols - 1)) / cols
         cell_h = (height - gap * (rows - 1)) / rows
         h, w = self.images[0].height(), self.images[0].width()
+        caption_h = self.caption_height() if any(self.captions) else 0
+        if min(cell_w / w, (cell_h - caption_h) / h) * h < 2 * caption_h:
+            caption_h = 0  # captions would crush the images: leave them to the tooltip
+        self.captions_shown = caption_h > 0
         scale = max(0.1, min(cell_w / w, (cell_h - caption_h) / h))
         img_w, img_h = w * scale, h * scale
         block_w = cols * cell_w + gap * (cols - 1)
@@ -84,7 +91,7 @@ class _GridCanvas(QWidget):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 pad = frame.widthF() / 2 + 1
                 painter.drawRect(rect.adjusted(-pad, -pad, pad, pad))
-            if i < len(self.captions) and self.captions[i]:
+            if self.captions_shown and i < len(self.captions) and self.captions[i]:
                 painter.setPen(QColor(theme.foreground if i in self.highlight else theme.muted))
                 text_rect = QRect(
                     round(rect.x() - 4),

@@ -129,7 +129,27 @@ class TableModel(QAbstractTableModel):
 
 
 class _CopyableTable(QTableView):
-    """A QTableView whose Ctrl+C copies the selected cells as tab-separated text."""
+    """A QTableView whose Ctrl+C copies the selected cells as TSV and whose columns fill it."""
+
+    def fit_columns(self, force: bool = False) -> None:
+        """Columns as wide as their contents; spare width shared out evenly among them.
+
+        Long tables are measured only when ``force`` is set (their columns changed).
+        """
+        model = self.model()
+        if model is None or (model.rowCount() > AUTO_RESIZE_MAX_ROWS and not force):
+            return
+        self.resizeColumnsToContents()
+        header = self.horizontalHeader()
+        count = header.count()
+        spare = self.viewport().width() - header.length()
+        if count and spare > 0:
+            for i in range(count):
+                header.resizeSection(i, header.sectionSize(i) + spare // count)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -185,23 +205,7 @@ class TableView(PanelView):
     def _show(self, data: TableData) -> None:
         reshaped = data.columns != self.model.table.columns
         self.model.set_table(data)
-        if reshaped or len(data.rows) <= AUTO_RESIZE_MAX_ROWS:
-            self._fit_columns()
-
-    def _fit_columns(self) -> None:
-        """Columns as wide as their contents; spare width shared out evenly among them."""
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        count = header.count()
-        spare = self.table.viewport().width() - header.length()
-        if count and spare > 0:
-            for i in range(count):
-                header.resizeSection(i, header.sectionSize(i) + spare // count)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.model.rowCount() <= AUTO_RESIZE_MAX_ROWS:
-            self._fit_columns()
+        self.table.fit_columns(force=reshaped)
 
     def copy_selection(self) -> None:
         """Copy the selected cells to the clipboard as TSV (what Ctrl+C does)."""

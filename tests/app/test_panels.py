@@ -373,7 +373,7 @@ def test_hovering_near_a_point_shows_its_exact_values(qtbot: QtBot) -> None:
 
 
 def test_series_that_vanish_are_hidden_and_the_legend_follows(qtbot: QtBot) -> None:
-    """The legend lists named series only when there are two or more; gone series hide."""
+    """The legend lists two or more named series if it fits; series that are gone hide."""
     view = make(qtbot, Plot("p"))
     view.set_data(KINDS["plot"].first)
     assert view.legend.isVisible() and len(view.legend.items) == 2
@@ -382,6 +382,11 @@ def test_series_that_vanish_are_hidden_and_the_legend_follows(qtbot: QtBot) -> N
     assert not view.series_item("tanh").isVisible() and view.series_item("sigmoid").isVisible()
     assert not view.legend.isVisible()
     assert not make(qtbot, Plot("q", legend=False)).legend.isVisible()
+    view.set_data(KINDS["plot"].first)
+    view.apply_theme(LIGHT.scaled(2.0))
+    view.resize(240, 180)
+    pixels(view)
+    assert not view.legend.isVisible()  # it would cover the whole plot
 
 
 def test_long_sorted_series_are_clipped_and_downsampled_but_scatters_are_not(qtbot: QtBot) -> None:
