@@ -12,7 +12,7 @@ import numpy as np
 
 from engine.synthetic import Surface, surface
 from lessons import _descent as d
-from lessons._descent_views import curve_plot, history_lines
+from lessons._descent_views import MOMENTUM_COLOR, curve_plot, history_lines
 from lessons._format import plain, tex
 from lessons.base import Annotation, PlotData, Series, Step, TableData
 
@@ -40,7 +40,7 @@ def _bowl_plot(
     z, rect = d.surface_image(surf)
     series: list[Series] = []
     for i, (name, path) in enumerate(paths):
-        color = 1 if i == 0 else 3
+        color = 1 if i == 0 else MOMENTUM_COLOR
         p = path.points
         series.append(Series(name, p[:, 0], p[:, 1], color=color, width=2.0))
         series.append(
@@ -99,7 +99,7 @@ def bowl_steps(beta: float) -> Iterator[Step]:
         {
             "bowl": _bowl_plot(bowl, [("η = 0.1", path)], BOWL_LEVELS),
             "curve": curve_plot(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], labels=True),
-            "history": history_lines([("round bowl", path.costs)]),
+            "history": history_lines([("round bowl", path.costs)], colors=(1,)),
             "numbers": _path_table(path),
         },
         figures={"bowl_final_cost": float(path.costs[-1])},
@@ -120,7 +120,7 @@ def bowl_steps(beta: float) -> Iterator[Step]:
         "(Lesson 4.5 shows how rescaling the inputs makes such bowls round.)",
         {
             "bowl": _bowl_plot(ravine, [("no momentum", zig)], levels),
-            "history": history_lines([("no momentum", zig.costs)]),
+            "history": history_lines([("no momentum", zig.costs)], colors=(1,)),
             "numbers": _path_table(zig),
         },
         figures={"zigzags": float(d.zigzags(zig)), "ravine_plain_cost": float(zig.costs[-1])},
@@ -144,7 +144,8 @@ def bowl_steps(beta: float) -> Iterator[Step]:
                 ravine, [("no momentum", zig), (f"β = {plain(beta)}", smooth)], levels
             ),
             "history": history_lines(
-                [("no momentum", zig.costs), (f"β = {plain(beta)}", smooth.costs)]
+                [("no momentum", zig.costs), (f"β = {plain(beta)}", smooth.costs)],
+                colors=(1, MOMENTUM_COLOR),
             ),
             "numbers": _path_table(smooth),
         },

@@ -17,7 +17,8 @@ from lessons.base import Annotation, PlotData, Series, Step, TableData
 
 CURVE_X = np.linspace(d.W_RANGE[0], d.W_RANGE[1], 261)
 RATES = (0.005, 0.05, 0.25, 0.6)  # crawl, converge, overshoot, diverge (from w = 2.8)
-TANGENT_LENGTH = 0.3  # of the plot's diagonal, so every tangent looks the same length
+MOMENTUM_COLOR = 2  # palette index: paths without momentum are orange (1), with it green
+TANGENT_LENGTH = 0.4  # of the plot's diagonal, so every tangent looks the same length
 
 
 def _j(ws: np.ndarray) -> np.ndarray:
@@ -36,23 +37,24 @@ def curve_plot(
     tangent: tuple[float, float, float] | None = None,
     trail: Sequence[float] | np.ndarray | None = None,
     other: tuple[str, np.ndarray] | None = None,
+    trail_color: int = 1,
     labels: bool = False,
 ) -> PlotData:
     """The cost curve with the ball at (w, j), optionally its tangent, path and a second path."""
     series = [Series("J(w)", CURVE_X, d.cost_curve(CURVE_X), color=0, width=2.5)]
     if other is not None:
         name, ws = other
-        series.append(Series(name, ws, _j(ws), style="scatter", color=6, size=7))
+        series.append(Series(name, ws, _j(ws), style="scatter", color=1, size=7))
     if trail is not None and len(trail):
         ws = np.asarray(trail, dtype=np.float64)
-        series.append(Series("path", ws, _j(ws), style="scatter", color=1, size=9))
+        series.append(Series("path", ws, _j(ws), style="scatter", color=trail_color, size=9))
     if tangent is not None:
         tw, tj, g = tangent
         span_x = d.W_RANGE[1] - d.W_RANGE[0]
         span_y = d.J_RANGE[1] - d.J_RANGE[0]
         half = TANGENT_LENGTH / np.hypot(1 / span_x, g / span_y)
         xs = np.array([tw - half, tw + half])
-        series.append(Series("tangent", xs, tj + g * (xs - tw), style="dash", color=2, width=2.5))
+        series.append(Series("tangent", xs, tj + g * (xs - tw), style="dash", color=2, width=3.0))
     series.append(Series("ball", np.array([w]), np.array([j]), style="marker", color=3, size=12))
     notes: list[Annotation] = []
     if labels:
@@ -77,22 +79,27 @@ def history_plot(costs: np.ndarray, top: float | None = None) -> PlotData:
     )
     if top is None:
         return PlotData(series)
-    return PlotData(series, x_range=(0.0, 20.0), y_range=(0.0, max(top, 1.0) * 1.05))
+    return PlotData(series, x_range=(-0.5, 20.5), y_range=(0.0, max(top, 1.0) * 1.05))
 
 
 def moves_table(moves: Sequence[d.Move]) -> TableData:
-    """One row per update: position, cost, slope, the step taken and where it led."""
-    rows = tuple((m.t, m.w, m.j, m.g, m.delta, m.w_new) for m in moves)
+    """One row per update, newest first: position, cost, slope, the step and where it led."""
+    rows = tuple((m.t, m.w, m.j, m.g, m.delta, m.w_new) for m in reversed(moves))
     return TableData(
         ("t", "w", "J(w)", "dJ/dw", "Δw", "new w"),
         rows,
-        highlight_rows=(len(rows) - 1,) if rows else (),
+        highlight_rows=(0,) if rows else (),
     )
 
 
-def history_lines(runs: Sequence[tuple[str, np.ndarray]], y_max: float | None = None) -> PlotData:
+def history_lines(
+    runs: Sequence[tuple[str, np.ndarray]],
+    y_max: float | None = None,
+    colors: Sequence[int] | None = None,
+) -> PlotData:
+    """Cost against step for several runs, one palette colour each."""
     series = tuple(
-        Series(name, np.arange(costs.size, dtype=float), costs, color=i)
+        Series(name, np.arange(costs.size, dtype=float), costs, color=colors[i] if colors else i)
         for i, (name, costs) in enumerate(runs)
     )
     return PlotData(series, y_range=(0.0, y_max) if y_max else None)
@@ -161,8 +168,8 @@ def stuck_step() -> Step:
         "stands goes uphill. This is a <b>local minimum</b>: gradient descent only ever "
         "sees the ground under the ball."
     )
-    history = history_lines([("cost", run.costs)])
-    history = PlotData(history.series, hlines=(j_global,))
+    history = history_lines([("cost", run.costs)], float(np.max(run.costs)) * 1.05, (1,))
+    history = PlotData(history.series, hlines=(j_global,), y_range=history.y_range)
     return Step(
         "Stuck in a local minimum",
         text,
@@ -265,12 +272,20 @@ def momentum_step(beta: float) -> Step:
                 d.slope(fast.final)[0],
                 trail=fast.positions,
                 other=("no momentum", plain_run.positions),
+                trail_color=MOMENTUM_COLOR,
             ),
             "numbers": moves_table(fast.moves),
             "history": PlotData(
                 (
-                    Series("no momentum", np.arange(plain_run.costs.size), plain_run.costs),
-                    Series(f"β = {plain(beta)}", np.arange(fast.costs.size), fast.costs, color=3),
+                    Series(
+                        "no momentum", np.arange(plain_run.costs.size), plain_run.costs, color=1
+                    ),
+                    Series(
+                        f"β = {plain(beta)}",
+                        np.arange(fast.costs.size),
+                        fast.costs,
+                        color=MOMENTUM_COLOR,
+                    ),
                 ),
                 x_range=(0.0, float(n)),
             ),

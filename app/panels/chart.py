@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-class Axis(pg.AxisItem):
+class Axis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
     """An axis that leaves room for its label at any font size.
 
     pyqtgraph reserves 80% of the label's height next to the tick labels, so large
@@ -62,7 +62,7 @@ def make_plot_widget(theme: Theme) -> pg.PlotWidget:
 
 def make_pen(color: str | QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
     """A cosmetic pen (width in screen pixels) with round caps."""
-    pen = pg.mkPen(QColor(color), width=width, style=style)
+    pen: QPen = pg.mkPen(QColor(color), width=width, style=style)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     return pen

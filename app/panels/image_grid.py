@@ -26,7 +26,8 @@ def _to_rgb(images: np.ndarray, lut: np.ndarray, levels: tuple[float, float]) ->
     """(n, h, w) values -> (n, h, w, 3) uint8 through a 256-entry colour table."""
     lo, hi = levels
     scaled = (np.nan_to_num(images, nan=lo) - lo) / (hi - lo) * 255.0
-    return lut[np.clip(scaled, 0, 255).astype(np.uint8)]
+    rgb: np.ndarray = lut[np.clip(scaled, 0, 255).astype(np.uint8)]
+    return rgb
 
 
 class _GridCanvas(QWidget):
@@ -41,8 +42,14 @@ class _GridCanvas(QWidget):
         self.captions_shown = False
         self.setMouseTracking(True)
 
+    def frame_width(self) -> float:
+        """Width of the accent frame around highlighted images."""
+        return max(2.0, self._view.theme.line_width + 1)
+
     def caption_height(self) -> int:
-        return QFontMetrics(self._view.theme.font("small")).height()
+        """Room under each image for its caption, clear of the highlight frame."""
+        metrics = QFontMetrics(self._view.theme.font("small"))
+        return metrics.height() + round(self.frame_width())
 
     def layout_cells(self) -> list[QRectF]:
         """Where each image is drawn (captions go right under it)."""
@@ -53,7 +60,7 @@ class _GridCanvas(QWidget):
         cols = max(1, min(self._view.columns, n))
         rows = math.ceil(n / cols)
         gap = 4.0 + 2.0 * theme.font_scale
-        margin = max(2.0, theme.line_width + 2)  # room for the highlight frame
+        margin = self.frame_width() + 1  # room for the highlight frame
         width, height = self.width() - 2 * margin, self.height() - 2 * margin
         cell_w = (width - gap * (cols - 1)) / cols
         cell_h = (height - gap * (rows - 1)) / rows
@@ -83,7 +90,7 @@ class _GridCanvas(QWidget):
         font = theme.font("small")
         painter.setFont(font)
         metrics = QFontMetrics(font)
-        frame = QPen(QColor(theme.accent), max(2.0, theme.line_width + 1))
+        frame = QPen(QColor(theme.accent), self.frame_width())
         for i, rect in enumerate(self.layout_cells()):
             painter.drawImage(rect, self.images[i])
             if i in self.highlight:
@@ -95,7 +102,7 @@ class _GridCanvas(QWidget):
                 painter.setPen(QColor(theme.foreground if i in self.highlight else theme.muted))
                 text_rect = QRect(
                     round(rect.x() - 4),
-                    round(rect.bottom() + 1),
+                    round(rect.bottom() + frame.widthF() + 1),
                     round(rect.width() + 8),
                     metrics.height(),
                 )

@@ -73,7 +73,7 @@ class TableModel(QAbstractTableModel):
         fmt = table.number_format
         self._text = [[format_cell(v, fmt) for v in row] for row in table.rows]
         self._rows = frozenset(table.highlight_rows)
-        self._cells = frozenset(tuple(c) for c in table.highlight_cells)
+        self._cells = frozenset((int(r), int(c)) for r, c in table.highlight_cells)
         if same_shape:
             if self._text:
                 last = self.index(len(self._text) - 1, len(table.columns) - 1)
