@@ -6,8 +6,8 @@ import html
 import platform
 
 import numpy as np
-import PySide6
 import pyqtgraph
+import PySide6
 
 from app import __version__
 
@@ -23,9 +23,11 @@ def attribution_markdown() -> str:
 
 
 def about_text() -> str:
-    versions = (f"DeepStep {__version__} · Python {platform.python_version()} · "
-                f"NumPy {np.__version__} · PySide6 {PySide6.__version__} · "
-                f"pyqtgraph {pyqtgraph.__version__}")
+    versions = (
+        f"DeepStep {__version__} · Python {platform.python_version()} · "
+        f"NumPy {np.__version__} · PySide6 {PySide6.__version__} · "
+        f"pyqtgraph {pyqtgraph.__version__}"
+    )
     return (
         "<h3>DeepStep</h3><p>Deep learning, step by step: every forward pass, gradient and "
         "update computed by DeepStep's own engine and shown number by number.</p>"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from lessons.base import Button, Choice, Control, Slider, Toggle, Vector
 
 SLIDER_TICKS = 1000
+VECTOR_COLUMNS = 3
 
 
 class _Editor(QWidget):
@@ -63,8 +65,9 @@ class _SliderEditor(_Editor):
         self.spin.setRange(spec.minimum, spec.maximum)
         decimals = 0 if spec.integer else _decimals(spec)
         self.spin.setDecimals(decimals)
-        self.spin.setSingleStep(spec.step or (1.0 if spec.integer else
-                                              _nice_step(spec.minimum, spec.maximum)))
+        self.spin.setSingleStep(
+            spec.step or (1.0 if spec.integer else _nice_step(spec.minimum, spec.maximum))
+        )
         self.spin.setKeyboardTracking(False)
         if spec.unit:
             self.spin.setSuffix(f" {spec.unit}")
@@ -90,8 +93,11 @@ class _SliderEditor(_Editor):
             value = s.minimum + frac * (s.maximum - s.minimum)
         if s.integer:
             return float(round(value))
-        return float(f"{value:.{max(2, self.spin.decimals())}g}") if s.log else round(
-            value, self.spin.decimals())
+        return (
+            float(f"{value:.{max(2, self.spin.decimals())}g}")
+            if s.log
+            else round(value, self.spin.decimals())
+        )
 
     def _from_slider(self, ticks: int) -> None:
         value = self._from_ticks(ticks)
@@ -109,7 +115,8 @@ class _SliderEditor(_Editor):
 
     def connect_release(self) -> None:
         self.slider.sliderReleased.connect(
-            lambda: self.edited.emit(self._from_ticks(self.slider.value())))
+            lambda: self.edited.emit(self._from_ticks(self.slider.value()))
+        )
 
     def show_value(self, value: Any) -> None:
         for widget in (self.slider, self.spin):
@@ -159,9 +166,14 @@ class _VectorEditor(_Editor):
     def __init__(self, spec: Vector) -> None:
         super().__init__(spec)
         self.vector_spec = spec
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(4)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(4)
+        grid_host = QWidget()
+        self.grid = QGridLayout(grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
+        outer.addWidget(grid_host, 1)
         self.spins: list[QDoubleSpinBox] = []
         self.less = QToolButton()
         self.less.setText("−")
@@ -173,14 +185,17 @@ class _VectorEditor(_Editor):
         self.more.setToolTip("Add an entry")
         self.less.clicked.connect(lambda: self._resize(len(self.spins) - 1))
         self.more.clicked.connect(lambda: self._resize(len(self.spins) + 1))
-        self.row.addWidget(self.less)
-        self.row.addWidget(self.more)
-        self.row.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.less)
+        buttons.addWidget(self.more)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
 
     def _spin(self, index: int) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
         spin.setRange(self.vector_spec.minimum, self.vector_spec.maximum)
         spin.setDecimals(2)
+        spin.setMinimumWidth(76)
         spin.setSingleStep(0.1)
         spin.setKeyboardTracking(False)
         spin.setAccessibleName(f"{self.vector_spec.label} entry {index + 1}")
@@ -201,10 +216,12 @@ class _VectorEditor(_Editor):
         values = [float(v) for v in value]
         while len(self.spins) < len(values):
             spin = self._spin(len(self.spins))
-            self.row.insertWidget(len(self.spins), spin)
+            row, column = divmod(len(self.spins), VECTOR_COLUMNS)
+            self.grid.addWidget(spin, row, column)
             self.spins.append(spin)
         while len(self.spins) > len(values):
             spin = self.spins.pop()
+            self.grid.removeWidget(spin)
             spin.deleteLater()
         for spin, number in zip(self.spins, values, strict=True):
             spin.blockSignals(True)
@@ -273,6 +290,7 @@ class ControlsPanel(QWidget):
         self._form = QFormLayout(self._form_host)
         self._form.setContentsMargins(0, 0, 0, 0)
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self._outer.insertWidget(0, self._form_host)
         self.editors.clear()
         self.errors.clear()

@@ -47,16 +47,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true", help="list the lessons and exit")
     parser.add_argument("--json", action="store_true", help="with --list: print JSON")
     parser.add_argument("--lesson", metavar="ID", help="lesson id or number (e.g. softmax, 1.3)")
-    parser.add_argument("--step", metavar="N", type=_positive_int, default=None,
-                        help="step number, counting from 1")
-    parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="render the lesson step to a PNG and exit")
-    parser.add_argument("--size", metavar="WxH", type=_size, default=None,
-                        help="window size for --screenshot (default 1600x900)")
+    parser.add_argument(
+        "--step", metavar="N", type=_positive_int, default=None, help="step number, counting from 1"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="FILE.png", help="render the lesson step to a PNG and exit"
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_size,
+        default=None,
+        help="window size for --screenshot (default 1600x900)",
+    )
     parser.add_argument("--theme", choices=THEME_NAMES, help="colour theme")
     parser.add_argument("--device", choices=("cpu", "gpu"), help="compute on the CPU or the GPU")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="set a lesson control (repeatable), e.g. --set temperature=2")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a lesson control (repeatable), e.g. --set temperature=2",
+    )
     return parser
 
 
@@ -79,7 +91,8 @@ def _size(text: str) -> tuple[int, int]:
     if not (MIN_SIZE[0] <= width <= MAX_SIZE[0] and MIN_SIZE[1] <= height <= MAX_SIZE[1]):
         raise argparse.ArgumentTypeError(
             f"{width}x{height} is outside {MIN_SIZE[0]}x{MIN_SIZE[1]} .. "
-            f"{MAX_SIZE[0]}x{MAX_SIZE[1]}")
+            f"{MAX_SIZE[0]}x{MAX_SIZE[1]}"
+        )
     return width, height
 
 
@@ -207,8 +220,9 @@ def screenshot(request: Request) -> int:
     from app.window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:  # never touch the learner's own settings
-        window = MainWindow(JsonStore(Path(tmp) / "settings.json"), theme=request.theme,
-                            threaded=False)
+        window = MainWindow(
+            JsonStore(Path(tmp) / "settings.json"), theme=request.theme, threaded=False
+        )
         width, height = request.size or (1600, 900)
         window.resize(width, height)
         window.show()
@@ -216,10 +230,16 @@ def screenshot(request: Request) -> int:
         window.open_lesson(request.lesson or "", step, request.values)
         frame = window.player.frame
         if frame is None or frame.position != step:
-            total = frame.length if frame and frame.length is not None else (
-                frame.computed if frame else 0)
-            print(f"deepstep: error: lesson {request.lesson!r} has {total} steps; "
-                  f"there is no step {step + 1}", file=sys.stderr)
+            total = (
+                frame.length
+                if frame and frame.length is not None
+                else (frame.computed if frame else 0)
+            )
+            print(
+                f"deepstep: error: lesson {request.lesson!r} has {total} steps; "
+                f"there is no step {step + 1}",
+                file=sys.stderr,
+            )
             window.player.shutdown()
             return EXIT_USAGE
         from PySide6.QtWidgets import QApplication
@@ -261,4 +281,3 @@ def _install_excepthook(window: object) -> None:
             show(f"Unexpected error: {kind.__name__}: {value}")
 
     sys.excepthook = hook
-

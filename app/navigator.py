@@ -42,7 +42,7 @@ class Navigator(QWidget):
             for lesson in chapter.lessons:
                 item = QTreeWidgetItem([self._label(lesson)])
                 item.setData(0, LESSON_ROLE, lesson.id)
-                item.setToolTip(0, lesson.summary)
+                item.setToolTip(0, f"<b>{lesson.number} {lesson.title}</b><br>{lesson.summary}")
                 top.addChild(item)
                 self.items[lesson.id] = item
         self.tree.expandAll()
@@ -64,8 +64,11 @@ class Navigator(QWidget):
         if item is None:
             return
         item.setText(0, self._label(find(lesson_id)))
-        item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole,
-                     {"new": "not started", "started": "started", "done": "completed"}[status])
+        item.setData(
+            0,
+            Qt.ItemDataRole.AccessibleDescriptionRole,
+            {"new": "not started", "started": "started", "done": "completed"}[status],
+        )
 
     def status(self, lesson_id: str) -> str:
         return self._status.get(lesson_id, "new")

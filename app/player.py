@@ -165,8 +165,9 @@ class Player(QObject):
 
     # ---- commands --------------------------------------------------------------------------
 
-    def load(self, lesson: type[Lesson], values: dict[str, Any] | None = None,
-             position: int = 0) -> None:
+    def load(
+        self, lesson: type[Lesson], values: dict[str, Any] | None = None, position: int = 0
+    ) -> None:
         """Start ``lesson`` (dropping whatever was queued for the previous one)."""
         self.pause()
         self._generation += 1

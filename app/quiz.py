@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lessons.base import Feedback, Lesson, MultipleChoice, NumericQuestion, Question, TaskResult
+from lessons.base import Feedback, Lesson, MultipleChoice, Question, TaskResult
 
 
 class _QuestionBox(QGroupBox):
@@ -42,8 +42,9 @@ class _QuestionBox(QGroupBox):
         else:
             self.entry = QLineEdit()
             self.entry.setAccessibleName(f"Answer to question {number}")
-            self.entry.setPlaceholderText("your answer" + (f" ({question.unit})"
-                                                             if question.unit else ""))
+            self.entry.setPlaceholderText(
+                "your answer" + (f" ({question.unit})" if question.unit else "")
+            )
             self.entry.returnPressed.connect(self.check)
             layout.addWidget(self.entry)
         row = QHBoxLayout()

@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSlider,
-    QStyle,
     QToolButton,
     QWidget,
 )
 
 from app.player import SPEEDS, Frame
+
+
+def media_icon(kind: str, color: str, size: int = 64) -> QIcon:
+    """A flat media-control icon ("first", "back", "play", "pause", "next") in ``color``."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    s = size / 64
+
+    def triangle(x0: float, x1: float) -> None:
+        painter.drawPolygon(
+            QPolygonF([QPointF(x0 * s, 12 * s), QPointF(x1 * s, 32 * s), QPointF(x0 * s, 52 * s)])
+        )
+
+    if kind == "play":
+        triangle(18, 50)
+    elif kind == "pause":
+        painter.drawRect(QRectF(16 * s, 12 * s, 11 * s, 40 * s))
+        painter.drawRect(QRectF(37 * s, 12 * s, 11 * s, 40 * s))
+    elif kind == "next":
+        triangle(14, 42)
+        painter.drawRect(QRectF(44 * s, 12 * s, 7 * s, 40 * s))
+    elif kind == "back":
+        triangle(50, 22)
+        painter.drawRect(QRectF(13 * s, 12 * s, 7 * s, 40 * s))
+    elif kind == "first":
+        triangle(54, 32)
+        triangle(34, 12)
+        painter.drawRect(QRectF(6 * s, 12 * s, 6 * s, 40 * s))
+    else:
+        painter.end()
+        raise ValueError(f"unknown media icon {kind!r}")
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _speed_label(speed: float) -> str:
@@ -36,15 +73,15 @@ class StepBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         self.buttons: dict[str, QToolButton] = {}
-        style = self.style()
-        for name, icon, tip in (
-            ("first", QStyle.StandardPixmap.SP_MediaSkipBackward, "First step (Home)"),
-            ("back", QStyle.StandardPixmap.SP_MediaSeekBackward, "Back one step (Left, Page Up)"),
-            ("play", QStyle.StandardPixmap.SP_MediaPlay, "Play / pause (Space)"),
-            ("next", QStyle.StandardPixmap.SP_MediaSeekForward, "Next step (Right, Page Down)"),
+        self._color = "#202020"
+        self._playing = False
+        for name, tip in (
+            ("first", "First step (Home)"),
+            ("back", "Back one step (Left, Page Up)"),
+            ("play", "Play / pause (Space)"),
+            ("next", "Next step (Right, Page Down)"),
         ):
             button = QToolButton()
-            button.setIcon(style.standardIcon(icon))
             button.setIconSize(QSize(22, 22))
             button.setToolTip(tip)
             button.setAccessibleName(tip.split(" (")[0])
@@ -81,6 +118,7 @@ class StepBar(QWidget):
         self.busy = QLabel("")
         self.busy.setMinimumWidth(90)
         layout.addWidget(self.busy)
+        self.apply_theme(self._color)
 
     def set_speed(self, speed: float) -> None:
         index = self.speed_box.findData(speed)
@@ -89,11 +127,18 @@ class StepBar(QWidget):
             self.speed_box.setCurrentIndex(index)
             self.speed_box.blockSignals(False)
 
+    def apply_theme(self, color: str, scale: float = 1.0) -> None:
+        """Draw the button icons in the theme's text colour at the theme's scale."""
+        self._color = color
+        size = round(22 * scale)
+        for name, button in self.buttons.items():
+            button.setIconSize(QSize(size, size))
+            kind = ("pause" if self._playing else "play") if name == "play" else name
+            button.setIcon(media_icon(kind, color))
+
     def set_playing(self, playing: bool) -> None:
-        icon = (
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        )
-        self.buttons["play"].setIcon(self.style().standardIcon(icon))
+        self._playing = playing
+        self.buttons["play"].setIcon(media_icon("pause" if playing else "play", self._color))
         self.buttons["play"].setAccessibleName("Pause" if playing else "Play")
 
     def set_busy(self, busy: bool) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -32,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from app import devices
 from app.controls import ControlsPanel
-from app.navigator import Navigator
 from app.narrative import Narrative
+from app.navigator import Navigator
 from app.player import Frame, Player
 from app.quiz import QuizPane
 from app.stage import Stage
@@ -49,8 +50,9 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     """DeepStep's window.  ``threaded=False`` computes steps synchronously (CLI, tests)."""
 
-    def __init__(self, settings: JsonStore, *, theme: str | None = None,
-                 threaded: bool = True) -> None:
+    def __init__(
+        self, settings: JsonStore, *, theme: str | None = None, threaded: bool = True
+    ) -> None:
         super().__init__()
         self.settings = settings
         name = theme or settings.get_typed("theme", str, "light")
@@ -65,15 +67,20 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel()
         self.quiz = QuizPane()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.controls, "Controls")
+        controls_scroll = QScrollArea()
+        controls_scroll.setWidgetResizable(True)
+        controls_scroll.setWidget(self.controls)
+        controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tabs.addTab(controls_scroll, "Controls")
         self.tabs.addTab(self.quiz, "Check")
         self.stepbar = StepBar()
 
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.side.addWidget(self.narrative)
         self.side.addWidget(self.tabs)
-        self.side.setStretchFactor(0, 3)
-        self.side.setStretchFactor(1, 2)
+        self.side.setStretchFactor(0, 1)
+        self.side.setStretchFactor(1, 1)
+        self.side.setSizes([500, 400])
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -86,7 +93,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([260, 900, 420])
+        self.splitter.setSizes([240, 900, 400])
+        self.navigator.setMinimumWidth(150)
+        self.side.setMinimumWidth(280)
         self.setCentralWidget(self.splitter)
 
         self._build_toolbar()
@@ -130,7 +139,8 @@ class MainWindow(QMainWindow):
         for key, label in (("light", "Light"), ("dark", "Dark"), ("contrast", "High contrast")):
             self.theme_box.addItem(label, key)
         self.theme_box.currentIndexChanged.connect(
-            lambda i: self.apply_theme(str(self.theme_box.itemData(i))))
+            lambda i: self.apply_theme(str(self.theme_box.itemData(i)))
+        )
         bar.addWidget(self.theme_box)
         bar.addSeparator()
         bar.addWidget(QLabel(" Device "))
@@ -139,7 +149,8 @@ class MainWindow(QMainWindow):
         self.device_box.addItem("CPU (NumPy)", "cpu")
         self.device_box.addItem("GPU (CuPy)", "gpu")
         self.device_box.currentIndexChanged.connect(
-            lambda i: self.set_device(str(self.device_box.itemData(i))))
+            lambda i: self.set_device(str(self.device_box.itemData(i)))
+        )
         bar.addWidget(self.device_box)
         bar.addSeparator()
         self.export_action = QAction("Export view as PNG…", self)
@@ -185,8 +196,9 @@ class MainWindow(QMainWindow):
 
     # ---- lessons and frames ----------------------------------------------------------------
 
-    def open_lesson(self, lesson_id: str, step: int = 0,
-                    values: dict[str, Any] | None = None) -> None:
+    def open_lesson(
+        self, lesson_id: str, step: int = 0, values: dict[str, Any] | None = None
+    ) -> None:
         """Switch to a lesson (ValueError for an unknown id)."""
         lesson = find(lesson_id)
         self.lesson = lesson
@@ -201,17 +213,18 @@ class MainWindow(QMainWindow):
 
     def show_frame(self, frame: Frame) -> None:
         lesson = frame.lesson
-        self.narrative.show_step(f"{lesson.number}  {lesson.title}", frame.step.title,
-                                 frame.step.text)
+        self.narrative.show_step(
+            f"{lesson.number}  {lesson.title}", frame.step.title, frame.step.text
+        )
         self.stage.show_state(frame.state)
         self.stepbar.show_frame(frame)
         self.controls.show_values(frame.values)
         self.quiz.show_task(frame.task)
         if frame.error:
             self.show_message(frame.error)
-        if frame.at_end or (frame.task is not None and frame.task.done):
-            if frame.task is not None and frame.task.done or lesson.task is None:
-                self.navigator.set_status(lesson.id, "done")
+        task_done = frame.task is not None and frame.task.done
+        if task_done or (lesson.task is None and frame.at_end):
+            self.navigator.set_status(lesson.id, "done")
         self.settings["last_lesson"] = lesson.id
         steps = self.settings.get_typed("last_step", dict, {})
         steps[lesson.id] = frame.position
@@ -247,6 +260,7 @@ class MainWindow(QMainWindow):
             apply_to_application(app, theme)
         self.stage.apply_theme(theme)
         self.narrative.apply_theme(theme)
+        self.stepbar.apply_theme(theme.foreground, theme.font_scale)
         index = self.theme_box.findData(name)
         self.theme_box.blockSignals(True)
         self.theme_box.setCurrentIndex(index)
@@ -278,8 +292,9 @@ class MainWindow(QMainWindow):
             raise OSError(f"could not write {path}")
 
     def _export_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export view as PNG", "deepstep.png",
-                                              "PNG images (*.png)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export view as PNG", "deepstep.png", "PNG images (*.png)"
+        )
         if not name:
             return
         try:
@@ -297,12 +312,17 @@ class MainWindow(QMainWindow):
     # ---- settings --------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
-        for key, restore in (("geometry", self.restoreGeometry),
-                             ("splitter", self.splitter.restoreState),
-                             ("side_splitter", self.side.restoreState)):
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("splitter", self.splitter.restoreState),
+            ("side_splitter", self.side.restoreState),
+        ):
             blob = self.settings.get_typed(key, str, "")
             if blob:
                 restore(QByteArray.fromBase64(blob.encode("ascii")))
+        size = self.settings.get_typed("size", list, [])
+        if len(size) == 2 and all(isinstance(v, int) and 400 <= v <= 10_000 for v in size):
+            self.resize(size[0], size[1])  # restoreGeometry clamps to the screen it guesses
         speed = self.settings.get_typed("speed", float, self.player.speed)
         if speed >= 0:
             self.player.set_speed(speed)
@@ -323,14 +343,16 @@ class MainWindow(QMainWindow):
         self.settings["geometry"] = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings["splitter"] = bytes(self.splitter.saveState().toBase64().data()).decode()
         self.settings["side_splitter"] = bytes(self.side.saveState().toBase64().data()).decode()
+        self.settings["size"] = [self.width(), self.height()]
         self.settings["speed"] = self.player.speed
         self.settings["progress"] = {
-            lesson_id: self.navigator.status(lesson_id) for lesson_id in self.navigator.items
+            lesson_id: self.navigator.status(lesson_id)
+            for lesson_id in self.navigator.items
             if self.navigator.status(lesson_id) != "new"
         }
         return self.settings.save()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         problem = self.save_settings()
         if problem:
             log.warning(problem)
@@ -342,12 +364,21 @@ class MainWindow(QMainWindow):
 class _EditorKeys(QObject):
     """Let text boxes, spin boxes and sliders keep their own arrow/space/home keys."""
 
-    KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_Home,
-            Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
+    KEYS = frozenset(
+        {
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Space,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
+        }
+    )
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(
-                watched, QLineEdit | QAbstractSpinBox | QAbstractSlider | QComboBox):
+            watched, QLineEdit | QAbstractSpinBox | QAbstractSlider | QComboBox
+        ):
             key = event.key()  # type: ignore[attr-defined]
             if key in self.KEYS:
                 event.accept()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from lessons import _descent as d
-from lessons._format import plain, ptex, tex
+from lessons._format import plain, tex
 from lessons.base import Annotation, PlotData, Series, Step, TableData
 
 CURVE_X = np.linspace(d.W_RANGE[0], d.W_RANGE[1], 261)
@@ -60,7 +60,7 @@ def curve_plot(
     if labels:
         notes += [
             Annotation(d.W_LOCAL, d.slope(d.W_LOCAL)[0], "local minimum", 2, (0.5, -0.15)),
-            Annotation(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], "global minimum", 2, (0.5, -0.15)),
+            Annotation(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], "global minimum", 2, (0.75, -0.15)),
         ]
     lo, hi = d.W_RANGE
     if not (lo <= w <= hi and d.J_RANGE[0] <= j <= d.J_RANGE[1]):
@@ -82,13 +82,18 @@ def history_plot(costs: np.ndarray, top: float | None = None) -> PlotData:
     return PlotData(series, x_range=(-0.5, 20.5), y_range=(0.0, max(top, 1.0) * 1.05))
 
 
-def moves_table(moves: Sequence[d.Move]) -> TableData:
-    """One row per update, newest first: position, cost, slope, the step and where it led."""
-    rows = tuple((m.t, m.w, m.j, m.g, m.delta, m.w_new) for m in reversed(moves))
+def moves_table(moves: Sequence[d.Move], newest_first: bool = True) -> TableData:
+    """One row per update: position, cost, slope, the step and where it led.
+
+    While the learner steps, the newest update comes first (and is highlighted) so it is
+    always in view; a finished demonstration reads from the top in order.
+    """
+    ordered = list(reversed(moves)) if newest_first else list(moves)
+    rows = tuple((m.t, m.w, m.j, m.g, m.delta, m.w_new) for m in ordered)
     return TableData(
         ("t", "w", "J(w)", "dJ/dw", "Δw", "new w"),
         rows,
-        highlight_rows=(0,) if rows else (),
+        highlight_rows=(0,) if rows and newest_first else (),
     )
 
 
@@ -131,7 +136,7 @@ def rates_step() -> Step:
         "each jump lands on a steeper wall and the next jump is longer still: the run "
         "<b>diverges</b>. Try these rates with the learning-rate slider."
     )
-    rows = tuple((r.rate, _outcome(r), r.final, float(_j(np.array([r.final]))[0])) for r in runs)
+    rows = tuple((r.rate, _outcome(r), r.final, d.slope(r.final)[0]) for r in runs)
     trails = tuple(
         Series(
             f"η = {plain(r.rate)}", r.positions, _j(r.positions), style="scatter", color=i, size=7
@@ -161,12 +166,10 @@ def stuck_step() -> Step:
     j_global = d.slope(d.W_GLOBAL)[0]
     text = (
         f"Start the ball at $w_0 = {tex(start)}$, left of the hump at $w = 0$, with "
-        f"$\\eta = {tex(rate)}$. After {len(run.moves)} steps it rests at $w = {tex(w)}$: "
-        f"the slope there is practically zero (${tex(g)}$), so the update "
-        f"$-\\eta \\cdot {ptex(g)}$ barely moves it. Its cost ${tex(j)}$ is far worse "
-        f"than ${tex(j_global)}$ in the other valley, yet every direction from where it "
-        "stands goes uphill. This is a <b>local minimum</b>: gradient descent only ever "
-        "sees the ground under the ball."
+        f"$\\eta = {tex(rate)}$. After {len(run.moves)} steps it rests at $w = {tex(w)}$, "
+        f"where the slope is practically zero (${tex(g)}$), so the updates do nothing more. "
+        f"Its cost ${tex(j)}$ is far worse than ${tex(j_global)}$ in the other valley, yet "
+        "every direction from where it stands goes uphill: a <b>local minimum</b>."
     )
     history = history_lines([("cost", run.costs)], float(np.max(run.costs)) * 1.05, (1,))
     history = PlotData(history.series, hlines=(j_global,), y_range=history.y_range)
@@ -176,7 +179,7 @@ def stuck_step() -> Step:
         {
             "curve": curve_plot(w, j, trail=run.positions, labels=True),
             "history": history,
-            "numbers": moves_table(run.moves),
+            "numbers": moves_table(run.moves, newest_first=False),
         },
         figures={"stuck_w": w, "stuck_cost": j},
     )
@@ -274,7 +277,7 @@ def momentum_step(beta: float) -> Step:
                 other=("no momentum", plain_run.positions),
                 trail_color=MOMENTUM_COLOR,
             ),
-            "numbers": moves_table(fast.moves),
+            "numbers": moves_table(fast.moves, newest_first=False),
             "history": PlotData(
                 (
                     Series(

@@ -256,13 +256,13 @@ def _move_step(run: d.Run, m: d.Move) -> Step:
     text += _remark(run, m)
     far = abs(m.w_new) > d.FAR
     plot = curve_plot(
-        m.w if far else m.w_new,
-        m.j if far else m.j_new,
+        m.w_new,
+        m.j_new,
         tangent=(m.w, m.j, m.g),
         trail=run.positions[: m.t],
     )
     costs = run.costs[: m.t + 1]
-    history = history_plot(costs, None if far else run.costs[0])
+    history = history_plot(costs, None if far else float(np.max(costs)))
     return Step(
         f"Step {m.t}: w = {plain(m.w_new)}" if not far else f"Step {m.t}: the ball flies off",
         text,

@@ -76,6 +76,7 @@ class Wiring:
     b: int
     on: int
     threshold: int
+    short: str = ""  # name in the wirings table
 
     @property
     def weights(self) -> np.ndarray:
@@ -83,11 +84,11 @@ class Wiring:
 
 
 PRESETS = {
-    "lecture: A OR B": Wiring("lecture: A OR B", 2, 2, 0, 2),
-    "A AND B": Wiring("A AND B", 1, 1, 0, 2),
-    "A OR B": Wiring("A OR B", 1, 1, 0, 1),
-    "NOT A": Wiring("NOT A", -1, 0, 1, 1),
-    "A AND NOT B": Wiring("A AND NOT B", 2, -1, 0, 2),
+    "lecture: A OR B": Wiring("lecture: A OR B", 2, 2, 0, 2, "lecture"),
+    "A AND B": Wiring("A AND B", 1, 1, 0, 2, "AND"),
+    "A OR B": Wiring("A OR B", 1, 1, 0, 1, "OR"),
+    "NOT A": Wiring("NOT A", -1, 0, 1, 1, "NOT A"),
+    "A AND NOT B": Wiring("A AND NOT B", 2, -1, 0, 2, "A∧¬B"),
 }
 
 
@@ -107,6 +108,7 @@ def custom_of(c: Values) -> Wiring:
         parse_connections(c.conn_b),
         parse_connections(c.conn_on),
         int(c.threshold),
+        "yours",
     )
 
 
@@ -222,14 +224,15 @@ def diagram(wiring: Wiring, a: int, b: int) -> PlotData:
     series += _key()
     notes = [
         Annotation(
-            0.0, y + 0.22, f"{k} = {values[k]}" if k != "1" else "1 (always on)", anchor=(0.5, 1.0)
+            0.0,
+            y + 0.22,
+            (f"{k} = {values[k]}" if k != "1" else "1 (always on)")
+            + (f"  ×{abs(counts[k])}" if counts[k] else ""),
+            color=0 if counts[k] >= 0 else 3,
+            anchor=(0.3, 1.0),
         )
         for k, y in INPUTS.items()
     ]
-    for k, y0 in INPUTS.items():
-        if counts[k]:
-            color = 0 if counts[k] > 0 else 3
-            notes.append(Annotation(0.35, y0 + 0.12, f"×{abs(counts[k])}", color=color))
     notes += [
         Annotation(-0.9, 3.3, "excites", anchor=(0.0, 0.5)),
         Annotation(1.6, 3.3, "inhibits", anchor=(0.0, 0.5)),
@@ -301,8 +304,8 @@ def live_table(wiring: Wiring, seen: list[tuple[int, int]], now: tuple[int, int]
     for r in evaluate(wiring):
         done = (r.a, r.b) in seen
         cells = (r.excite, r.inhibit, r.net, r.fires) if done else ("·", "·", "·", "?")
-        rows.append((r.a, r.b, *cells))
-    cols = ("A", "B", "E", "I", "E − I", "C")
+        rows.append((r.a, r.b, cells[2], cells[3]))
+    cols = ("A", "B", "E − I", "C")
     return TableData(cols, tuple(rows), highlight_rows=(INPUT_ROWS.index(now),))
 
 
@@ -317,11 +320,10 @@ def overview(wirings: list[Wiring], reveal: set[str], highlight: str) -> TableDa
         shown = w.name in reveal
         table = "".join(map(str, truth(w))) if shown else "····"
         links = " ".join(map(_signed, (w.a, w.b, w.on))) + f"  {w.threshold}"
-        label = f"{w.name}: {name_of(w)}" if shown and w.name == "your wiring" else w.name
-        rows.append((label, links, table))
+        rows.append((w.short or w.name, links, table))
     names = [w.name for w in wirings]
     return TableData(
-        ("wiring", "A  B  1  θ", "C"),
+        ("wiring", "A B 1 θ", "C"),
         tuple(rows),
         highlight_rows=(names.index(highlight),) if highlight in names else (),
     )

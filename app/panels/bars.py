@@ -122,7 +122,7 @@ class BarsView(PanelView):
             if hi == lo:
                 hi = lo + 1.0
             room = 0.18 * (hi - lo)  # space for the value labels
-            hi = hi + room if hi > 0 else hi
+            hi = hi + room if hi > 0 else hi + 0.06 * (hi - lo)  # keep the zero line visible
             lo = lo - room if lo < 0 else lo
         self.plot_item.setYRange(lo, hi, padding=0)
 

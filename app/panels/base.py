@@ -18,7 +18,7 @@ from lessons.base import Panel
 __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "PanelView"]
 
 # Four panels must fit a 1280x720 stage next to the narrative.
-MIN_WIDTH, MIN_HEIGHT = 240, 180
+MIN_WIDTH, MIN_HEIGHT = 200, 160
 
 
 class PanelView(QWidget):

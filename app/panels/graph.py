@@ -202,7 +202,7 @@ class GraphView(PanelView):
             pen, fill = QPen(QColor(t.foreground), 0.75 * width), QColor(t.background)
         else:
             pen, fill = QPen(QColor(t.muted), 0.5 * width), QColor(t.window)
-        if node.op == "input" and node.state == "idle":
+        if node.op == "input" and node.state == "idle" and not node.value:
             pen.setStyle(Qt.PenStyle.DashLine)
         items.box.setPen(pen)
         items.box.setBrush(QBrush(fill))

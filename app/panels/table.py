@@ -199,6 +199,7 @@ class TableView(PanelView):
         self.table.setCornerButtonEnabled(True)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().hide()
         self._set_content(self.table)
         self._restyle()
 

@@ -17,10 +17,11 @@ from app.window import MainWindow
 from lessons.base import BarData, Bars, Lesson, Step, Values
 
 
-def _window(qtbot: QtBot, path: Path, **kw: object) -> MainWindow:
+def _window(qtbot: QtBot, path: Path, resize: bool = True, **kw: object) -> MainWindow:
     window = MainWindow(JsonStore(path), **kw)  # type: ignore[arg-type]
     qtbot.addWidget(window)
-    window.resize(1280, 720)
+    if resize:
+        window.resize(1280, 720)
     window.show()
     return window
 
@@ -83,7 +84,7 @@ def test_size_theme_and_last_step_are_restored(qtbot: QtBot, tmp_path: Path) -> 
     window.close()
     saved = json.loads(path.read_text())
     assert saved["theme"] == "dark" and saved["last_step"]["softmax"] == 4
-    again = _window(qtbot, path, threaded=False)
+    again = _window(qtbot, path, resize=False, threaded=False)
     again.restore_last_lesson()
     assert again.theme.name == "dark"
     assert _position(again) == 4
