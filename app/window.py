@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         lesson_menu = menu.addMenu("&Lesson")
         lesson_menu.addAction(self.restart_action)
+        data_menu = menu.addMenu("&Data")
+        self.data_action = data_menu.addAction("Browse data sets…")
+        self.data_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.data_action.triggered.connect(lambda: self.open_data_browser())
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -303,6 +307,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Export failed", str(err))
         else:
             self.show_message(f"Saved {name}")
+
+    def open_data_browser(self, dataset_id: str | None = None) -> None:
+        from app.databrowser import DataBrowser
+
+        browser = DataBrowser(self.theme, self, dataset_id)
+        browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        browser.show()
 
     def _about(self) -> None:
         from app.about import about_text

@@ -15,6 +15,7 @@ from lessons.base import Annotation, PlotData, Series, TableData
 
 BOX = 1.5  # the plane shows [-BOX, BOX] in both directions
 GRID = 121  # decision-region image resolution
+Vec = Sequence[float] | np.ndarray
 CLASS_LOOK = (("class 0", 0, "o"), ("class 1", 1, "s"), ("class 2", 2, "t"))
 
 
@@ -32,7 +33,7 @@ def region(
     return np.asarray(score(grid_points(box, n)), dtype=np.float64).reshape(n, n)
 
 
-def line_through(w: Sequence[float], box: float = BOX) -> tuple[np.ndarray, np.ndarray]:
+def line_through(w: Vec, box: float = BOX) -> tuple[np.ndarray, np.ndarray]:
     """Two end points of w1 x1 + w2 x2 + b = 0 inside the box (NaN if there is no line)."""
     w1, w2, b = (float(v) for v in w)
     if abs(w1) < 1e-12 and abs(w2) < 1e-12:
@@ -77,13 +78,13 @@ def plane(
     )
 
 
-def boundary(w: Sequence[float], name: str, color: int = 6, style: str = "line") -> Series:
+def boundary(w: Vec, name: str, color: int = 6, style: str = "line") -> Series:
     """The straight boundary of one linear threshold unit."""
     x1, x2 = line_through(w)
     return Series(name, x1, x2, style=style, color=color, width=3.0)
 
 
-def normal_arrow(w: Sequence[float], name: str = "_w", color: int = 6) -> list[Series]:
+def normal_arrow(w: Vec, name: str = "_w", color: int = 6) -> list[Series]:
     """The weight vector drawn from the boundary: it points into the side where the unit fires."""
     w1, w2, b = (float(v) for v in w)
     norm2 = w1 * w1 + w2 * w2
@@ -96,7 +97,7 @@ def normal_arrow(w: Sequence[float], name: str = "_w", color: int = 6) -> list[S
     return [line, head]
 
 
-def weights_table(names: Sequence[str], rows: Sequence[tuple[str, Sequence[float]]]) -> TableData:
+def weights_table(names: Sequence[str], rows: Sequence[tuple[str, Vec]]) -> TableData:
     """A table with a label column and one column per weight."""
     return TableData(
         ("", *names),
@@ -131,35 +132,53 @@ def network(
     for c, w in enumerate(layers):
         groups: dict[bool, list[float]] = {True: [], False: []}
         for i, (x0, y0) in enumerate(pos[c]):
-            for j, (x1, y1) in enumerate(pos[c + 1]):
+            for j, (x1, y1) in enumerate(pos[c + 1][: len(names[c + 1])]):
                 weight = float(w[i, j])
                 seg = [(x0 + 0.12, y0), (x1 - 0.12, y1)]
                 groups[weight >= 0].extend([seg[0][0], seg[0][1], seg[1][0], seg[1][1]])
-                t = 0.3 + 0.4 * (j / max(len(pos[c + 1]) - 1, 1))
+                t = 0.3 + 0.4 * (j / max(len(names[c + 1]) - 1, 1))
                 notes.append(
-                    Annotation(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{weight:.2f}",
-                               color=0 if weight >= 0 else 3, anchor=(0.5, 0.5))
-                )  # fmt: skip
+                    Annotation(
+                        x0 + t * (x1 - x0),
+                        y0 + t * (y1 - y0),
+                        f"{weight:.2f}",
+                        color=0 if weight >= 0 else 3,
+                        anchor=(0.5, 0.5),
+                    )
+                )
         for positive, flat in groups.items():
             if not flat:
                 continue
-            seg = np.array(flat).reshape(-1, 2, 2)
-            xs = np.concatenate([np.append(s[:, 0], np.nan) for s in seg])
-            ys = np.concatenate([np.append(s[:, 1], np.nan) for s in seg])
+            segs = np.array(flat).reshape(-1, 2, 2)
+            lx = np.concatenate([np.append(g[:, 0], np.nan) for g in segs])
+            ly = np.concatenate([np.append(g[:, 1], np.nan) for g in segs])
             name = "positive weight" if positive else "negative weight (dashed)"
             series.append(
-                Series(name if c == 0 else "_" + name, xs, ys, style="line" if positive else "dash",
-                       color=0 if positive else 3, width=2.0)
-            )  # fmt: skip
+                Series(
+                    name if c == 0 else "_" + name,
+                    lx,
+                    ly,
+                    style="line" if positive else "dash",
+                    color=0 if positive else 3,
+                    width=2.0,
+                )
+            )
     for c, column in enumerate(names):
         labels = [*column, "1"] if c < cols - 1 else list(column)
-        xs = [p[0] for p in pos[c]]
-        ys = [p[1] for p in pos[c]]
+        px = [p[0] for p in pos[c]]
+        py = [p[1] for p in pos[c]]
         look = "input" if c == 0 else ("output" if c == cols - 1 else "hidden")
         series.append(
-            Series(f"_{look}", np.array(xs), np.array(ys), style="scatter", color=5 if c == 0 else 1,
-                   size=26 if c else 20, symbol="o" if c == 0 else "h")
-        )  # fmt: skip
+            Series(
+                f"_{look}",
+                np.array(px),
+                np.array(py),
+                style="scatter",
+                color=5 if c == 0 else 1,
+                size=26 if c else 20,
+                symbol="o" if c == 0 else "h",
+            )
+        )
         for k, (x, y) in enumerate(pos[c]):
             text = labels[k]
             if values is not None and k < len(values[c]):

@@ -284,6 +284,8 @@ def _remark(run: d.Run, m: d.Move) -> str:
             "here; lower the learning rate and the lesson starts again."
         )
     before = run.moves[m.t - 2] if m.t > 1 else None
+    if m.delta == 0:
+        return "The slope is exactly zero here, so the ball does not move at all."
     if m.j_new > m.j:
         return (
             "The cost went <b>up</b>: the step was so long that the ball jumped past the "
@@ -336,22 +338,43 @@ def _result_step(run: d.Run, j_global: float) -> Step:
         )
         verdict = TaskResult(True, f"Settled at the global minimum in {settled} steps.")
         title = f"Task done: {settled} steps"
-    elif d.valley(w) == "local":
-        where = "came to rest" if run.settled_at(d.W_LOCAL) is not None else "is rolling"
+    elif run.end == "rest" and abs(w - d.W_PEAK) < d.AT_REST:
         text = (
-            f"The ball {where} at $w = {tex(w)}$ in the <b>shallow</b> valley, with cost "
-            f"${tex(d.slope(w)[0])}$ instead of ${tex(j_global)}$. At its bottom the slope is "
-            "zero, so plain descent never leaves it. Start on the other side of the hump at "
-            "$w = 0$, or give the ball momentum."
+            f"The ball sits on top of the hump at $w = {tex(w)}$, where the slope is zero too: "
+            "a maximum is as flat as a minimum, so the update is zero and the ball never "
+            "moves. Real training almost never lands exactly on such a point; nudge the start "
+            "point a little to either side."
         )
-        verdict = TaskResult(False, "Stuck in the local minimum; start elsewhere.")
+        verdict = TaskResult(False, "Balanced on the hump; move the start point.")
+        title = "Balanced on the hump"
+    elif d.valley(w) == "local":
+        thrown = run.start > d.W_PEAK
+        text = (
+            f"The ball ended at $w = {tex(w)}$ in the <b>shallow</b> valley, with cost "
+            f"${tex(d.slope(w)[0])}$ instead of ${tex(j_global)}$. At its bottom the slope is "
+            "zero, so descent does not leave it again. "
+            + (
+                "It started on the right side, but its steps were so long that it was thrown "
+                "over the hump: lower the learning rate."
+                if thrown
+                else "Start on the other side of the hump at $w = 0$, or give the ball momentum."
+            )
+        )
+        verdict = TaskResult(False, "Ended in the local minimum.")
         title = "Stuck in the shallow valley"
     else:
+        swings = bool(np.any(np.diff(np.sign(run.positions - d.W_GLOBAL)) != 0))
+        advice = (
+            "It keeps swinging past the bottom: lower the learning rate"
+            + (" or the momentum coefficient." if run.beta else ".")
+            if swings
+            else "Its steps are too timid: raise the learning rate"
+            + ("." if run.beta else " or switch on momentum.")
+        )
         text = (
             f"After {n} steps the ball is at $w = {tex(w)}$, not yet resting at $w = 2$"
-            + (" (it settled only later than step 19)" if settled is not None else "")
-            + ". The steps are too timid or swing around the bottom. Try a different learning "
-            "rate, or switch on momentum, and the lesson runs again with your values."
+            + (f" (it settles only at step {settled})" if settled is not None else "")
+            + f". {advice} The lesson runs again with your new values."
         )
         verdict = TaskResult(False, f"Not settled at w = 2 within 19 steps (now w = {plain(w)}).")
         title = "Not there yet"

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.activations import step
-from engine.synthetic import make_gaussians
 from engine.tensor import Tensor
 from lessons import _plane as P
 from lessons.base import (
-    Annotation,
     Choice,
     Lesson,
     MultipleChoice,
@@ -29,6 +27,7 @@ from lessons.base import (
     Slider,
     Step,
     Table,
+    TableData,
     Values,
 )
 
@@ -37,6 +36,8 @@ MAX_EPOCHS = 50
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]) - 0.5
 XOR_Y = np.array([0, 1, 1, 0])
 W_NAMES = ("w₁", "w₂", "b")
+TRUE_LINE = np.array([0.5, -1.0, 0.35]) / np.hypot(0.5, 1.0)  # unknown to the learner
+MARGIN = 0.1
 
 
 def _aug(x: np.ndarray) -> np.ndarray:
@@ -99,13 +100,11 @@ def train(
 
 
 def separable_set(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Two Gaussian clouds from the engine, shifted, kept only with a margin from their line."""
-    data = make_gaussians(4 * n, test_fraction=0.0, seed=rng, noise=0.05)
-    x = data.x_train.astype(np.float64) * 1.6 + np.array([0.25, -0.1])
-    y = data.y_train.astype(np.int64)
-    side = (x[:, 0] + x[:, 1] - 0.15) * (2 * y - 1)
-    keep = np.flatnonzero(side > 0.35)[:n]
-    return x[keep], y[keep]
+    """Uniform points labelled by a hidden line, keeping only those at least MARGIN from it."""
+    x = rng.uniform(-1.25, 1.25, (20 * n, 2))
+    d = (Tensor(_aug(x), dtype="float64") @ Tensor(TRUE_LINE, dtype="float64")).numpy()
+    keep = np.flatnonzero(np.abs(d) > MARGIN)[:n]
+    return x[keep], (d[keep] > 0).astype(np.int64)
 
 
 def _vec(v: np.ndarray) -> str:
@@ -150,12 +149,25 @@ class Perceptron(Lesson):
     )
     controls = (
         Slider("eta", "Learning rate η", minimum=0.05, maximum=2.0, default=0.5, log=True),
-        Slider("points", "Points in the data set", minimum=6, maximum=40, default=16, step=1,
-               integer=True),  # fmt: skip
-        Choice("pace", "One step per", options=("mistake", "sample"), default="mistake",
-               help="Show every sample the rule looks at, or only the ones it gets wrong."),  # fmt: skip
-        Slider("xor_epochs", "Epochs on XOR", minimum=5, maximum=40, default=12, step=1,
-               integer=True),  # fmt: skip
+        Slider(
+            "points",
+            "Points in the data set",
+            minimum=6,
+            maximum=40,
+            default=16,
+            step=1,
+            integer=True,
+        ),
+        Choice(
+            "pace",
+            "One step per",
+            options=("mistake", "sample"),
+            default="mistake",
+            help="Show every sample the rule looks at, or only the ones it gets wrong.",
+        ),
+        Slider(
+            "xor_epochs", "Epochs on XOR", minimum=5, maximum=40, default=12, step=1, integer=True
+        ),
     )
     panels = (
         Plot("plane", "The input plane", x_label="x₁", y_label="x₂", aspect_locked=True),
@@ -203,7 +215,7 @@ class Perceptron(Lesson):
         eta = float(c.eta)
         x, y = separable_set(int(c.points), rng)
         w0 = np.array([rng.normal(0.0, 0.6), rng.normal(0.0, 0.6), 0.1])
-        if ltu(w0, _aug(x)).mean() > 0.5 and (ltu(w0, _aug(x)) == y).mean() > 0.5:
+        if (ltu(w0, _aug(x)) == y).mean() > 0.5:
             w0 = -w0  # start from a poor line, so there is something to learn
         updates, mistakes = train(x, y, w0, eta, MAX_EPOCHS, rng)
         yield from self._intro(x, y, w0)
@@ -232,8 +244,11 @@ class Perceptron(Lesson):
                 "mistakes": _mistake_plot([("separable set", mistakes, 0)]),
                 "numbers": P.weights_table(W_NAMES, [("start", w0), ("final", final)]),
             },
-            figures={"epochs": len(mistakes), "updates": sum(mistakes),
-                     "last_epoch_mistakes": mistakes[-1]},  # fmt: skip
+            figures={
+                "epochs": len(mistakes),
+                "updates": sum(mistakes),
+                "last_epoch_mistakes": mistakes[-1],
+            },
         )
         yield from _layer(rng, eta)
         yield from _xor(int(c.xor_epochs), eta, rng, mistakes)
@@ -270,8 +285,9 @@ class Perceptron(Lesson):
                     [*P.points(x, y), P.boundary(w, "line z = 0"), *P.normal_arrow(w), probe],
                     _region(w),
                 ),
-                "unit": P.network([np.array(w).reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]],
-                                  [list(x[0]), [y_hat]]),  # fmt: skip
+                "unit": P.network(
+                    [np.array(w).reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]], [list(x[0]), [y_hat]]
+                ),
                 "numbers": P.weights_table(W_NAMES, [("start", w)]),
                 "mistakes": _mistake_plot([("separable set", [], 0)]),
             },
@@ -313,7 +329,8 @@ class Perceptron(Lesson):
                 else "right, so nothing changes."
             )
             text = (
-                f"Sample {u.index + 1} (epoch {u.epoch}): $x = {_vec(u.x[:2])}$, class $y = {u.y}$. "
+                f"Sample {u.index + 1} (epoch {u.epoch}): $x = {_vec(u.x[:2])}$, "
+                f"class $y = {u.y}$. "
                 f"$z = w \\cdot x = {u.z:.3f}$ so $\\hat{{y}} = {u.y_hat}$: {verdict}"
             )
             if u.mistake:
@@ -329,16 +346,156 @@ class Perceptron(Lesson):
                 f"Epoch {u.epoch}: " + ("a mistake" if u.mistake else "a right answer"),
                 text,
                 {
-                    "plane": P.plane([*P.points(x, y), *lines, *P.normal_arrow(u.after), pt],
-                                     _region(u.after)),  # fmt: skip
-                    "unit": P.network([u.before.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]],
-                                      [list(u.x[:2]), [u.y_hat]]),  # fmt: skip
+                    "plane": P.plane(
+                        [*P.points(x, y), *lines, *P.normal_arrow(u.after), pt], _region(u.after)
+                    ),
+                    "unit": P.network(
+                        [u.before.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]], [list(u.x[:2]), [u.y_hat]]
+                    ),
                     "mistakes": _mistake_plot([("separable set", _running(updates, k), 0)]),
                     "numbers": P.weights_table(
                         W_NAMES,
-                        [("w before", u.before), ("x (with 1)", u.x),
-                         ("η (y − ŷ) x", u.delta), ("w after", u.after)],
-                    ),  # fmt: skip
+                        [
+                            ("w before", u.before),
+                            ("x (with 1)", u.x),
+                            ("η (y − ŷ) x", u.delta),
+                            ("w after", u.after),
+                        ],
+                    ),
                 },
                 figures={"z": u.z, "y_hat": u.y_hat, "delta_b": float(u.delta[2])},
             )
+
+
+def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
+    """Three LTUs side by side learn one class each (one against the rest) with the same rule."""
+    angles = np.deg2rad([90.0, 210.0, 330.0])
+    y = np.repeat(np.arange(3), 7)
+    x = 0.85 * np.stack([np.cos(angles), np.sin(angles)], axis=1)[y] + rng.normal(0, 0.15, (21, 2))
+    xs, targets = _aug(x), np.eye(3)[y]
+    w = np.zeros((3, 3))
+    mistakes: list[int] = []
+    for _ in range(MAX_EPOCHS):
+        wrong = 0
+        for i in rng.permutation(len(xs)):
+            xi = Tensor(xs[i : i + 1], dtype="float64")
+            out = step(xi @ Tensor(w, dtype="float64"))
+            err = Tensor(targets[i : i + 1], dtype="float64") - out
+            w = (Tensor(w, dtype="float64") + eta * (xi.T @ err)).numpy()
+            wrong += int(np.any(err.numpy() != 0))
+        mistakes.append(wrong)
+        if wrong == 0:
+            break
+    outputs = ltu(w, xs)
+    lines = [P.boundary(w[:, k], f"unit {k + 1}: class {k} or not", color=k) for k in range(3)]
+    yield Step(
+        "A layer of LTUs",
+        "Rosenblatt's perceptron is a <b>layer</b> of threshold units that all see the same "
+        "inputs, one unit per output. Here three units each learn to fire for one of three "
+        "classes. The rule is the same, applied to every unit at once with a weight matrix: "
+        "$$W \\leftarrow W + \\eta\\, x^\\top (y - \\hat{y})$$ "
+        f"After {len(mistakes)} epochs and {sum(mistakes)} corrections each point makes exactly "
+        "its own unit fire"
+        + (" (all outputs right)." if mistakes[-1] == 0 else " for most points.")
+        + " Each unit still draws one straight line.",
+        {
+            "plane": P.plane([*P.points(x, y), *lines]),
+            "unit": P.network(
+                [w], [["x₁", "x₂"], ["ŷ₁", "ŷ₂", "ŷ₃"]], [list(x[0]), list(outputs[0])]
+            ),
+            "numbers": P.weights_table(W_NAMES, [(f"unit {k + 1}", w[:, k]) for k in range(3)]),
+            "mistakes": _mistake_plot([("layer of 3 LTUs", mistakes, 2)]),
+        },
+        figures={"layer_epochs": len(mistakes), "layer_last_mistakes": mistakes[-1]},
+    )
+
+
+def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) -> Iterator[Step]:
+    """The rule on XOR: every epoch has a mistake; then a hidden layer that solves it."""
+    x, y = XOR_X, XOR_Y
+    w0 = np.array([0.3, -0.2, 0.0])
+    updates, _ = train(x, y, w0, eta, epochs, rng)
+    per_epoch = [sum(u.mistake for u in updates if u.epoch == e) for e in range(1, epochs + 1)]
+    ends = [next(u.after for u in reversed(updates) if u.epoch == e) for e in range(1, epochs + 1)]
+    first = ends[0]
+    yield Step(
+        "XOR: four points, no line",
+        "XOR fires when exactly one input is on: the corners $(0, 1)$ and $(1, 0)$ are class 1, "
+        "$(0, 0)$ and $(1, 1)$ class 0 (drawn centred on the origin). Try to draw one straight "
+        "line with both squares on one side and both circles on the other: it cannot be done. "
+        f"After the first epoch the rule has made {per_epoch[0]} mistakes and its line still "
+        "cuts through the wrong place.",
+        {
+            "plane": P.plane(
+                [*P.points(x, y), P.boundary(first, "line after epoch 1")], _region(first)
+            ),
+            "unit": P.network([first.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]]),
+            "numbers": P.weights_table(W_NAMES, [("after epoch 1", first)]),
+            "mistakes": _mistake_plot([("separable set", earlier, 0), ("XOR", per_epoch[:1], 3)]),
+        },
+    )
+    recent = [
+        P.boundary(w, "earlier lines" if k == 0 else "_earlier", color=5, style="dash")
+        for k, w in enumerate(ends[-5:-1])
+    ]
+    last = ends[-1]
+    yield Step(
+        "The rule never settles",
+        f"Run for {epochs} epochs, the rule makes between {min(per_epoch)} and "
+        f"{max(per_epoch)} mistakes in every epoch: it never has an epoch without one, so it "
+        "never stops. The dashed lines are where it stood at the end of the last epochs; it "
+        "keeps cycling between lines that each get some corner wrong. The table lists the "
+        "weights after each of the last epochs.",
+        {
+            "plane": P.plane(
+                [*P.points(x, y), *recent, P.boundary(last, "line now")], _region(last)
+            ),
+            "unit": P.network([last.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]]),
+            "numbers": P.weights_table(
+                W_NAMES, [(f"after epoch {e}", w) for e, w in enumerate(ends, 1)][-6:]
+            ),
+            "mistakes": _mistake_plot([("separable set", earlier, 0), ("XOR", per_epoch, 3)]),
+        },
+        figures={"xor_min_mistakes": min(per_epoch), "xor_epochs": epochs},
+    )
+    hidden = np.array([[1.0, -1.0], [1.0, -1.0], [0.5, 0.5]])  # OR and NAND of the inputs
+    out = np.array([[1.0], [1.0], [-1.5]])  # AND of the two hidden units
+    h = ltu(hidden, _aug(x))
+    y_hat = ltu(out, _aug(h))[:, 0]
+    image = P.region(lambda g: 2 * ltu(out, _aug(ltu(hidden, _aug(g))))[:, 0] - 1)
+    yield Step(
+        "A hidden layer solves XOR",
+        "Put two units in between. One computes OR, the other NAND; the output unit fires "
+        "when both do, which is exactly XOR. Each hidden unit still draws a straight line, "
+        "but together they cut out a band holding both class-1 corners. Its outputs for the "
+        f"four corners are {', '.join(str(int(v)) for v in y_hat)}, matching "
+        f"{', '.join(str(int(v)) for v in y)}. The weights here are set by hand: the "
+        "perceptron rule has no target for a hidden unit, and the step gives no gradient. "
+        "Training hidden layers needs smooth activations and backpropagation.",
+        {
+            "plane": P.plane(
+                [
+                    *P.points(x, y),
+                    P.boundary(hidden[:, 0], "hidden OR", color=4),
+                    P.boundary(hidden[:, 1], "hidden NAND", color=2),
+                ],
+                image,
+            ),
+            "unit": P.network([hidden, out], [["x₁", "x₂"], ["OR", "NAND"], ["ŷ"]]),
+            "numbers": TableData(
+                ("x₁", "x₂", "OR", "NAND", "ŷ", "y"),
+                tuple(
+                    (*xy, *hh, int(yy), int(t))
+                    for xy, hh, yy, t in zip(x + 0.5, h, y_hat, y, strict=True)
+                ),
+                number_format="{:g}",
+            ),
+        },
+        figures={"xor_solved": float(np.all(y_hat == y))},
+    )
+
+
+if __name__ == "__main__":
+    from lessons.cli import main
+
+    raise SystemExit(main(Perceptron))
