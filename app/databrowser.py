@@ -95,8 +95,13 @@ class DataBrowser(QDialog):
             self.views.append(view)
 
 
-def _html(text: str) -> str:
+def _lines(text: str) -> str:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    first, _, rest = escaped.partition("\n")
-    title, _, provenance = rest.partition("\n")
-    return f"<b>{title}</b>: {first}<br>{provenance.replace(chr(10), '<br>')}"
+    return escaped.replace("\n", "<br>")
+
+
+def _html(text: str) -> str:
+    """A data set's describe(): summary line, title line, provenance lines."""
+    first, _, rest = _lines(text).partition("<br>")
+    title, _, provenance = rest.partition("<br>")
+    return f"<b>{title}</b>: {first}<br>{provenance}"
