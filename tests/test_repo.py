@@ -27,10 +27,12 @@ def quick_start_commands() -> list[str]:
 def test_import_contracts_hold() -> None:
     """app -> lessons -> engine, and engine/lessons never import Qt (import-linter)."""
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which(
-        "lint-imports")
+        "lint-imports"
+    )
     assert exe, "import-linter is not installed (pip install '.[test]')"
-    done = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 kept, 0 broken" in done.stdout
 
@@ -70,9 +72,17 @@ def test_top_level_layout(folder: str) -> None:
 
 def test_engine_and_lessons_import_without_qt() -> None:
     """A fresh interpreter imports engine and lessons without loading Qt or pyqtgraph."""
-    code = ("import sys, engine, lessons.registry, lessons.runner; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'shiboken6', 'pyqtgraph')]; print(bad); sys.exit(1 if bad else 0)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=False)
+    code = (
+        "import sys, engine, lessons.registry, lessons.runner; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'shiboken6', 'pyqtgraph')]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -268,17 +268,16 @@ class PlotView(PanelView):
             vb.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0)
         x_range = (data.x_range if data else None) or self._spec.x_range
         y_range = (data.y_range if data else None) or self._spec.y_range
-        if x_range is not None:
-            self.plot_item.setXRange(float(x_range[0]), float(x_range[1]), padding=0)
-        else:
-            vb.enableAutoRange(axis=pg.ViewBox.XAxis, enable=True)
         if y_range is not None and self._spec.log_y and min(y_range) <= 0:
             y_range = None
-        if y_range is not None:
-            lo, hi = self._view_y(y_range[0]), self._view_y(y_range[1])
-            self.plot_item.setYRange(lo, hi, padding=0)
-        else:
-            vb.enableAutoRange(axis=pg.ViewBox.YAxis, enable=True)
+        view_y = None if y_range is None else (self._view_y(y_range[0]), self._view_y(y_range[1]))
+        view_x = None if x_range is None else (float(x_range[0]), float(x_range[1]))
+        # One call for both axes: with a locked aspect ratio two calls would let the second
+        # range crop the first.
+        if view_x is not None or view_y is not None:
+            vb.setRange(xRange=view_x, yRange=view_y, padding=0)
+        vb.enableAutoRange(axis=pg.ViewBox.XAxis, enable=view_x is None)
+        vb.enableAutoRange(axis=pg.ViewBox.YAxis, enable=view_y is None)
 
     def _view_y(self, y: float) -> float:
         """A data y in view coordinates (log10 on a log axis; NaN where undefined)."""

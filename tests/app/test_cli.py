@@ -42,8 +42,20 @@ def test_list_plain(capsys: pytest.CaptureFixture[str]) -> None:
 def test_screenshot_writes_a_png_of_the_requested_size(qapp: object, tmp_path: Path) -> None:
     """--lesson softmax --step 2 --screenshot writes a PNG with content at --size."""
     out = tmp_path / "s.png"
-    code = main(["--lesson", "softmax", "--step", "2", "--screenshot", str(out),
-                 "--size", "1280x720", "--theme", "dark"])
+    code = main(
+        [
+            "--lesson",
+            "softmax",
+            "--step",
+            "2",
+            "--screenshot",
+            str(out),
+            "--size",
+            "1280x720",
+            "--theme",
+            "dark",
+        ]
+    )
     assert code == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 720)
@@ -55,19 +67,24 @@ def test_screenshot_writes_a_png_of_the_requested_size(qapp: object, tmp_path: P
     ("args", "message"),
     [
         (["--lesson", "nope", "--screenshot", "x.png"], "unknown lesson 'nope'"),
-        (["--lesson", "softmax", "--step", "99", "--screenshot", "{tmp}/a.png"],
-         "has 11 steps; there is no step 99"),
+        (
+            ["--lesson", "softmax", "--step", "99", "--screenshot", "{tmp}/a.png"],
+            "has 11 steps; there is no step 99",
+        ),
         (["--lesson", "softmax", "--step", "0"], "steps count from 1"),
         (["--lesson", "softmax", "--step", "two"], "not a whole number"),
-        (["--lesson", "softmax", "--screenshot", "{tmp}/a.png", "--size", "big"],
-         "is not WIDTHxHEIGHT"),
-        (["--lesson", "softmax", "--screenshot", "{tmp}/a.png", "--size", "10x10"],
-         "is outside"),
+        (
+            ["--lesson", "softmax", "--screenshot", "{tmp}/a.png", "--size", "big"],
+            "is not WIDTHxHEIGHT",
+        ),
+        (["--lesson", "softmax", "--screenshot", "{tmp}/a.png", "--size", "10x10"], "is outside"),
         (["--lesson", "softmax", "--screenshot", "{tmp}/missing/a.png"], "does not exist"),
         (["--lesson", "softmax", "--screenshot", "{tmp}/a.jpg"], "must name a .png"),
         (["--lesson", "softmax", "--screenshot", "{tmp}"], "must name a .png"),
-        (["--lesson", "softmax", "--set", "temperature=99", "--screenshot", "{tmp}/a.png"],
-         "Temperature T: 99 is outside"),
+        (
+            ["--lesson", "softmax", "--set", "temperature=99", "--screenshot", "{tmp}/a.png"],
+            "Temperature T: 99 is outside",
+        ),
         (["--lesson", "softmax", "--set", "bogus"], "NAME=VALUE"),
         (["--theme", "pink"], "invalid choice"),
         (["--device", "gpu"], "GPU"),
@@ -77,7 +94,10 @@ def test_screenshot_writes_a_png_of_the_requested_size(qapp: object, tmp_path: P
     ],
 )
 def test_bad_input_gives_one_line_and_exit_code_2(
-    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     qapp: object,
 ) -> None:
     """Each bad argument: exit code 2 and one clear line on stderr, no traceback."""
@@ -98,10 +118,24 @@ def test_unwritable_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_python_dash_m_app_runs_the_same_command() -> None:
     """`python -m app --version` and `--list` work as a separate process."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0 and done.stdout.startswith("deepstep ")
-    bad = subprocess.run([sys.executable, "-m", "app", "--lesson", "nope"], capture_output=True,
-                         text=True, cwd=ROOT, env=env, timeout=60, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "app", "--lesson", "nope"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1

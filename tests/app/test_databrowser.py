@@ -12,8 +12,7 @@ from app.theme import THEMES
 from engine.datasets import DATASETS
 
 
-@pytest.mark.parametrize("entry", [e for e in DATASETS if not e.info.optional],
-                         ids=lambda e: e.id)
+@pytest.mark.parametrize("entry", [e for e in DATASETS if not e.info.optional], ids=lambda e: e.id)
 def test_every_shipped_data_set_is_shown(qtbot: QtBot, entry: object) -> None:
     """Samples/rows/series appear in panels with content, and the licence is named."""
     browser = DataBrowser(THEMES["light"], dataset_id=entry.id)  # type: ignore[attr-defined]
@@ -23,8 +22,9 @@ def test_every_shipped_data_set_is_shown(qtbot: QtBot, entry: object) -> None:
     assert "Licence" in browser.summary.text()
 
 
-def test_missing_file_shows_how_to_rebuild_it(qtbot: QtBot, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_file_shows_how_to_rebuild_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With the assets folder empty, the browser explains instead of raising."""
     monkeypatch.setenv("DEEPSTEP_ASSETS_DIR", str(tmp_path))
     browser = DataBrowser(THEMES["dark"], dataset_id="vote")

@@ -1,4 +1,4 @@
-"""Every registered lesson renders at its first, middle and last step with content in every panel."""
+"""Every registered lesson renders at its first, middle and last step; every panel has content."""
 
 from __future__ import annotations
 
@@ -19,8 +19,13 @@ LIVE_STEPS = 8
 
 def distinct_colours(image: QImage, stride: int = 3) -> int:
     """How many different colours a sampled grid of the image has (1 = blank)."""
-    return len({image.pixel(x, y) for x in range(0, image.width(), stride)
-                for y in range(0, image.height(), stride)})
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), stride)
+            for y in range(0, image.height(), stride)
+        }
+    )
 
 
 def _last(lesson: type[Lesson]) -> int:
@@ -29,8 +34,9 @@ def _last(lesson: type[Lesson]) -> int:
 
 
 @pytest.mark.parametrize("lesson", all_lessons(), ids=lambda lesson: lesson.id)
-def test_lesson_renders_first_middle_and_last_step(qtbot: QtBot, tmp_path: Path,
-                                                   lesson: type[Lesson]) -> None:
+def test_lesson_renders_first_middle_and_last_step(
+    qtbot: QtBot, tmp_path: Path, lesson: type[Lesson]
+) -> None:
     """Each panel that has data draws something; the narrative has text."""
     window = MainWindow(JsonStore(tmp_path / "s.json"), threaded=False)
     qtbot.addWidget(window)

@@ -35,8 +35,9 @@ def test_corrupt_file_is_set_aside_with_a_message(tmp_path: Path, content: bytes
     assert json.loads(path.read_text()) == {"a": 1}
 
 
-def test_interrupted_write_keeps_the_old_file(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A failure between writing the temp file and renaming it loses nothing."""
     path = tmp_path / "s.json"
     atomic_write_text(path, '{"old": true}')

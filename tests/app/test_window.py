@@ -37,17 +37,23 @@ def test_keyboard_alone_steps_through_a_lesson(qtbot: QtBot, tmp_path: Path) -> 
     window.open_lesson("softmax")
     qtbot.waitUntil(lambda: _position(window) == 0)
     window.stage.setFocus()
-    for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_PageDown, 2),
-                          (Qt.Key.Key_Right, 3), (Qt.Key.Key_Left, 2),
-                          (Qt.Key.Key_PageUp, 1), (Qt.Key.Key_Home, 0)):
+    for key, expected in (
+        (Qt.Key.Key_Right, 1),
+        (Qt.Key.Key_PageDown, 2),
+        (Qt.Key.Key_Right, 3),
+        (Qt.Key.Key_Left, 2),
+        (Qt.Key.Key_PageUp, 1),
+        (Qt.Key.Key_Home, 0),
+    ):
         qtbot.keyClick(window, key)
         qtbot.waitUntil(lambda e=expected: _position(window) == e)  # type: ignore[misc]
     assert "Step 1 / 11" in window.stepbar.counter.text()
     window.player.set_speed(0.0)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.player.playing
-    qtbot.waitUntil(lambda: window.player.frame is not None and window.player.frame.at_end,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.player.frame is not None and window.player.frame.at_end, timeout=5000
+    )
     qtbot.waitUntil(lambda: not window.player.playing)
 
 
@@ -60,8 +66,9 @@ def test_narrative_shows_the_step_text_without_raw_latex(qtbot: QtBot, tmp_path:
     assert "\\frac" not in text and "\\sum" not in text
 
 
-def test_a_control_change_restarts_and_a_bad_value_is_reported(qtbot: QtBot,
-                                                              tmp_path: Path) -> None:
+def test_a_control_change_restarts_and_a_bad_value_is_reported(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     """Editing the temperature restarts the lesson; an invalid value shows a message."""
     window = _window(qtbot, tmp_path / "s.json", threaded=False)
     window.open_lesson("softmax", 3)
@@ -170,8 +177,9 @@ def test_every_theme_applies(qtbot: QtBot, tmp_path: Path, theme: str) -> None:
     assert window.theme.name == theme
 
 
-def test_gpu_device_without_cupy_is_refused_and_cpu_kept(qtbot: QtBot, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gpu_device_without_cupy_is_refused_and_cpu_kept(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Asking for the GPU where there is none shows why and stays on the CPU."""
     from engine import backend
 
@@ -180,8 +188,7 @@ def test_gpu_device_without_cupy_is_refused_and_cpu_kept(qtbot: QtBot, tmp_path:
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda *a, **k: shown.append(str(a[2])))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(str(a[2])))
     window = _window(qtbot, tmp_path / "s.json", threaded=False)
     window.device_box.setCurrentIndex(window.device_box.findData("gpu"))
     assert shown and window.device_box.currentData() == "cpu"

@@ -47,7 +47,8 @@ assert wait(lambda: position() == 2), position()
 QTest.qWait(300)
 shot = window.screen().grabWindow(0)
 image = shot.toImage()
-colours = {image.pixel(x, y) for x in range(0, image.width(), 9) for y in range(0, image.height(), 9)}
+colours = {image.pixel(x, y) for x in range(0, image.width(), 9)
+           for y in range(0, image.height(), 9)}
 image.save(str(Path(sys.argv[1]) / "screen.png"))
 print("colours", len(colours))
 assert len(colours) > 30
@@ -57,20 +58,32 @@ print("ok")
 
 
 @pytest.mark.xvfb
-@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed "
-                    "(apt-get install xvfb); CI installs it")
+@pytest.mark.skipif(
+    shutil.which("Xvfb") is None,
+    reason="Xvfb is not installed (apt-get install xvfb); CI installs it",
+)
 def test_app_in_a_real_window_under_xvfb(tmp_path: Path) -> None:
     """The window opens on a real X server, follows the keyboard and paints real pixels."""
     display = f":{90 + os.getpid() % 500}"
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten",
-                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(1.0)
         if server.poll() is not None:
             pytest.skip("Xvfb could not start here")
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(tmp_path)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "ok" in done.stdout
     finally:

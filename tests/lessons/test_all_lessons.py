@@ -68,9 +68,7 @@ def test_lesson_declares_a_check_and_metadata(lesson: type[Lesson]) -> None:
     assert lesson.title and lesson.summary and lesson.number
     assert lesson.task is not None or 2 <= len(lesson.quiz) <= 4
     for question in lesson.quiz:
-        if isinstance(question, MultipleChoice):
-            assert question.check(question.answer).correct
-        elif isinstance(question, NumericQuestion):
+        if isinstance(question, MultipleChoice | NumericQuestion):
             assert question.check(question.answer).correct
         check_markup(question.prompt)
 

@@ -25,8 +25,12 @@ def test_slider_accepts_numbers_in_range_and_refuses_the_rest() -> None:
     """Strings that are numbers are accepted; NaN, text and out-of-range values are not."""
     s = Slider("lr", "Learning rate", 0.001, 1.0, default=0.1, log=True)
     assert s.validate("0.5") == 0.5
-    for bad, message in ((2, "outside"), ("fast", "not a number"), (math.nan, "not a finite"),
-                         (None, "not a number")):
+    for bad, message in (
+        (2, "outside"),
+        ("fast", "not a number"),
+        (math.nan, "not a finite"),
+        (None, "not a number"),
+    ):
         with pytest.raises(ValueError, match=message):
             s.validate(bad)
 

@@ -39,9 +39,13 @@ class Noisy(Lesson):
             data = {"bars": BarData(draw, ("a", "b", "c"))}
             if total > 1e9:
                 return
-            yield Step("draw", f"total ${total:.3f}$", data,
-                       task=TaskResult(total > 3.0, "total above 3"),
-                       figures={"total": total})
+            yield Step(
+                "draw",
+                f"total ${total:.3f}$",
+                data,
+                task=TaskResult(total > 3.0, "total above 3"),
+                figures={"total": total},
+            )
 
 
 class Short(Lesson):
@@ -139,7 +143,7 @@ def test_bad_control_value_raises_and_changes_nothing() -> None:
     """An invalid value is refused with a message naming the control; the run is unchanged."""
     run = LessonRun(Noisy)
     run.next()
-    with pytest.raises(ValueError, match="Scale: 99 is outside 0 .. 10"):
+    with pytest.raises(ValueError, match=r"Scale: 99 is outside 0 \.\. 10"):
         run.set_control("scale", 99)
     with pytest.raises(ValueError, match="unknown control"):
         run.set_control("nope", 1)
