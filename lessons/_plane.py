@@ -74,7 +74,7 @@ def plane(
         image_rect=rect if image is not None else None,
         image_levels=levels if image is not None else None,
         x_range=(-box, box),
-        y_range=(-box, box),
+        y_range=(-box, box + 0.8),  # a band on top for the legend
     )
 
 
@@ -109,84 +109,79 @@ def weights_table(names: Sequence[str], rows: Sequence[tuple[str, Vec]]) -> Tabl
 # ---- diagrams of threshold units ----------------------------------------------------------------
 
 
+def _num(x: float) -> str:
+    return f"{x:.2f}".replace("-", "−")
+
+
 def network(
     layers: Sequence[np.ndarray],
     names: Sequence[Sequence[str]],
     values: Sequence[Sequence[float]] | None = None,
-    unit: str = "H",
 ) -> PlotData:
-    """Columns of units joined by weighted edges (one matrix per layer, bias as its last row).
+    """Columns of threshold units joined by weighted edges; bias weights are each matrix's last row.
 
-    ``names`` gives the unit names per column (inputs first, without the bias "1"); ``values``
-    optionally gives each unit's current value.  Edges are coloured and dashed by sign, their
-    width grows with the weight, and each weight is written on its edge.
+    ``names`` gives the unit names per column (inputs first, without the bias unit "1");
+    ``values`` optionally gives each unit's current value.  Edges are solid for positive and
+    dashed for negative weights; each weight is written on its edge when the layer is small.
     """
-    cols = len(names)
+    gap = 1.6
     pos: list[list[tuple[float, float]]] = []
     for c, column in enumerate(names):
-        count = len(column) + (1 if c < cols - 1 else 0)  # a bias unit in all but the last
+        count = len(column) + (1 if c < len(names) - 1 else 0)  # a bias unit but in the last
         ys = np.linspace(1.0, -1.0, count) * min(1.0, 0.35 * (count - 1)) if count > 1 else [0.0]
-        pos.append([(float(c), float(y)) for y in ys])
+        pos.append([(gap * c, float(y)) for y in ys])
     series: list[Series] = []
     notes: list[Annotation] = []
     for c, w in enumerate(layers):
-        groups: dict[bool, list[float]] = {True: [], False: []}
+        targets = pos[c + 1][: len(names[c + 1])]
+        labelled = w.size <= 6
+        lines: dict[bool, list[float]] = {True: [], False: []}
         for i, (x0, y0) in enumerate(pos[c]):
-            for j, (x1, y1) in enumerate(pos[c + 1][: len(names[c + 1])]):
+            for j, (x1, y1) in enumerate(targets):
                 weight = float(w[i, j])
-                seg = [(x0 + 0.12, y0), (x1 - 0.12, y1)]
-                groups[weight >= 0].extend([seg[0][0], seg[0][1], seg[1][0], seg[1][1]])
-                t = 0.3 + 0.4 * (j / max(len(names[c + 1]) - 1, 1))
-                notes.append(
-                    Annotation(
-                        x0 + t * (x1 - x0),
-                        y0 + t * (y1 - y0),
-                        f"{weight:.2f}",
-                        color=0 if weight >= 0 else 3,
-                        anchor=(0.5, 0.5),
+                lines[weight >= 0] += [x0 + 0.15, x1 - 0.15, np.nan, y0, y1, np.nan]
+                t = 0.25 + 0.5 * i / max(len(pos[c]) - 1, 1)
+                if labelled:
+                    at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+                    color = 0 if weight >= 0 else 3
+                    notes.append(Annotation(*at, _num(weight), color=color, anchor=(0.5, 0.5)))
+        for positive, flat in lines.items():
+            if flat:
+                seg = np.array(flat).reshape(-1, 2, 3)
+                name = ("positive weight" if positive else "negative weight") + f" {c}"
+                style = "line" if positive else "dash"
+                series.append(
+                    Series(
+                        "_" + name,
+                        seg[:, 0].ravel(),
+                        seg[:, 1].ravel(),
+                        style=style,
+                        color=0 if positive else 3,
+                        width=2.0,
                     )
                 )
-        for positive, flat in groups.items():
-            if not flat:
-                continue
-            segs = np.array(flat).reshape(-1, 2, 2)
-            lx = np.concatenate([np.append(g[:, 0], np.nan) for g in segs])
-            ly = np.concatenate([np.append(g[:, 1], np.nan) for g in segs])
-            name = "positive weight" if positive else "negative weight (dashed)"
-            series.append(
-                Series(
-                    name if c == 0 else "_" + name,
-                    lx,
-                    ly,
-                    style="line" if positive else "dash",
-                    color=0 if positive else 3,
-                    width=2.0,
-                )
-            )
+    last = len(names) - 1
     for c, column in enumerate(names):
-        labels = [*column, "1"] if c < cols - 1 else list(column)
-        px = [p[0] for p in pos[c]]
-        py = [p[1] for p in pos[c]]
-        look = "input" if c == 0 else ("output" if c == cols - 1 else "hidden")
+        labels = [*column, "1"] if c < last else list(column)
+        px, py = [p[0] for p in pos[c]], [p[1] for p in pos[c]]
         series.append(
             Series(
-                f"_{look}",
+                f"_units {c}",
                 np.array(px),
                 np.array(py),
                 style="scatter",
                 color=5 if c == 0 else 1,
-                size=26 if c else 20,
+                size=22 if c else 18,
                 symbol="o" if c == 0 else "h",
             )
         )
         for k, (x, y) in enumerate(pos[c]):
             text = labels[k]
             if values is not None and k < len(values[c]):
-                text += f" = {values[c][k]:.2f}" if c == 0 else f" = {values[c][k]:g}"
-            if c and k < len(column):
-                text = f"{unit}(·) → {text}"
-            anchor = (1.0, 0.5) if c == 0 else (0.0, 0.5)
-            notes.append(Annotation(x + (-0.1 if c == 0 else 0.12), y, text, anchor=anchor))
+                text += f" = {_num(values[c][k]) if c == 0 else f'{values[c][k]:g}'}"
+            anchor = (1.0, 0.5) if c == 0 else ((0.0, 0.5) if c == last else (0.5, 1.2))
+            shift = -0.2 if c == 0 else (0.2 if c == last else 0.0)
+            notes.append(Annotation(x + shift, y, text, anchor=anchor))
     return PlotData(
-        tuple(series), tuple(notes), x_range=(-1.0, cols - 1 + 1.1), y_range=(-1.4, 1.4)
+        tuple(series), tuple(notes), x_range=(-1.3, gap * last + 1.3), y_range=(-1.3, 1.3)
     )

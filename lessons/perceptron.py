@@ -111,6 +111,11 @@ def _vec(v: np.ndarray) -> str:
     return "(" + ", ".join(f"{float(a):.2f}" for a in v) + ")"
 
 
+def _col(v: np.ndarray) -> str:
+    """A column vector for math."""
+    return "\\begin{bmatrix}" + " \\\\ ".join(f"{float(a):.2f}" for a in v) + "\\end{bmatrix}"
+
+
 def _mistake_plot(sets: list[tuple[str, list[int], int]]) -> PlotData:
     series = []
     for name, counts, color in sets:
@@ -119,7 +124,7 @@ def _mistake_plot(sets: list[tuple[str, list[int], int]]) -> PlotData:
         series.append(Series(name, ep, ys, color=color, width=2.5))
         series.append(Series("_" + name, ep, ys, style="scatter", color=color, size=8))
     top = max((max(c) for _, c, _ in sets if c), default=1)
-    right = max((len(c) for _, c, _ in sets), default=1)
+    right = max(5, max((len(c) for _, c, _ in sets), default=1))
     return PlotData(tuple(series), x_range=(0.5, right + 0.5), y_range=(-0.3, top + 1.0))
 
 
@@ -335,8 +340,8 @@ class Perceptron(Lesson):
             )
             if u.mistake:
                 text += (
-                    f" $$w \\leftarrow {_vec(u.before)} + {eta:.2f} \\cdot ({err:+d}) \\cdot "
-                    f"{_vec(u.x)} = {_vec(u.after)}$$ The line turns and shifts so that this "
+                    f" $$w \\leftarrow {_col(u.before)} + {eta:.2f} \\cdot ({err:+d}) \\cdot "
+                    f"{_col(u.x)} = {_col(u.after)}$$ The line turns and shifts so that this "
                     "point moves towards its own side."
                 )
             if only_mistakes and checked > 1:
@@ -387,7 +392,7 @@ def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
         if wrong == 0:
             break
     outputs = ltu(w, xs)
-    lines = [P.boundary(w[:, k], f"unit {k + 1}: class {k} or not", color=k) for k in range(3)]
+    lines = [P.boundary(w[:, k], f"unit {k + 1}: class {k}?", color=k) for k in range(3)]
     yield Step(
         "A layer of LTUs",
         "Rosenblatt's perceptron is a <b>layer</b> of threshold units that all see the same "
@@ -436,7 +441,7 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
     )
     recent = [
         P.boundary(w, "earlier lines" if k == 0 else "_earlier", color=5, style="dash")
-        for k, w in enumerate(ends[-5:-1])
+        for k, w in enumerate({tuple(w): w for w in ends[-5:-1]}.values())
     ]
     last = ends[-1]
     yield Step(

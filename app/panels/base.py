@@ -19,6 +19,7 @@ __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "PanelView"]
 
 # Four panels must fit a 1280x720 stage next to the narrative.
 MIN_WIDTH, MIN_HEIGHT = 200, 160
+PLACEHOLDER = "This panel fills in at a later step."
 
 
 class PanelView(QWidget):
@@ -59,7 +60,12 @@ class PanelView(QWidget):
         self._caption.setTextFormat(Qt.TextFormat.PlainText)
         self._caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self._caption.hide()
+        self._placeholder = QLabel(PLACEHOLDER, self)
+        self._placeholder.setObjectName("panelPlaceholder")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)
         self._layout.addWidget(self._title)
+        self._layout.addWidget(self._placeholder, 1)
         self._layout.addWidget(self._caption)
         self._style_frame()
 
@@ -75,6 +81,7 @@ class PanelView(QWidget):
             )
         self._show(data)
         self._data = data
+        self._show_placeholder(False)
 
     def data(self) -> Any:
         """The data shown now, or None."""
@@ -97,6 +104,13 @@ class PanelView(QWidget):
         self._data = None
         self._clear()
         self.set_caption("")
+        self._show_placeholder(True)
+
+    def _show_placeholder(self, empty: bool) -> None:
+        """Before its first data a panel says so, instead of showing empty axes."""
+        self._placeholder.setVisible(empty)
+        if self._content is not None:
+            self._content.setVisible(not empty)
 
     def set_caption(self, text: str) -> None:
         """Set the small text under the content; an empty text hides it."""
@@ -109,6 +123,7 @@ class PanelView(QWidget):
         """Put the content widget between the title and the caption."""
         self._content = widget
         self._layout.insertWidget(1, widget, 1)
+        self._show_placeholder(self._data is None)
         self._style_frame()
 
     def _show(self, data: Any) -> None:
@@ -165,3 +180,5 @@ class PanelView(QWidget):
         muted = QPalette(pal)
         muted.setColor(QPalette.ColorRole.WindowText, QColor(t.muted))
         self._caption.setPalette(muted)
+        self._placeholder.setFont(t.font("caption"))
+        self._placeholder.setPalette(muted)
