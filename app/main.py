@@ -1,8 +1,12 @@
-"""The ``deepstep`` command: open the window, list lessons, or render a lesson step to a PNG.
+"""The ``deepstep`` command: open the window, list lessons, render or export a lesson.
 
     deepstep                                  open the app where you left off
+    deepstep --presentation                   ... and go straight into presentation mode
     deepstep --list [--json]                  list the lessons
     deepstep --lesson softmax --step 2 --screenshot s.png [--size 1920x1080] [--theme dark]
+    deepstep --lesson softmax --step 2 --screenshot s.png --presentation   (the projected view)
+    deepstep --lesson softmax --export-pdf handout.pdf [--size 1920x1080]
+    deepstep --lesson softmax --export-png slides/
 
 Bad arguments print one line on stderr and exit with code 2; nothing raises a traceback.
 """
@@ -41,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="deepstep",
         description="DeepStep: deep learning, step by step.",
-        epilog="Keys: Right/PageDown next, Left/PageUp back, Space play/pause, Home first step.",
+        epilog="Keys: Right/PageDown next, Left/PageUp back, Space play/pause, Home first step, "
+        "F5 presentation mode (Esc leaves).",
     )
     parser.add_argument("--version", action="version", version=f"deepstep {__version__}")
     parser.add_argument("--list", action="store_true", help="list the lessons and exit")
@@ -58,7 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WxH",
         type=_size,
         default=None,
-        help="window size for --screenshot (default 1600x900)",
+        help="picture size for --screenshot (default 1600x900) and exports (default 1920x1080)",
+    )
+    parser.add_argument(
+        "--presentation",
+        action="store_true",
+        help="start in presentation mode; with --screenshot, render the projected view",
+    )
+    parser.add_argument(
+        "--export-pdf", metavar="FILE.pdf", help="write the lesson as a PDF handout and exit"
+    )
+    parser.add_argument(
+        "--export-png", metavar="DIR", help="write one PNG per step of the lesson and exit"
     )
     parser.add_argument("--theme", choices=THEME_NAMES, help="colour theme")
     parser.add_argument("--device", choices=("cpu", "gpu"), help="compute on the CPU or the GPU")
@@ -107,16 +123,22 @@ class Request:
     theme: str | None
     device: str | None
     values: dict[str, str]
+    presentation: bool = False
+    export_pdf: Path | None = None
+    export_png: Path | None = None
 
 
 def validate(args: argparse.Namespace) -> Request:
     """Check everything that can be checked before Qt starts; UsageError otherwise."""
     if args.json and not args.list:
         raise UsageError("--json only goes with --list")
-    if (args.step is not None or args.screenshot or args.set) and not args.lesson:
-        raise UsageError("--step, --set and --screenshot need --lesson ID")
-    if args.size and not args.screenshot:
-        raise UsageError("--size only goes with --screenshot")
+    exporting = bool(args.export_pdf or args.export_png)
+    if (args.step is not None or args.screenshot or args.set or exporting) and not args.lesson:
+        raise UsageError("--step, --set, --screenshot and --export-* need --lesson ID")
+    if args.size and not (args.screenshot or exporting):
+        raise UsageError("--size only goes with --screenshot or --export-pdf/--export-png")
+    if exporting and (args.screenshot or args.step is not None or args.presentation):
+        raise UsageError("--export-pdf/--export-png export every step: no --step or --screenshot")
     lesson_id = None
     if args.lesson:
         try:
@@ -136,25 +158,55 @@ def validate(args: argparse.Namespace) -> Request:
             Values(find(lesson_id).controls, values)
         except ValueError as err:
             raise UsageError(str(err)) from None
-    shot = None
-    if args.screenshot:
-        shot = Path(args.screenshot).expanduser()
-        if shot.suffix.lower() != ".png":
-            raise UsageError(f"--screenshot must name a .png file, got {shot.name!r}")
-        folder = shot.parent if str(shot.parent) else Path(".")
-        if not folder.is_dir():
-            raise UsageError(f"cannot write {shot}: folder {folder} does not exist")
-        if not os.access(folder, os.W_OK) or (shot.exists() and not os.access(shot, os.W_OK)):
-            raise UsageError(f"cannot write {shot}: permission denied")
-        if shot.is_dir():
-            raise UsageError(f"cannot write {shot}: it is a folder")
+    shot = _output_file(args.screenshot, ".png", "--screenshot") if args.screenshot else None
+    pdf = _output_file(args.export_pdf, ".pdf", "--export-pdf") if args.export_pdf else None
+    png = _output_folder(args.export_png) if args.export_png else None
     if args.device:
         from app import devices
 
         problem = devices.switch(args.device)
         if problem:
             raise UsageError(problem)
-    return Request(lesson_id, args.step, shot, args.size, args.theme, args.device, values)
+    return Request(
+        lesson_id,
+        args.step,
+        shot,
+        args.size,
+        args.theme,
+        args.device,
+        values,
+        args.presentation,
+        pdf,
+        png,
+    )
+
+
+def _output_file(text: str, suffix: str, flag: str) -> Path:
+    """A file we may write: the right suffix, in a writable folder that exists."""
+    path = Path(text).expanduser()
+    if path.suffix.lower() != suffix:
+        raise UsageError(f"{flag} must name a {suffix} file, got {path.name!r}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"cannot write {path}: permission denied")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    return path
+
+
+def _output_folder(text: str) -> Path:
+    """A folder for --export-png: an existing writable one, or a new one in an existing one."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--export-png needs a folder; {path} is a file")
+    parent = path if path.exists() else path.parent
+    if not parent.is_dir():
+        raise UsageError(f"cannot write into {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"cannot write into {path}: permission denied")
+    return path
 
 
 def list_lessons(as_json: bool) -> str:
@@ -197,8 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as err:
         print(f"deepstep: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    if request.screenshot and request.presentation:
+        return presentation_screenshot(request)
     if request.screenshot:
         return screenshot(request)
+    if request.export_pdf or request.export_png:
+        return export(request)
     return run_window(request)
 
 
@@ -213,15 +269,17 @@ def _application() -> object:
 
 def screenshot(request: Request) -> int:
     """Render one lesson step offscreen and save it; exit code 2 if the step doesn't exist."""
-    if not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _application()
+    _offscreen_application()
+    from app.progress import ProgressStore
     from app.store import JsonStore
     from app.window import MainWindow
 
-    with tempfile.TemporaryDirectory() as tmp:  # never touch the learner's own settings
+    with tempfile.TemporaryDirectory() as tmp:  # never touch the learner's settings or progress
         window = MainWindow(
-            JsonStore(Path(tmp) / "settings.json"), theme=request.theme, threaded=False
+            JsonStore(Path(tmp) / "settings.json"),
+            theme=request.theme,
+            threaded=False,
+            progress=ProgressStore(Path(tmp) / "progress.json"),
         )
         width, height = request.size or (1600, 900)
         window.resize(width, height)
@@ -254,6 +312,58 @@ def screenshot(request: Request) -> int:
     return 0
 
 
+def _offscreen_application() -> None:
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    _application()
+
+
+def _fail(message: str) -> int:
+    print(f"deepstep: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def presentation_screenshot(request: Request) -> int:
+    """Render one step as presentation mode projects it, at --size (default 1920x1080)."""
+    _offscreen_application()
+    from app.export import DEFAULT_SIZE, ExportPlan, render_slide
+    from app.theme import THEMES
+
+    lesson = find(request.lesson or "")
+    plan = ExportPlan(
+        lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
+    )
+    try:
+        image = render_slide(plan, (request.step or 1) - 1)
+    except IndexError as err:
+        return _fail(f"lesson {lesson.id!r}: {err}")
+    if not image.save(str(request.screenshot), "PNG"):
+        return _fail(f"cannot write {request.screenshot}")
+    return 0
+
+
+def export(request: Request) -> int:
+    """Write the lesson's PDF handout and/or PNG slides; one line per file on stdout."""
+    _offscreen_application()
+    from app.export import DEFAULT_SIZE, ExportPlan, PdfHandout, PngSequence
+    from app.theme import THEMES
+
+    lesson = find(request.lesson or "")
+    plan = ExportPlan(
+        lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
+    )
+    try:
+        if request.export_pdf:
+            pages = PdfHandout(plan, request.export_pdf).run_all()
+            print(f"wrote {request.export_pdf} ({pages} pages)")
+        if request.export_png:
+            count = PngSequence(plan, request.export_png).run_all()
+            print(f"wrote {count} PNG files to {request.export_png}")
+    except OSError as err:
+        return _fail(str(err))
+    return 0
+
+
 def run_window(request: Request) -> int:
     """Open the window (restoring the last lesson unless one was asked for) and run Qt."""
     app = _application()
@@ -267,6 +377,8 @@ def run_window(request: Request) -> int:
     else:
         window.restore_last_lesson()
     window.show()
+    if request.presentation:
+        window.toggle_presentation()
     return int(app.exec())  # type: ignore[attr-defined]
 
 

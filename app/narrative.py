@@ -14,6 +14,8 @@ from lessons.mathtext import to_plain
 class Narrative(QWidget):
     """Shows a step: a large title, then the text (HTML subset with $math$)."""
 
+    BODY_PX, TITLE_PX, LESSON_PX = 17, 24, 14  # at font scale 1
+
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
@@ -38,14 +40,14 @@ class Narrative(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         base = QFont(self.font())
-        base.setPixelSize(round(17 * theme.font_scale))
+        base.setPixelSize(round(self.BODY_PX * theme.font_scale))
         self.body.setFont(base)
         title = QFont(base)
-        title.setPixelSize(round(24 * theme.font_scale))
+        title.setPixelSize(round(self.TITLE_PX * theme.font_scale))
         title.setBold(True)
         self.heading.setFont(title)
         small = QFont(base)
-        small.setPixelSize(round(14 * theme.font_scale))
+        small.setPixelSize(round(self.LESSON_PX * theme.font_scale))
         self.lesson_label.setFont(small)
         if self._text:
             self._render()
@@ -71,3 +73,12 @@ class Narrative(QWidget):
 
     def plain_text(self) -> str:
         return self.body.toPlainText()
+
+    def fits(self) -> bool:
+        """True when the whole text fits the pane without scrolling."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        document = self.body.document()
+        document.setTextWidth(self.body.viewport().width())
+        return document.size().height() <= self.body.viewport().height()

@@ -1,6 +1,12 @@
-"""The lesson navigator: chapters and their lessons, a filter box and progress marks."""
+"""The lesson navigator: chapters and their lessons, a filter box and progress marks.
+
+Marks are shapes, not colours (○ not started, ◐ started, ● completed), and each lesson's
+status is also given to screen readers as the item's accessible description.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -64,11 +70,14 @@ class Navigator(QWidget):
         if item is None:
             return
         item.setText(0, self._label(find(lesson_id)))
-        item.setData(
-            0,
-            Qt.ItemDataRole.AccessibleDescriptionRole,
-            {"new": "not started", "started": "started", "done": "completed"}[status],
-        )
+        words = {"new": "not started", "started": "started", "done": "completed"}[status]
+        item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, words)
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{item.text(0)[3:]}, {words}")
+
+    def show_progress(self, statuses: Mapping[str, str]) -> None:
+        """Mark every lesson from a progress snapshot (lessons not named are new)."""
+        for lesson_id in self.items:
+            self.set_status(lesson_id, statuses.get(lesson_id, "new"))
 
     def status(self, lesson_id: str) -> str:
         return self._status.get(lesson_id, "new")

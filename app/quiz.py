@@ -1,6 +1,15 @@
-"""The check at the end of a lesson: quiz questions with explained feedback, and the task."""
+"""The check at the end of a lesson: quiz questions with explained feedback, and the task.
+
+Each answer is checked by the lesson's own question object (multiple choice explains every
+option; numeric answers are right within a tolerance) and reported through ``answered`` so the
+window can record it in the progress store.  Answers given earlier are shown again, with their
+feedback, when the learner comes back to the lesson.  Right and wrong are told in words and
+symbols (✔/✘), never by colour alone.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -16,13 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.progress import Answer
 from lessons.base import Feedback, Lesson, MultipleChoice, Question, TaskResult
 
 
 class _QuestionBox(QGroupBox):
     """One question: options or a number field, a Check button and the feedback."""
 
-    answered = Signal(str, bool)
+    answered = Signal(str, str, bool)  # question id, response, correct
 
     def __init__(self, number: int, question: Question) -> None:
         super().__init__(f"Question {number}")
@@ -36,7 +46,7 @@ class _QuestionBox(QGroupBox):
         if isinstance(question, MultipleChoice):
             for i, option in enumerate(question.options):
                 radio = QRadioButton(option)
-                radio.setAccessibleName(option)
+                radio.setAccessibleName(f"Question {number}, option {i + 1}: {option}")
                 self.group.addButton(radio, i)
                 layout.addWidget(radio)
         else:
@@ -57,30 +67,56 @@ class _QuestionBox(QGroupBox):
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         self.feedback.setObjectName("feedback")
+        self.feedback.setAccessibleName(f"Feedback on question {number}")
         layout.addWidget(self.feedback)
         self.result: Feedback | None = None
 
-    def response(self) -> object:
+    def response(self) -> str:
+        """What the learner answered: the option number (from 0) or the typed text."""
         if self.entry is not None:
             return self.entry.text()
-        return self.group.checkedId()
+        return str(self.group.checkedId())
 
     def check(self) -> Feedback:
-        result = self.question.check(self.response())
+        """Check the answer, show the feedback and emit ``answered`` (not for no answer)."""
+        response = self.response()
+        if not response.strip() or (self.entry is None and response == "-1"):
+            self.result = None
+            self.feedback.setText(
+                "Choose an answer first." if self.entry is None else "Type a number first."
+            )
+            return Feedback(False, self.feedback.text())
+        result = self._show(response)
+        self.answered.emit(self.question.id, response, result.correct)
+        return result
+
+    def restore(self, response: str) -> None:
+        """Show an earlier answer and its feedback again (nothing is emitted)."""
+        if self.entry is not None:
+            self.entry.setText(response)
+        else:
+            button = self.group.button(int(response)) if response.lstrip("-").isdigit() else None
+            if button is None:
+                return
+            button.setChecked(True)
+        self._show(response)
+
+    def _show(self, response: str) -> Feedback:
+        result = self.question.check(response)
         self.result = result
         verdict = "✔ Right." if result.correct else "✘ Not quite."
         self.feedback.setText(f"<b>{verdict}</b> {result.text}")
+        self.feedback.setAccessibleDescription(f"{verdict} {result.text}")
         self.feedback.setProperty("correct", result.correct)
         self.feedback.style().unpolish(self.feedback)
         self.feedback.style().polish(self.feedback)
-        self.answered.emit(self.question.id, result.correct)
         return result
 
 
 class QuizPane(QScrollArea):
-    """The lesson's task status and quiz; emits ``answered(question_id, correct)``."""
+    """The lesson's task status and quiz; emits ``answered(question_id, response, correct)``."""
 
-    answered = Signal(str, bool)
+    answered = Signal(str, str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,12 +126,18 @@ class QuizPane(QScrollArea):
         self.task_label = QLabel()
         self.task_label.setWordWrap(True)
         self.task_label.setObjectName("task")
+        self.score = QLabel()
         self._host = QWidget()
         self.setWidget(self._host)
 
-    def set_lesson(self, lesson: type[Lesson]) -> None:
+    def set_lesson(self, lesson: type[Lesson], answers: Mapping[str, Answer] | None = None) -> None:
+        """Build the lesson's questions, showing ``answers`` given before."""
         self._host = QWidget()
         layout = QVBoxLayout(self._host)
+        self.score = QLabel()
+        self.score.setObjectName("quizScore")
+        self.score.setAccessibleName("Quiz score")
+        layout.addWidget(self.score)
         self.task_label = QLabel()
         self.task_label.setWordWrap(True)
         self.task_label.setObjectName("task")
@@ -111,13 +153,26 @@ class QuizPane(QScrollArea):
         self.boxes = []
         for i, question in enumerate(lesson.quiz, start=1):
             box = _QuestionBox(i, question)
-            box.answered.connect(self.answered.emit)
+            earlier = (answers or {}).get(question.id)
+            if earlier is not None and earlier.response:
+                box.restore(earlier.response)
+            box.answered.connect(self._answered)
             layout.addWidget(box)
             self.boxes.append(box)
         if lesson.task is None and not lesson.quiz:
             layout.addWidget(QLabel("This lesson has no quiz."))
         layout.addStretch(1)
         self.setWidget(self._host)
+        self._show_score()
+
+    def _answered(self, question: str, response: str, correct: bool) -> None:
+        self._show_score()
+        self.answered.emit(question, response, correct)
+
+    def _show_score(self) -> None:
+        right = sum(1 for box in self.boxes if box.result is not None and box.result.correct)
+        self.score.setText(f"Score: {right} of {len(self.boxes)} right" if self.boxes else "")
+        self.score.setVisible(bool(self.boxes))
 
     def show_task(self, result: TaskResult | None) -> None:
         if result is None:

@@ -80,19 +80,32 @@ class JsonStore(MutableMapping[str, Any]):
             if not isinstance(data, dict):
                 raise ValueError("the file does not hold a JSON object")
         except (OSError, UnicodeDecodeError, ValueError) as err:
-            aside = self.path.with_name(
-                f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
-            )
-            try:
-                os.replace(self.path, aside)
-                where = f"it was moved to {aside}"
-            except OSError as move_err:
-                where = f"it could not be moved aside ({move_err}); it will not be overwritten"
-                self.path = self.path.with_name(self.path.name + ".new")
-            self.problem = f"Could not read {self.path.name} ({err}); {where}. Using defaults."
-            log.warning(self.problem)
+            self.set_aside(str(err))
             return
         self._data = data
+
+    def set_aside(self, reason: str) -> str:
+        """Move the file aside (it is kept, never overwritten), start empty, return the message.
+
+        Used when the file cannot be read, and by owners of a store whose content turns out to
+        be unusable (e.g. the progress file holds the wrong kinds of values).
+        """
+        name = self.path.name
+        aside = self.path.with_name(f"{name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.path.with_name(f"{name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
+        try:
+            os.replace(self.path, aside)
+            where = f"it was moved to {aside}"
+        except OSError as move_err:
+            where = f"it could not be moved aside ({move_err}); it will not be overwritten"
+            self.path = self.path.with_name(name + ".new")
+        self._data = {}
+        self.problem = f"Could not read {name} ({reason}); {where}. Using defaults."
+        log.warning(self.problem)
+        return self.problem
 
     def save(self) -> str | None:
         """Write the file; return an error message instead of raising if the disk refuses."""

@@ -1,8 +1,11 @@
 """The main window: it composes navigator, stage, narrative, controls, quiz and step bar.
 
 It computes nothing itself.  The :class:`app.player.Player` runs the lesson; the window forwards
-the learner's requests to it and shows each frame it delivers.  Size, splitter positions,
-theme, and the last lesson and step are saved in the settings file and restored next time.
+the learner's requests to it and shows each frame it delivers.  Study progress goes to the
+:class:`app.progress.ProgressStore`, presentation mode to :mod:`app.presentation`, exports to
+:mod:`app.export`, the course overview to :mod:`app.overview`, menus and shortcuts are built by
+:mod:`app.menus`.  Size, splitter positions, theme, UI scale and presentation choices are saved
+in the settings file and restored next time.
 """
 
 from __future__ import annotations
@@ -11,17 +14,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractSlider,
-    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QFileDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
@@ -31,11 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import devices
+from app import devices, menus
 from app.controls import ControlsPanel
 from app.narrative import Narrative
 from app.navigator import Navigator
 from app.player import Frame, Player
+from app.presentation import Presentation
+from app.progress import ProgressStore
 from app.quiz import QuizPane
 from app.stage import Stage
 from app.stepbar import StepBar
@@ -46,20 +49,46 @@ from lessons.registry import all_lessons, find
 
 log = logging.getLogger(__name__)
 
+PROGRESS_SAVE_MS = 2000  # stepping saves progress at most this often; quiz and tasks at once
+OLD_PROGRESS_KEYS = ("quiz", "progress", "last_lesson", "last_step")
+
 
 class MainWindow(QMainWindow):
     """DeepStep's window.  ``threaded=False`` computes steps synchronously (CLI, tests)."""
 
+    theme_box: QComboBox
+    device_box: QComboBox
+    toolbar: QToolBar
+    screen_menu: QMenu
+    lesson_menu: QMenu
+    data_action: QAction
+    theme_actions: dict[str, QAction]
+    scale_actions: dict[str, QAction]
+    step_actions: dict[str, QAction]
+
     def __init__(
-        self, settings: JsonStore, *, theme: str | None = None, threaded: bool = True
+        self,
+        settings: JsonStore,
+        *,
+        theme: str | None = None,
+        threaded: bool = True,
+        progress: ProgressStore | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.progress = progress if progress is not None else ProgressStore()
+        if self.progress.migrate(settings) and self.progress.save() is None:
+            for key in OLD_PROGRESS_KEYS:
+                settings.pop(key, None)
+        scale = settings.get_typed("ui_scale", int, 100)
+        self.ui_scale = scale if menus.UI_SCALES[0] <= scale <= menus.UI_SCALES[-1] else 100
         name = theme or settings.get_typed("theme", str, "light")
         self.theme: Theme = THEMES.get(name, THEMES["light"])
+        self._saved_theme = self.theme.name
         self.setWindowTitle("DeepStep")
         self.lesson: type[Lesson] | None = None
         self.player = Player(self, threaded=threaded)
+        self.presentation: Presentation | None = None
 
         self.navigator = Navigator()
         self.stage = Stage(self.theme)
@@ -67,10 +96,12 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel()
         self.quiz = QuizPane()
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Controls and quiz")
         controls_scroll = QScrollArea()
         controls_scroll.setWidgetResizable(True)
         controls_scroll.setWidget(self.controls)
         controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        controls_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(controls_scroll, "Controls")
         self.tabs.addTab(self.quiz, "Check")
         self.stepbar = StepBar()
@@ -98,11 +129,16 @@ class MainWindow(QMainWindow):
         self.side.setMinimumWidth(280)
         self.setCentralWidget(self.splitter)
 
-        self._build_toolbar()
-        self._build_shortcuts()
+        menus.build(self)
+        self._editor_keys = menus.EditorKeys(self)
+        QApplication.instance().installEventFilter(self._editor_keys)  # type: ignore[union-attr]
         self.device_label = QLabel()
         self.statusBar().addPermanentWidget(self.device_label)
         self._show_device()
+        self._progress_saver = QTimer(self)
+        self._progress_saver.setSingleShot(True)
+        self._progress_saver.setInterval(PROGRESS_SAVE_MS)
+        self._progress_saver.timeout.connect(self.save_progress)
 
         self.navigator.lesson_chosen.connect(self.open_lesson)
         self.stepbar.first.connect(self.player.first)
@@ -123,80 +159,10 @@ class MainWindow(QMainWindow):
         self.stepbar.set_speed(self.player.speed)
         self.apply_theme(self.theme.name)
         self._restore_layout()
-        if settings.problem:
-            self.show_message(settings.problem)
-
-    # ---- building --------------------------------------------------------------------------
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        bar.addWidget(QLabel(" Theme "))
-        self.theme_box = QComboBox()
-        self.theme_box.setAccessibleName("Theme")
-        for key, label in (("light", "Light"), ("dark", "Dark"), ("contrast", "High contrast")):
-            self.theme_box.addItem(label, key)
-        self.theme_box.currentIndexChanged.connect(
-            lambda i: self.apply_theme(str(self.theme_box.itemData(i)))
-        )
-        bar.addWidget(self.theme_box)
-        bar.addSeparator()
-        bar.addWidget(QLabel(" Device "))
-        self.device_box = QComboBox()
-        self.device_box.setAccessibleName("Compute device")
-        self.device_box.addItem("CPU (NumPy)", "cpu")
-        self.device_box.addItem("GPU (CuPy)", "gpu")
-        self.device_box.currentIndexChanged.connect(
-            lambda i: self.set_device(str(self.device_box.itemData(i)))
-        )
-        bar.addWidget(self.device_box)
-        bar.addSeparator()
-        self.export_action = QAction("Export view as PNG…", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.triggered.connect(self._export_dialog)
-        bar.addAction(self.export_action)
-        self.restart_action = QAction("Restart lesson", self)
-        self.restart_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.restart_action.triggered.connect(self.player.restart)
-        bar.addAction(self.restart_action)
-        self.about_action = QAction("About", self)
-        self.about_action.triggered.connect(self._about)
-        bar.addAction(self.about_action)
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.export_action)
-        quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        lesson_menu = menu.addMenu("&Lesson")
-        lesson_menu.addAction(self.restart_action)
-        data_menu = menu.addMenu("&Data")
-        self.data_action = data_menu.addAction("Browse data sets…")
-        self.data_action.setShortcut(QKeySequence("Ctrl+D"))
-        self.data_action.triggered.connect(lambda: self.open_data_browser())
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self.about_action)
-
-    def _build_shortcuts(self) -> None:
-        """Right/PageDown next, Left/PageUp back, Space play/pause, Home first step."""
-        self.step_actions: dict[str, QAction] = {}
-        for name, keys, slot in (
-            ("next", ("Right", "PgDown"), self.player.next),
-            ("back", ("Left", "PgUp"), self.player.back),
-            ("play", ("Space",), self.player.toggle_play),
-            ("first", ("Home",), self.player.first),
-        ):
-            action = QAction(name, self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            self.step_actions[name] = action
-        focus_keeper = _EditorKeys(self)
-        QApplication.instance().installEventFilter(focus_keeper)  # type: ignore[union-attr]
-        self._focus_keeper = focus_keeper
+        self.navigator.show_progress(self.progress.statuses())
+        for problem in (settings.problem, self.progress.problem):
+            if problem:
+                self.show_message(problem)
 
     # ---- lessons and frames ----------------------------------------------------------------
 
@@ -209,10 +175,8 @@ class MainWindow(QMainWindow):
         self.navigator.select(lesson.id)
         self.stage.set_lesson(lesson)
         self.controls.set_controls(lesson.controls)
-        self.quiz.set_lesson(lesson)
+        self.quiz.set_lesson(lesson, self.progress.answers(lesson.id))
         self.setWindowTitle(f"DeepStep: {lesson.number} {lesson.title}")
-        if self.navigator.status(lesson.id) == "new":
-            self.navigator.set_status(lesson.id, "started")
         self.player.load(lesson, values, step)
 
     def show_frame(self, frame: Frame) -> None:
@@ -226,13 +190,12 @@ class MainWindow(QMainWindow):
         self.quiz.show_task(frame.task)
         if frame.error:
             self.show_message(frame.error)
-        task_done = frame.task is not None and frame.task.done
-        if task_done or (lesson.task is None and frame.at_end):
-            self.navigator.set_status(lesson.id, "done")
-        self.settings["last_lesson"] = lesson.id
-        steps = self.settings.get_typed("last_step", dict, {})
-        steps[lesson.id] = frame.position
-        self.settings["last_step"] = steps
+        news = self.progress.record_step(lesson, frame.position, frame.task, frame.at_end)
+        self.navigator.set_status(lesson.id, self.progress.status(lesson.id))
+        if news:
+            self.save_progress()
+        elif self.progress.dirty and not self._progress_saver.isActive():
+            self._progress_saver.start()
 
     def show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
@@ -244,20 +207,115 @@ class MainWindow(QMainWindow):
                 self.controls.show_error(spec.name, message)
         self.show_message(message)
 
-    def _answered(self, question: str, correct: bool) -> None:
-        if self.lesson is None:
+    def _answered(self, question: str, response: str, correct: bool) -> None:
+        if self.lesson is not None:
+            self.progress.record_answer(self.lesson.id, question, response, correct)
+            self.save_progress()
+
+    # ---- study progress ----------------------------------------------------------------------
+
+    def save_progress(self) -> None:
+        self._progress_saver.stop()
+        problem = self.progress.save()
+        if problem:
+            self.show_message(problem)
+
+    def restore_last_lesson(self) -> None:
+        """Continue where the learner left off: the lesson and step last seen (or lesson 1)."""
+        ids = [lesson.id for lesson in all_lessons()]
+        last = self.progress.last_lesson
+        lesson_id = last if last in ids else ids[0]
+        step = self.progress.last_step(lesson_id) if last in ids else 0
+        self.open_lesson(lesson_id, step)
+        if last in ids:
+            lesson = find(lesson_id)
+            self.show_message(
+                f"Welcome back: {lesson.number} {lesson.title}, step {step + 1} (Home: first step)"
+            )
+
+    def show_overview(self) -> None:
+        from app.overview import CourseOverview
+
+        self.save_progress()
+        overview = CourseOverview(self.progress, self)
+        overview.open_lesson.connect(self.open_lesson)
+        overview.changed.connect(self._progress_replaced)
+        overview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        overview.open()
+
+    def reset_progress(self) -> None:
+        from app.overview import confirm_reset
+
+        if confirm_reset(self, self.progress):
+            self._progress_replaced()
+            self.show_message("Progress reset")
+
+    def export_progress(self) -> None:
+        from app.overview import export_progress
+
+        message = export_progress(self, self.progress)
+        if message:
+            self.show_message(message)
+
+    def import_progress(self) -> None:
+        from app.overview import import_progress
+
+        message = import_progress(self, self.progress)
+        if message:
+            self._progress_replaced()
+            self.show_message(message)
+
+    def _progress_replaced(self) -> None:
+        self.navigator.show_progress(self.progress.statuses())
+        if self.lesson is not None:
+            self.quiz.set_lesson(self.lesson, self.progress.answers(self.lesson.id))
+
+    # ---- presentation mode -------------------------------------------------------------------
+
+    def toggle_presentation(self) -> None:
+        """Enter presentation mode (F5) on the chosen screen, or leave it."""
+        if self.presentation is not None:
+            self.presentation.stop()
             return
-        answers = self.settings.get_typed("quiz", dict, {})
-        answers.setdefault(self.lesson.id, {})[question] = correct
-        self.settings["quiz"] = answers
+        name = self.settings.get_typed("presentation_theme", str, "") or self.theme.name
+        if name not in THEMES:
+            name = self.theme.name
+        self._saved_theme = self.theme.name
+        if name != self.theme.name:
+            self.apply_theme(name, persist=False)
+        self.presentation = Presentation(
+            self.player,
+            THEMES[name],
+            screen_name=self.settings.get_typed("presentation_screen", str, ""),
+            window_screen=self.screen(),
+            parent=self,
+        )
+        self.presentation.left.connect(self._presentation_left)
+        self.presentation.start()
 
-    # ---- toolbar actions -------------------------------------------------------------------
+    def _presentation_left(self) -> None:
+        self.presentation = None
+        if self.theme.name != self._saved_theme:
+            self.apply_theme(self._saved_theme)
+        self.activateWindow()
 
-    def apply_theme(self, name: str) -> None:
-        theme = THEMES.get(name)
-        if theme is None:
+    def set_presentation_theme(self, name: str) -> None:
+        """The theme presentation mode uses ("" = the window's)."""
+        self.settings["presentation_theme"] = name if name in THEMES else ""
+
+    def set_presentation_screen(self, name: str) -> None:
+        """The screen to project on, by name ("" = another screen than the window's)."""
+        self.settings["presentation_screen"] = name
+
+    # ---- appearance, device, export ----------------------------------------------------------
+
+    def apply_theme(self, name: str, persist: bool = True) -> None:
+        """Use theme ``name`` at the UI scale everywhere (and remember it if ``persist``)."""
+        base = THEMES.get(name)
+        if base is None:
             self.show_message(f"Unknown theme {name!r}")
             return
+        theme = base.scaled(self.ui_scale / 100) if self.ui_scale != 100 else base
         self.theme = theme
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -265,11 +323,26 @@ class MainWindow(QMainWindow):
         self.stage.apply_theme(theme)
         self.narrative.apply_theme(theme)
         self.stepbar.apply_theme(theme.foreground, theme.font_scale)
-        index = self.theme_box.findData(name)
         self.theme_box.blockSignals(True)
-        self.theme_box.setCurrentIndex(index)
+        self.theme_box.setCurrentIndex(self.theme_box.findData(name))
         self.theme_box.blockSignals(False)
-        self.settings["theme"] = name
+        if name in self.theme_actions:
+            self.theme_actions[name].setChecked(True)
+        if persist:
+            self.settings["theme"] = name
+
+    def set_ui_scale(self, percent: int) -> None:
+        """Scale all text and controls to ``percent`` (100-200), independent of presentation."""
+        if not menus.UI_SCALES[0] <= percent <= menus.UI_SCALES[-1]:
+            self.show_message(f"UI scale must be 100% to 200%, not {percent}%")
+            return
+        self.ui_scale = percent
+        self.settings["ui_scale"] = percent
+        self.apply_theme(self.theme.name, persist=False)
+        action = self.scale_actions.get(str(percent))
+        if action is not None:
+            action.setChecked(True)
+        self.show_message(f"UI scale {percent}%")
 
     def set_device(self, name: str) -> None:
         problem = devices.switch(name)
@@ -295,7 +368,7 @@ class MainWindow(QMainWindow):
         if not image.save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
 
-    def _export_dialog(self) -> None:
+    def export_view_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, "Export view as PNG", "deepstep.png", "PNG images (*.png)"
         )
@@ -308,6 +381,17 @@ class MainWindow(QMainWindow):
         else:
             self.show_message(f"Saved {name}")
 
+    def export_lesson(self, kind: str) -> None:
+        """Export the current lesson as PNG slides ("png") or a PDF handout ("pdf")."""
+        from app.export import ask_and_export
+
+        frame = self.player.frame
+        if self.lesson is None or frame is None:
+            return
+        message = ask_and_export(self, kind, frame, THEMES[self.theme.name])
+        if message:
+            self.show_message(message)
+
     def open_data_browser(self, dataset_id: str | None = None) -> None:
         from app.databrowser import DataBrowser
 
@@ -315,7 +399,7 @@ class MainWindow(QMainWindow):
         browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         browser.show()
 
-    def _about(self) -> None:
+    def show_about(self) -> None:
         from app.about import about_text
 
         QMessageBox.about(self, "About DeepStep", about_text())
@@ -338,60 +422,23 @@ class MainWindow(QMainWindow):
         if speed >= 0:
             self.player.set_speed(speed)
             self.stepbar.set_speed(speed)
-        for lesson_id, status in self.settings.get_typed("progress", dict, {}).items():
-            if lesson_id in self.navigator.items and status in ("started", "done"):
-                self.navigator.set_status(lesson_id, status)
-
-    def restore_last_lesson(self) -> None:
-        """Open the lesson and step the learner last saw (or the first lesson)."""
-        last = self.settings.get_typed("last_lesson", str, "")
-        ids = [lesson.id for lesson in all_lessons()]
-        lesson_id = last if last in ids else ids[0]
-        step = self.settings.get_typed("last_step", dict, {}).get(lesson_id, 0)
-        self.open_lesson(lesson_id, step if isinstance(step, int) and step >= 0 else 0)
 
     def save_settings(self) -> str | None:
+        """Save window settings and progress; the first problem, if any."""
         self.settings["geometry"] = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings["splitter"] = bytes(self.splitter.saveState().toBase64().data()).decode()
         self.settings["side_splitter"] = bytes(self.side.saveState().toBase64().data()).decode()
         self.settings["size"] = [self.width(), self.height()]
         self.settings["speed"] = self.player.speed
-        self.settings["progress"] = {
-            lesson_id: self.navigator.status(lesson_id)
-            for lesson_id in self.navigator.items
-            if self.navigator.status(lesson_id) != "new"
-        }
-        return self.settings.save()
+        self._progress_saver.stop()
+        return self.settings.save() or self.progress.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.presentation is not None:
+            self.presentation.stop()
         problem = self.save_settings()
         if problem:
             log.warning(problem)
         self.player.shutdown()
-        QApplication.instance().removeEventFilter(self._focus_keeper)  # type: ignore[union-attr]
+        QApplication.instance().removeEventFilter(self._editor_keys)  # type: ignore[union-attr]
         super().closeEvent(event)
-
-
-class _EditorKeys(QObject):
-    """Let text boxes, spin boxes and sliders keep their own arrow/space/home keys."""
-
-    KEYS = frozenset(
-        {
-            Qt.Key.Key_Left,
-            Qt.Key.Key_Right,
-            Qt.Key.Key_Space,
-            Qt.Key.Key_Home,
-            Qt.Key.Key_PageUp,
-            Qt.Key.Key_PageDown,
-        }
-    )
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(
-            watched, QLineEdit | QAbstractSpinBox | QAbstractSlider | QComboBox
-        ):
-            key = event.key()  # type: ignore[attr-defined]
-            if key in self.KEYS:
-                event.accept()
-                return True
-        return False

@@ -18,6 +18,7 @@ __all__ = [
     "NoisyReLU",
     "elu",
     "get",
+    "in_place",
     "leaky_relu",
     "linear",
     "log_softmax",
@@ -176,6 +177,35 @@ _BY_NAME: dict[str, Activation] = {
     "softmax": softmax,
     "log_softmax": log_softmax,
 }
+
+
+def _tanh_in_place(a: Array) -> None:
+    backend.xp().tanh(a, out=a)
+
+
+def _relu_in_place(a: Array) -> None:
+    backend.xp().maximum(a, 0, out=a)
+
+
+def _sigmoid_in_place(a: Array) -> None:
+    a *= 0.5  # sigmoid(x) = (1 + tanh(x / 2)) / 2
+    backend.xp().tanh(a, out=a)
+    a += 1
+    a *= 0.5
+
+
+_IN_PLACE: dict[Activation, Callable[[Array], None]] = {
+    linear: lambda a: None,
+    tanh: _tanh_in_place,
+    relu: _relu_in_place,
+    sigmoid: _sigmoid_in_place,
+}
+
+
+def in_place(fn: Activation) -> Callable[[Array], None] | None:
+    """For inference on scratch arrays (no gradient): a function applying `fn` to an array in
+    place, or None where there is none (the caller then applies `fn` to a Tensor)."""
+    return _IN_PLACE.get(fn)
 
 
 def names() -> tuple[str, ...]:

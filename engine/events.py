@@ -2,8 +2,9 @@
 
 The engine emits from a few choke points only: a layer's forward pass (`ForwardPass`), the
 backward walk (`Gradient`, for every named node), the optimizer's per-parameter update
-(`OptimizerStep`), and the training loop (`BatchEnd`, `EpochEnd`, `Divergence`). Each choke point
-first asks ``tracer.wants(Kind)``; when nobody listens that one check is the whole cost.
+(`OptimizerStep`), the training loop (`BatchEnd`, `EpochEnd`, `Divergence`), the convolution and
+pooling window scans (`ConvWindow`, `PoolWindow`) and the recurrent time loop (`RNNStep`). Each
+choke point first asks ``tracer.wants(Kind)``; when nobody listens that one check is the whole cost.
 
 Payload arrays are read-only host NumPy snapshots that no later engine step changes, so what
 was shown stays what was computed. On a GPU they are host copies; on the CPU they share memory
@@ -36,6 +37,7 @@ from engine.backend import to_numpy
 __all__ = [
     "EVENT_TYPES",
     "BatchEnd",
+    "ConvWindow",
     "Divergence",
     "DivergenceError",
     "EpochEnd",
@@ -43,6 +45,8 @@ __all__ = [
     "ForwardPass",
     "Gradient",
     "OptimizerStep",
+    "PoolWindow",
+    "RNNStep",
     "Recording",
     "Tracer",
     "current_tracer",
@@ -125,7 +129,72 @@ class Divergence:
     loss: float
 
 
-Event = ForwardPass | Gradient | OptimizerStep | BatchEnd | EpochEnd | Divergence
+@dataclass(frozen=True, eq=False)
+class ConvWindow:
+    """One output position of a convolution, for the watched sample and one filter.
+
+    `patch` (in_channels, kh, kw) is the input window (after padding), `kernel` the filter's
+    weights, `products` their elementwise product; `value` = products.sum() + `bias` is the
+    feature-map value at row `y`, column `x` before the activation.
+    """
+
+    layer: str
+    filter: int
+    y: int
+    x: int
+    patch: np.ndarray
+    kernel: np.ndarray
+    products: np.ndarray
+    bias: float
+    value: float
+
+
+@dataclass(frozen=True, eq=False)
+class PoolWindow:
+    """One output position of a pooling layer, for the watched sample and one channel.
+
+    `window` (ph, pw) holds the input values pooled; `winner` is the (row, col) of the maximum
+    inside the window for max pooling (None for average pooling); `value` is the output.
+    """
+
+    layer: str
+    channel: int
+    y: int
+    x: int
+    window: np.ndarray
+    winner: tuple[int, int] | None
+    value: float
+
+
+@dataclass(frozen=True, eq=False)
+class RNNStep:
+    """One time step `t` of a recurrent layer for the watched sequence of the batch.
+
+    `h_prev` -> `h_t` given `x_t`; `c_t` is the LSTM cell state (None for other cells) and
+    `gates` each gate's activations by name ("input", "forget", "candidate", "output" for LSTM;
+    "update", "reset", "candidate" for GRU; none for SimpleRNN).
+    """
+
+    layer: str
+    t: int
+    x_t: np.ndarray
+    h_prev: np.ndarray
+    h_t: np.ndarray
+    c_t: np.ndarray | None
+    gates: Mapping[str, np.ndarray]
+
+
+Event = (
+    ForwardPass
+    | Gradient
+    | OptimizerStep
+    | BatchEnd
+    | EpochEnd
+    | Divergence
+    | ConvWindow
+    | PoolWindow
+    | RNNStep
+)
 EVENT_TYPES: tuple[type[Event], ...] = (
     ForwardPass,
     Gradient,
@@ -133,9 +202,23 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     BatchEnd,
     EpochEnd,
     Divergence,
+    ConvWindow,
+    PoolWindow,
+    RNNStep,
 )
 
-E = TypeVar("E", ForwardPass, Gradient, OptimizerStep, BatchEnd, EpochEnd, Divergence)
+E = TypeVar(
+    "E",
+    ForwardPass,
+    Gradient,
+    OptimizerStep,
+    BatchEnd,
+    EpochEnd,
+    Divergence,
+    ConvWindow,
+    PoolWindow,
+    RNNStep,
+)
 
 
 class DivergenceError(ArithmeticError):

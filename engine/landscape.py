@@ -2,7 +2,8 @@
 
 Every setting has the form `base + c1 * d1 + c2 * d2 + ...` (a line from `start` to `end` is
 `start + alpha * (end - start)`). Settings are evaluated in batches: each layer computes for many
-weight settings at once (a stacked matrix product), not one forward pass per grid point.
+weight settings at once (a stacked matrix product, see `engine.batched`), not one forward pass
+per grid point.
 
 The 2-D slice uses filter-normalised random directions (Li et al., 2018, "Visualizing the Loss
 Landscape of Neural Nets"): each filter of a random direction (a Dense kernel column, i.e. the
@@ -21,13 +22,13 @@ import numpy as np
 
 from engine import backend, losses
 from engine.autodiff import no_grad
-from engine.layers import Dense, Flatten
+from engine.batched import StackedEvaluator, mixed
 from engine.model import Sequential
 from engine.tensor import Array, Tensor
 
 __all__ = ["Landscape", "filter_normalized_direction", "interpolate", "loss_grid", "losses_at"]
 
-_ELEMENTS_PER_BATCH = 1 << 22  # activations held at once: about 16 MB in float32
+_ELEMENTS_PER_BATCH = 1 << 19  # per activation buffer: 2 MB in float32, cache-sized
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,12 +92,17 @@ def losses_at(
         for i in range(len(params))
     ]
     chunk = max(1, _ELEMENTS_PER_BATCH // (len(xa) * _widest(model)))
+    evaluator = StackedEvaluator(model, loss_fn, xa, ya, stacks, chunk)
     out = np.empty(len(coeffs))
     with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for start in range(0, len(coeffs), chunk):
             c = coeffs[start : start + chunk]
             mix = xp.asarray(np.concatenate([np.ones((len(c), 1)), c], axis=1), model.dtype)
-            out[start : start + len(c)] = _chunk_losses(model, loss_fn, xa, ya, stacks, mix)
+            if evaluator.supported:
+                out[start : start + len(c)] = evaluator.losses(mix)
+            else:
+                settings = [mixed(mix, s) for s in stacks]
+                out[start : start + len(c)] = _looped_losses(model, loss_fn, xa, ya, settings)
     return out
 
 
@@ -115,55 +121,6 @@ def _widest(model: Sequential) -> int:
         shape = layer.output_shape(shape)
         widest = max(widest, math.prod(d or 1 for d in shape[1:]))
     return widest
-
-
-def _mixed(mix: Array, stack: Array) -> Array:
-    """The K weight settings mix @ stack: (K, 1 + D) coefficients times (1 + D, ...) arrays."""
-    return (mix @ stack.reshape(stack.shape[0], -1)).reshape(len(mix), *stack.shape[1:])
-
-
-def _dense(layer: Dense, h: Tensor, shared: bool, mix: Array, stacks: list[Array]) -> Tensor:
-    """A Dense layer for K weight settings at once; `h` is (K, batch, ...) unless `shared`."""
-    kernel, bias = stacks[0], stacks[1] if layer.use_bias else None
-    if shared:  # the first layer: x @ (W0 + sum c_d W_d) = (x @ W0) + sum c_d (x @ W_d)
-        parts = h.data @ kernel  # (1 + D, batch, ..., units)
-        if bias is not None:
-            parts = parts + bias.reshape(bias.shape[0], *([1] * (parts.ndim - 2)), -1)
-        y = _mixed(mix, parts)
-    else:
-        y = h.data @ _mixed(mix, kernel)
-        if bias is not None:
-            b = _mixed(mix, bias)
-            y += b.reshape(b.shape[0], *([1] * (y.ndim - 2)), -1)
-    return layer.activate(Tensor(y), training=False)
-
-
-def _chunk_losses(
-    model: Sequential,
-    loss_fn: losses.Loss,
-    x: Array,
-    y: Array,
-    stacks: list[Array],
-    mix: Array,
-) -> np.ndarray:
-    """Mean loss for each of the K weight settings `mix @ stacks` (K = len(mix))."""
-    k = len(mix)
-    h, shared, used = Tensor(x), True, 0
-    for layer in model.layers:
-        count = len(layer.params)
-        if isinstance(layer, Dense):
-            h, shared = _dense(layer, h, shared, mix, stacks[used : used + count]), False
-        elif count:
-            return _looped_losses(model, loss_fn, x, y, [_mixed(mix, s) for s in stacks])
-        elif isinstance(layer, Flatten) and not shared:
-            h = h.reshape(k, len(x), -1)
-        else:
-            h = layer.call(h, training=False)
-        used += count
-    if shared:
-        h = Tensor(backend.xp().broadcast_to(h.data, (k, *h.shape)))
-    targets = backend.xp().broadcast_to(y, (k, *y.shape))
-    return backend.to_numpy(loss_fn.per_example_array(targets, h))
 
 
 def _looped_losses(

@@ -274,7 +274,8 @@ class Sequential:
     ) -> dict[str, float]:
         totals = dict.fromkeys(["loss", *(m.name for m in self.metrics)], 0.0)
         seen = 0
-        for batch, (xb, yb) in enumerate(loader):
+        for batch, batch_data in enumerate(loader):
+            xb, yb = self.as_arrays(*batch_data)  # no copy unless a loader yields host arrays
             value, out = self._step(xb, yb, epoch, batch)
             n = len(xb)
             seen += n

@@ -184,11 +184,15 @@ class RMSprop(Optimizer):
     def _update(self, w: Array, g: Array, state: dict[str, Array]) -> None:
         xp = backend.xp()
         s = state["average"]
+        g2 = g * g
+        g2 *= 1 - self.rho
         s *= self.rho
-        s += (1 - self.rho) * (g * g)
-        denom = xp.sqrt(s)
-        denom += self.epsilon
-        w -= self.learning_rate * g / denom
+        s += g2
+        step = xp.sqrt(s, out=xp.empty_like(s))
+        step += self.epsilon
+        xp.divide(g, step, out=step)
+        step *= self.learning_rate
+        w -= step
 
 
 class Adam(Optimizer):
@@ -226,11 +230,18 @@ class Adam(Optimizer):
         m, v = state["m"], state["v"]
         m *= self.beta_1
         m += (1 - self.beta_1) * g
+        g2 = g * g
+        g2 *= 1 - self.beta_2
         v *= self.beta_2
-        v += (1 - self.beta_2) * (g * g)
-        denom = xp.sqrt(v / (1 - self.beta_2**t))
-        denom += self.epsilon
-        w -= (self.learning_rate / (1 - self.beta_1**t)) * m / denom
+        v += g2
+        # The same step as the docstring, written with as few temporary arrays as possible:
+        # learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+        step = xp.sqrt(v, out=xp.empty_like(v))
+        step *= 1 / (1 - self.beta_2**t) ** 0.5
+        step += self.epsilon
+        xp.divide(m, step, out=step)
+        step *= self.learning_rate / (1 - self.beta_1**t)
+        w -= step
 
 
 _BY_NAME: dict[str, Callable[[], Optimizer]] = {

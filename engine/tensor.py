@@ -304,7 +304,7 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         a = self.data
-        index = index.data.astype(np.int64) if isinstance(index, Tensor) else index
+        index = _device_index(index, backend.xp())
 
         def backward(g: Array) -> tuple[Array]:
             full = backend.xp().zeros_like(a)
@@ -367,6 +367,17 @@ class Tensor:
         else:
             value = f"shape={self.shape}, dtype={self.dtype}"
         return f"Tensor({value}, op={self.op!r}{label})"
+
+
+def _device_index(index: Any, xp: Any) -> Any:
+    """An index for arrays of `xp`: Tensors and NumPy arrays in it become xp integer arrays."""
+    if isinstance(index, tuple):
+        return tuple(_device_index(i, xp) for i in index)
+    if isinstance(index, Tensor):
+        return index.data.astype(np.int64)
+    if isinstance(index, np.ndarray) and xp is not np:
+        return xp.asarray(index)
+    return index
 
 
 def _restore_axes(g: Array, axis: int | tuple[int, ...] | None, ndim: int) -> Array:

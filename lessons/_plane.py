@@ -11,19 +11,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from lessons._neurons import grid_points
 from lessons.base import Annotation, PlotData, Series, TableData
 
 BOX = 1.5  # the plane shows [-BOX, BOX] in both directions
 GRID = 121  # decision-region image resolution
 Vec = Sequence[float] | np.ndarray
 CLASS_LOOK = (("class 0", 0, "o"), ("class 1", 1, "s"), ("class 2", 2, "t"))
-
-
-def grid_points(box: float = BOX, n: int = GRID) -> np.ndarray:
-    """(n*n, 2) points of an n x n grid over the plane, row-major (rows are x2)."""
-    axis = np.linspace(-box, box, n)
-    x1, x2 = np.meshgrid(axis, axis)
-    return np.stack([x1.ravel(), x2.ravel()], axis=1)
 
 
 def region(
@@ -45,10 +39,11 @@ def line_through(w: Vec, box: float = BOX) -> tuple[np.ndarray, np.ndarray]:
 
 
 def points(x: np.ndarray, y: np.ndarray) -> list[Series]:
-    """One scatter series per class: distinct shapes as well as colours."""
+    """One scatter series per class: circles, squares, triangles (distinct colours too)."""
     out = []
     for label in np.unique(y):
         name, color, symbol = CLASS_LOOK[int(label) % len(CLASS_LOOK)]
+        name = "_" + name  # the narrative names the shapes; the legend keeps to the lines
         mask = y == label
         out.append(
             Series(
@@ -106,6 +101,19 @@ def weights_table(names: Sequence[str], rows: Sequence[tuple[str, Vec]]) -> Tabl
     )
 
 
+def count_plot(sets: Sequence[tuple[str, Sequence[int], int]]) -> PlotData:
+    """Counts per epoch (e.g. mistakes), one line with dots per named set."""
+    series = []
+    for name, counts, color in sets:
+        ep = np.arange(1, len(counts) + 1, dtype=float)
+        ys = np.array(counts, dtype=float)
+        series.append(Series(name, ep, ys, color=color, width=2.5))
+        series.append(Series("_" + name, ep, ys, style="scatter", color=color, size=8))
+    top = max((max(c) for _, c, _ in sets if c), default=1)
+    right = max(5, max((len(c) for _, c, _ in sets), default=1))
+    return PlotData(tuple(series), x_range=(0.5, right + 0.5), y_range=(-0.3, top + 1.0))
+
+
 # ---- diagrams of threshold units ----------------------------------------------------------------
 
 
@@ -140,7 +148,7 @@ def network(
             for j, (x1, y1) in enumerate(targets):
                 weight = float(w[i, j])
                 lines[weight >= 0] += [x0 + 0.15, x1 - 0.15, np.nan, y0, y1, np.nan]
-                t = 0.25 + 0.5 * i / max(len(pos[c]) - 1, 1)
+                t = 0.3 + 0.25 * i / max(len(pos[c]) - 1, 1)
                 if labelled:
                     at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
                     color = 0 if weight >= 0 else 3
@@ -163,18 +171,23 @@ def network(
     last = len(names) - 1
     for c, column in enumerate(names):
         labels = [*column, "1"] if c < last else list(column)
-        px, py = [p[0] for p in pos[c]], [p[1] for p in pos[c]]
-        series.append(
-            Series(
-                f"_units {c}",
-                np.array(px),
-                np.array(py),
-                style="scatter",
-                color=5 if c == 0 else 1,
-                size=22 if c else 18,
-                symbol="o" if c == 0 else "h",
+        for kind, idx in (
+            ("in", range(0 if c == 0 else len(column), len(pos[c]))),
+            ("unit", range(len(column) if c else 0)),
+        ):
+            px, py = [pos[c][k][0] for k in idx], [pos[c][k][1] for k in idx]
+            unit = kind == "unit"
+            series.append(
+                Series(
+                    f"_{kind} {c}",
+                    np.array(px),
+                    np.array(py),
+                    style="scatter",
+                    color=1 if unit else 5,
+                    size=22 if unit else 18,
+                    symbol="h" if unit else "o",
+                )
             )
-        )
         for k, (x, y) in enumerate(pos[c]):
             text = labels[k]
             if values is not None and k < len(values[c]):
@@ -183,5 +196,5 @@ def network(
             shift = -0.2 if c == 0 else (0.2 if c == last else 0.0)
             notes.append(Annotation(x + shift, y, text, anchor=anchor))
     return PlotData(
-        tuple(series), tuple(notes), x_range=(-1.3, gap * last + 1.3), y_range=(-1.3, 1.3)
+        tuple(series), tuple(notes), x_range=(-2.0, gap * last + 1.4), y_range=(-1.3, 1.3)
     )

@@ -8,15 +8,14 @@ from a start where its input is negative, to show which activations still pass a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from engine import activations as act
-from engine.backend import to_numpy
-from engine.optimizers import SGD
-from engine.tensor import Tensor
+from lessons._activation_texts import TEXTS
+from lessons._neurons import TRAIN_STEPS, Fn, derivative, train_neuron
 from lessons.base import (
     Annotation,
     Lesson,
@@ -34,18 +33,14 @@ from lessons.base import (
 
 XS = np.linspace(-5.0, 5.0, 401)
 NOISE_DRAWS = 2000  # noise samples averaged for the noisy ReLU's mean curve
-TRAIN_STEPS = 100
-TRAIN_RATE = 0.5
 SATURATION = 0.1  # "saturated": f' below this share of its largest value on the plot
 F_RANGES = {
-    "step": (-0.3, 1.3),
-    "logistic": (-0.3, 1.3),
-    "tanh": (-1.3, 1.3),
+    "step": (-0.3, 1.7),
+    "logistic": (-0.3, 1.7),
+    "tanh": (-1.3, 1.9),
 }
-DEFAULT_F_RANGE = (-1.5, 5.0)
-DF_RANGE = (-0.15, 1.25)
-
-Fn = Callable[[Tensor], Tensor]
+DEFAULT_F_RANGE = (-1.5, 6.2)
+DF_RANGE = (-0.15, 1.45)
 
 
 def _m(x: float) -> str:
@@ -70,37 +65,6 @@ class Curve:
     def saturated(self) -> np.ndarray:
         peak = float(self.df.max())
         return np.ones_like(self.df, bool) if peak <= 0 else self.df < SATURATION * peak
-
-
-def derivative(fn: Fn, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """f(xs) and f'(xs) from one backward pass through the batch (elementwise functions)."""
-    x = Tensor(np.asarray(xs, dtype=np.float64), requires_grad=True, dtype="float64")
-    y = fn(x)
-    y.sum().backward()
-    if x.grad is None:
-        raise RuntimeError("backward() left no gradient on x")
-    return y.numpy(), to_numpy(x.grad)
-
-
-def train_neuron(
-    fn: Fn, bias: float, steps: int = TRAIN_STEPS, lr: float = TRAIN_RATE
-) -> np.ndarray:
-    """Fit y = f(w x + b) to t = 0.8 x + 0.1 on x in [0, 1] with SGD; rows (w, b, loss)."""
-    xs = Tensor(np.linspace(0.0, 1.0, 10), dtype="float64")
-    target = Tensor(0.8 * np.linspace(0.0, 1.0, 10) + 0.1, dtype="float64")
-    w = Tensor(np.array(0.5), requires_grad=True, name="w", dtype="float64")
-    b = Tensor(np.array(bias), requires_grad=True, name="b", dtype="float64")
-    opt = SGD(learning_rate=lr)
-    rows = []
-    for i in range(steps + 1):
-        w.zero_grad()
-        b.zero_grad()
-        loss = ((fn(xs * w + b) - target) ** 2).mean()
-        rows.append((w.item(), b.item(), loss.item()))
-        if i < steps:
-            loss.backward()
-            opt.step([w, b])
-    return np.array(rows)
 
 
 def _curves(c: Values, rng: np.random.Generator) -> list[Curve]:
@@ -144,7 +108,7 @@ def _shade(mask: np.ndarray, lo: float, hi: float) -> tuple[Series, ...]:
     top = np.where(mask, hi, np.nan)
     bottom = np.where(mask, lo, np.nan)
     return (
-        Series("saturated", XS, top, style="area", color=7, width=0.5),
+        Series("_saturated", XS, top, style="area", color=7, width=0.5),
         Series("_saturated below", XS, bottom, style="area", color=7, width=0.5),
     )
 
@@ -165,28 +129,26 @@ def _f_plot(cv: Curve, probe: float, extra: tuple[Series, ...] = ()) -> PlotData
     )
     series.extend(extra)
     series.append(Series("_probe", np.array([probe]), np.array([cv.fx]), style="marker", color=3))
-    note = _note(probe, cv.fx, f"f({probe:.2f}) = {cv.fx:.3f}", (lo, hi))
+    note = _note(f"f({probe:.2f}) = {cv.fx:.3f}", (lo, hi))
     return PlotData(tuple(series), (note,), x_range=(-5.0, 5.0), y_range=(lo, hi))
 
 
-def _note(x: float, y: float, text: str, y_range: tuple[float, float]) -> Annotation:
-    """A read-out beside the probe, placed away from the legend (top right) and the edges."""
-    high = y > y_range[0] + 0.55 * (y_range[1] - y_range[0])
-    anchor = (1.0 if x > 1.5 else 0.0, -0.3 if high else 1.3)
-    return Annotation(x, y, f"  {text}  ", color=3, anchor=anchor)
+def _note(text: str, y_range: tuple[float, float]) -> Annotation:
+    """The probe's read-out in the top-left corner, clear of the legend and of every curve."""
+    return Annotation(-4.9, y_range[1], text, color=3, anchor=(0.0, 0.0))
 
 
 def _df_plot(cv: Curve, probe: float, extra: tuple[Series, ...] = ()) -> PlotData:
     lo, hi = DF_RANGE
     series = (
         *_shade(cv.saturated, lo, hi),
-        Series("f′ by backward()", XS, cv.df, color=2, width=3),
+        Series("f′", XS, cv.df, color=2, width=3),
         *extra,
         Series("_probe", np.array([probe]), np.array([cv.dfx]), style="marker", color=3),
     )
-    notes = [_note(probe, cv.dfx, f"f′({probe:.2f}) = {cv.dfx:.3f}", DF_RANGE)]
+    notes = [_note(f"f′({probe:.2f}) = {cv.dfx:.3f}", DF_RANGE)]
     if cv.key == "step":
-        notes.append(Annotation(0.0, 0.6, "  jump at 0: no slope  ", color=6, anchor=(0.0, 0.5)))
+        notes.append(Annotation(-0.1, 0.6, "jump: no slope", color=6, anchor=(1.0, 0.5)))
     return PlotData(
         series,
         tuple(notes),
@@ -196,88 +158,43 @@ def _df_plot(cv: Curve, probe: float, extra: tuple[Series, ...] = ()) -> PlotDat
     )
 
 
-def _learn_plot(named: list[tuple[str, np.ndarray, int]]) -> PlotData:
+def _learn_plot(named: list[tuple[str, np.ndarray, int]], bias: bool = True) -> PlotData:
+    """The trained neuron's w (solid) and, if asked, b (dashed) over the SGD steps."""
     steps = np.arange(TRAIN_STEPS + 1, dtype=float)
     series: list[Series] = []
     for label, trace, color in named:
         series.append(Series(f"w, {label}", steps, trace[:, 0], color=color, width=3))
-        series.append(Series(f"b, {label}", steps, trace[:, 1], style="dash", color=color))
+        if bias:
+            series.append(Series(f"b, {label}", steps, trace[:, 1], style="dash", color=color))
     return PlotData(tuple(series), x_range=(0.0, float(TRAIN_STEPS)))
+
+
+def _family(
+    curves: list[Curve], what: str, y_range: tuple[float, float], first_color: int = 0
+) -> PlotData:
+    """Several activations (or their slopes) on one plot."""
+    series = tuple(
+        Series(cv.name, XS, cv.f if what == "f" else cv.df, color=first_color + k, width=2.5)
+        for k, cv in enumerate(curves)
+    )
+    return PlotData(series, x_range=(-5.0, 5.0), y_range=y_range)
 
 
 def _table(curves: list[Curve], probe: float, current: int) -> TableData:
     rows = tuple(
         (
-            cv.name + (" (mean)" if cv.sample is not None else ""),
+            cv.name,
             cv.fx,
             cv.dfx,
-            "yes" if cv.dfx < SATURATION * float(cv.df.max()) or cv.df.max() <= 0 else "no",
             float(cv.trace[-1, 0] - cv.trace[0, 0]),
         )
         for cv in curves
     )
     return TableData(
-        ("function", f"f({probe:.2f})", f"f′({probe:.2f})", "flat?", "Δw"),
+        ("function", f"f({probe:.2f})", f"f′({probe:.2f})", "Δw"),
         rows,
         highlight_rows=(current,) if current >= 0 else (),
     )
-
-
-TEXTS = {
-    "step": (
-        "The step function",
-        "The LTU of lesson 2.2 uses the step $H(z)$: 1 when $z \\ge 0$, else 0. Its slope is "
-        "zero on both sides and undefined at the jump, so <code>backward()</code> returns "
-        "$H'(z) = 0$ for every one of the 401 points. At the probe: $H({p}) = {fx}$ and "
-        "$H'({p}) = {dfx}$. Gradient descent multiplies by this slope, so a step neuron never "
-        "moves: in the training panel its $w$ and $b$ stay flat for all {n} SGD steps.",
-    ),
-    "logistic": (
-        "The logistic function",
-        "$\\sigma(z) = 1 / (1 + e^{{-z}})$ is a smooth step, and its slope "
-        "$\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ is never zero. At the probe "
-        "$\\sigma({p}) = {fx}$ and the engine finds $\\sigma'({p}) = {dfx}$. The slope peaks "
-        "at only 0.25 and fades fast: the shaded tails are <b>saturated</b>, where a neuron "
-        "hardly learns. Started at $z < 0$, its $w$ still moves by {dw}.",
-    ),
-    "tanh": (
-        "The hyperbolic tangent",
-        "$\\tanh z$ has the logistic's S shape but runs from −1 to 1 and is centred on 0, "
-        "with slope $1 - \\tanh^2 z$ peaking at 1. At the probe $\\tanh({p}) = {fx}$ and "
-        "$\\tanh'({p}) = {dfx}$. It saturates too, even sooner than the logistic. The neuron "
-        "trained from $z < 0$ still learns: $w$ moves by {dw}.",
-    ),
-    "relu": (
-        "ReLU: the rectified linear unit",
-        "$\\operatorname{{ReLU}}(z) = \\max(0, z)$ is the common choice: cheap, and its slope "
-        "is exactly 1 for every positive input, so it never saturates there. For negative "
-        "input the slope is 0 and the whole left half is flat. At the probe "
-        "$\\operatorname{{ReLU}}({p}) = {fx}$, slope ${dfx}$. The neuron that starts with "
-        "$z < 0$ for all its inputs gets no gradient at all: $w$ moves by {dw}.",
-    ),
-    "leaky": (
-        "Leaky ReLU",
-        "Leaky ReLU keeps a small slope $\\alpha = {alpha}$ for negative inputs: "
-        "$f(z) = z$ if $z > 0$, else $\\alpha z$. At the probe $f({p}) = {fx}$, "
-        "$f'({p}) = {dfx}$. The left side is almost flat but not dead, so a neuron pushed into "
-        "it can still crawl back: $w$ moves by {dw}.",
-    ),
-    "elu": (
-        "ELU: the exponential linear unit",
-        "ELU is the identity for $z > 0$ and $e^z - 1$ below, a smooth curve that tends to "
-        "−1. Its slope $e^z$ on the left decays gently instead of dropping to 0. At the probe "
-        "$f({p}) = {fx}$, $f'({p}) = {dfx}$. Its negative outputs keep the mean activation "
-        "near zero, which can speed up learning; here $w$ moves by {dw}.",
-    ),
-    "noisy": (
-        "Noisy ReLU",
-        "Noisy ReLU adds Gaussian noise before rectifying: $f(z) = \\max(0, z + n)$ with "
-        "$n \\sim \\mathcal{{N}}(0, {sigma}^2)$, drawn from the lesson's seeded generator. The "
-        "dots are one draw; the line is the mean of {draws} draws, a smoothed ReLU. At the "
-        "probe the mean is ${fx}$ and the mean slope ${dfx}$. The noise helps only near 0: "
-        "started far below zero, the trained neuron's $w$ moves by {dw}.",
-    ),
-}
 
 
 class ActivationFunctions(Lesson):
@@ -402,20 +319,39 @@ class ActivationFunctions(Lesson):
                 figures={f"f_{cv.key}": cv.fx, f"df_{cv.key}": cv.dfx, f"dw_{cv.key}": dw},
             )
 
-        all_f = tuple(Series(cv.name, XS, cv.f, color=k) for k, cv in enumerate(curves))
-        all_df = tuple(Series(cv.name, XS, cv.df, color=k) for k, cv in enumerate(curves))
-        best = max(range(len(curves)), key=lambda k: curves[k].dfx)
+        squash, rectify = curves[:3], curves[3:]
+        k_sq = max(range(3), key=lambda k: squash[k].dfx)
         yield Step(
-            "All seven side by side",
-            "Together the curves show the trade-off. The step and the S-shaped functions "
-            "squash every input into a short range, and pay for it with slopes that vanish "
-            "away from 0. The ReLU family keeps a slope of 1 for positive inputs and differs "
-            f"only on the left. At $x = {probe:.2f}$ the steepest is {curves[best].name} "
-            f"with $f'(x) = {_m(curves[best].dfx)}$; the table lists all seven.",
+            "The squashing family side by side",
+            "The step, the logistic and tanh all squash every input into a short range. The "
+            "price is in their slopes: all three are flat far from 0, so a neuron whose input "
+            "lands there learns slowly or not at all. Between the two smooth ones, tanh is "
+            "steeper (slope 1 at 0 against 0.25) and centred on 0. At "
+            f"$x = {probe:.2f}$ the steepest of the three is {squash[k_sq].name} with "
+            f"$f'(x) = {_m(squash[k_sq].dfx)}$.",
             {
-                "f": PlotData(all_f, x_range=(-5.0, 5.0), y_range=(-1.5, 5.0)),
-                "df": PlotData(all_df, x_range=(-5.0, 5.0), y_range=DF_RANGE),
-                "numbers": _table(curves, probe, best),
+                "f": _family(squash, "f", (-1.3, 1.6)),
+                "df": _family(squash, "df", DF_RANGE),
+                "numbers": _table(curves, probe, k_sq),
+                "learn": _learn_plot(
+                    [(cv.name, cv.trace, k) for k, cv in enumerate(squash)], False
+                ),
+            },
+        )
+        yield Step(
+            "The ReLU family side by side",
+            "ReLU, leaky ReLU, ELU and noisy ReLU agree for large positive inputs: output $x$, "
+            "slope 1, no saturation however large $x$ gets. They differ only on the left: ReLU "
+            f"is flat, leaky ReLU keeps the slope $\\alpha = {c.alpha:g}$, ELU curves down to "
+            "−1 with slope $e^x$, and noisy ReLU's average slope fades smoothly. The table "
+            "lists all seven at the probe.",
+            {
+                "f": _family(rectify, "f", (-1.5, 5.0), first_color=3),
+                "df": _family(rectify, "df", DF_RANGE, first_color=3),
+                "numbers": _table(curves, probe, 3),
+                "learn": _learn_plot(
+                    [(cv.name, cv.trace, 3 + k) for k, cv in enumerate(rectify)], False
+                ),
             },
         )
 
@@ -430,8 +366,8 @@ class ActivationFunctions(Lesson):
         healthy = train_neuron(act.relu, 0.5)
         dw = float(relu.trace[-1, 0] - relu.trace[0, 0])
         db = float(relu.trace[-1, 1] - relu.trace[0, 1])
-        inputs = Series("the neuron's inputs z", z, zf, style="marker", color=4, size=7, symbol="d")
-        slopes = Series("their slopes", z, zdf, style="marker", color=4, size=7, symbol="d")
+        inputs = Series("inputs z", z, zf, style="marker", color=4, size=7, symbol="d")
+        slopes = Series("slopes at z", z, zdf, style="marker", color=4, size=7, symbol="d")
         state = "dead" if abs(dw) < 1e-12 and abs(db) < 1e-12 else "alive"
         yield Step(
             "A dead ReLU",
@@ -452,6 +388,7 @@ class ActivationFunctions(Lesson):
 
         leaky = next(cv for cv in curves if cv.key == "leaky")
         elu = next(cv for cv in curves if cv.key == "elu")
+        lf, ldf = derivative(lambda t: act.leaky_relu(t, c.alpha), z)
         yield Step(
             "Bringing it back",
             "Give the same neuron a leaky ReLU or an ELU and the left side is no longer flat: "
@@ -460,10 +397,14 @@ class ActivationFunctions(Lesson):
             f"${_m(float(elu.trace[-1, 0] - elu.trace[0, 0]))}$, while ReLU stays at "
             f"${_m(dw)}$. In a real network the usual cures are a leaky variant, a smaller "
             "learning rate (big steps are what push neurons into the dead zone) and a careful "
-            "start. Try a start bias above 0 to see the plain ReLU learn.",
+            "start. The plots show leaky ReLU: the same inputs now sit on a slope of "
+            f"${c.alpha:g}$. Try a start bias above 0 to see the plain ReLU learn.",
             {
+                "f": _f_plot(leaky, probe, (replace(inputs, y=lf),)),
+                "df": _df_plot(leaky, probe, (replace(slopes, y=ldf),)),
                 "learn": _learn_plot(
-                    [("ReLU", relu.trace, 0), ("leaky", leaky.trace, 1), ("ELU", elu.trace, 2)]
+                    [("ReLU", relu.trace, 0), ("leaky", leaky.trace, 1), ("ELU", elu.trace, 2)],
+                    bias=False,
                 ),
                 "numbers": _table(curves, probe, 4),
             },

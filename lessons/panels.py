@@ -240,8 +240,98 @@ class GraphData:
                 raise ValueError(f"edge {edge.source} -> {edge.target} names a missing node")
 
 
+@dataclass(frozen=True)
+class Network(Panel):
+    """A layered network diagram: neurons (small heat maps or labelled circles) and weighted edges.
+
+    ``layers_control`` and ``neurons_control`` name integer Sliders the diagram's +/- buttons
+    set (hidden layers, neurons per hidden layer) when a step's data is ``editable``; their
+    ranges bound the buttons.
+    """
+
+    layers_control: str | None = None
+    neurons_control: str | None = None
+    layer_range: tuple[int, int] = (0, 6)
+    neuron_range: tuple[int, int] = (1, 8)
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class NeuronLayer:
+    """One column of a network diagram: its neurons and the weights that lead into it.
+
+    ``heatmaps`` (size, h, w) is each neuron's output over the input plane (row-major, rows are
+    the second input from its lowest value up), coloured with ``levels`` (None: each map
+    symmetric about zero).  ``weights`` (previous size, size) and ``biases`` (size,) feed the
+    layer (None for the inputs); ``weight_grads``/``bias_grads`` are their last gradients.
+    ``labels`` is one short text per neuron (feature names, values).
+    """
+
+    name: str
+    size: int
+    heatmaps: np.ndarray | None = None
+    levels: tuple[float, float] | None = None
+    weights: np.ndarray | None = None
+    biases: np.ndarray | None = None
+    weight_grads: np.ndarray | None = None
+    bias_grads: np.ndarray | None = None
+    labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.size < 1:
+            raise ValueError(f"layer {self.name!r} needs at least one neuron")
+        if self.heatmaps is not None and (
+            np.ndim(self.heatmaps) != 3 or len(self.heatmaps) != self.size
+        ):
+            raise ValueError(f"layer {self.name!r}: heatmaps must be ({self.size}, h, w)")
+        for field_name in ("biases", "bias_grads"):
+            value = getattr(self, field_name)
+            if value is not None and np.shape(value) != (self.size,):
+                raise ValueError(
+                    f"layer {self.name!r}: {field_name} must have shape ({self.size},)"
+                )
+        if self.labels and len(self.labels) != self.size:
+            raise ValueError(f"layer {self.name!r}: one label per neuron")
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class NetworkData:
+    """What a :class:`Network` shows at one step: its layers, inputs first, output last.
+
+    ``selected`` (layer, neuron) and ``highlight_edge`` (layer, source, target: the weight from
+    neuron ``source`` of layer ``layer - 1``) are drawn highlighted.  ``extent`` is the input
+    plane (x, y, width, height) the heat maps cover.  ``editable`` shows the +/- buttons.
+    """
+
+    layers: tuple[NeuronLayer, ...]
+    selected: tuple[int, int] | None = None
+    highlight_edge: tuple[int, int, int] | None = None
+    editable: bool = False
+    extent: tuple[float, float, float, float] = (-1.0, -1.0, 2.0, 2.0)
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        for prev, layer in zip(self.layers, self.layers[1:], strict=False):
+            for field_name in ("weights", "weight_grads"):
+                value = getattr(layer, field_name)
+                if value is not None and np.shape(value) != (prev.size, layer.size):
+                    raise ValueError(
+                        f"layer {layer.name!r}: {field_name} must have shape "
+                        f"({prev.size}, {layer.size})"
+                    )
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Neurons per layer, inputs first."""
+        return tuple(layer.size for layer in self.layers)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """The input features' names (the first layer's labels)."""
+        return self.layers[0].labels if self.layers else ()
+
+
 PanelData: TypeAlias = (
-    PlotData | BarData | ImageData | ImageGridData | TableData | TextData | GraphData
+    PlotData | BarData | ImageData | ImageGridData | TableData | TextData | GraphData | NetworkData
 )
 
 
@@ -254,4 +344,5 @@ ACCEPTS: dict[type[Panel], tuple[type, ...]] = {
     Table: (TableData,),
     Text: (TextData,),
     Graph: (GraphData,),
+    Network: (NetworkData,),
 }

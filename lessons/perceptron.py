@@ -9,20 +9,30 @@ operations of the engine; the lesson only arranges them into steps.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
-from engine.activations import step
 from engine.tensor import Tensor
 from lessons import _plane as P
+from lessons._neurons import (
+    MAX_EPOCHS,
+    XOR_X,
+    XOR_Y,
+    Update,
+    augment,
+    ltu,
+    separable_set,
+    train,
+    train_layer,
+)
 from lessons.base import (
+    Annotation,
     Choice,
     Lesson,
     MultipleChoice,
     NumericQuestion,
     Plot,
-    PlotData,
     Series,
     Slider,
     Step,
@@ -32,100 +42,11 @@ from lessons.base import (
 )
 
 MAX_STEPS = 120  # training steps shown on the separable set, at most
-MAX_EPOCHS = 50
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]) - 0.5
-XOR_Y = np.array([0, 1, 1, 0])
 W_NAMES = ("w₁", "w₂", "b")
-TRUE_LINE = np.array([0.5, -1.0, 0.35]) / np.hypot(0.5, 1.0)  # unknown to the learner
-MARGIN = 0.1
-
-
-def _aug(x: np.ndarray) -> np.ndarray:
-    """Inputs with a constant 1 appended, so the bias is the last weight."""
-    return np.hstack([x, np.ones((len(x), 1))])
-
-
-def ltu(w: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """H(x . w) for rows x (with the 1 appended) and weights w (one column per unit)."""
-    return step(Tensor(x, dtype="float64") @ Tensor(w, dtype="float64")).numpy()
-
-
-@dataclass(frozen=True)
-class Update:
-    """One sample seen by the perceptron rule."""
-
-    epoch: int
-    index: int
-    x: np.ndarray  # with the 1 appended
-    y: int
-    z: float
-    y_hat: int
-    before: np.ndarray
-    delta: np.ndarray
-    after: np.ndarray
-
-    @property
-    def mistake(self) -> bool:
-        return self.y != self.y_hat
-
-
-def rule(w: np.ndarray, x: np.ndarray, y: int, eta: float) -> tuple[float, int, np.ndarray]:
-    """z = w . x, y_hat = H(z) and the change eta (y - y_hat) x, all by the engine."""
-    xt, wt = Tensor(x, dtype="float64"), Tensor(w, dtype="float64")
-    z = xt @ wt
-    y_hat = step(z)
-    delta = (float(y) - y_hat) * eta * xt
-    return z.item(), int(y_hat.item()), delta.numpy()
-
-
-def train(
-    x: np.ndarray, y: np.ndarray, w0: np.ndarray, eta: float, epochs: int, rng: np.random.Generator
-) -> tuple[list[Update], list[int]]:
-    """The perceptron rule, one shuffled epoch after another; stops after a clean epoch."""
-    xs, w = _aug(x), w0.astype(np.float64).copy()
-    seen: list[Update] = []
-    mistakes: list[int] = []
-    for epoch in range(1, epochs + 1):
-        wrong = 0
-        for i in rng.permutation(len(xs)):
-            z, y_hat, delta = rule(w, xs[i], int(y[i]), eta)
-            after = (Tensor(w, dtype="float64") + Tensor(delta, dtype="float64")).numpy()
-            seen.append(Update(epoch, int(i), xs[i], int(y[i]), z, y_hat, w, delta, after))
-            wrong += int(y_hat != y[i])
-            w = after
-        mistakes.append(wrong)
-        if wrong == 0:
-            break
-    return seen, mistakes
-
-
-def separable_set(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Uniform points labelled by a hidden line, keeping only those at least MARGIN from it."""
-    x = rng.uniform(-1.25, 1.25, (20 * n, 2))
-    d = (Tensor(_aug(x), dtype="float64") @ Tensor(TRUE_LINE, dtype="float64")).numpy()
-    keep = np.flatnonzero(np.abs(d) > MARGIN)[:n]
-    return x[keep], (d[keep] > 0).astype(np.int64)
 
 
 def _vec(v: np.ndarray) -> str:
     return "(" + ", ".join(f"{float(a):.2f}" for a in v) + ")"
-
-
-def _col(v: np.ndarray) -> str:
-    """A column vector for math."""
-    return "\\begin{bmatrix}" + " \\\\ ".join(f"{float(a):.2f}" for a in v) + "\\end{bmatrix}"
-
-
-def _mistake_plot(sets: list[tuple[str, list[int], int]]) -> PlotData:
-    series = []
-    for name, counts, color in sets:
-        ep = np.arange(1, len(counts) + 1, dtype=float)
-        ys = np.array(counts, dtype=float)
-        series.append(Series(name, ep, ys, color=color, width=2.5))
-        series.append(Series("_" + name, ep, ys, style="scatter", color=color, size=8))
-    top = max((max(c) for _, c, _ in sets if c), default=1)
-    right = max(5, max((len(c) for _, c, _ in sets), default=1))
-    return PlotData(tuple(series), x_range=(0.5, right + 0.5), y_range=(-0.3, top + 1.0))
 
 
 def _running(updates: list[Update], upto: int) -> list[int]:
@@ -137,7 +58,7 @@ def _running(updates: list[Update], upto: int) -> list[int]:
 
 
 def _region(w: np.ndarray) -> np.ndarray:
-    return P.region(lambda g: 2 * ltu(w, _aug(g)) - 1)
+    return P.region(lambda g: 2 * ltu(w, augment(g)) - 1)
 
 
 class Perceptron(Lesson):
@@ -220,7 +141,7 @@ class Perceptron(Lesson):
         eta = float(c.eta)
         x, y = separable_set(int(c.points), rng)
         w0 = np.array([rng.normal(0.0, 0.6), rng.normal(0.0, 0.6), 0.1])
-        if (ltu(w0, _aug(x)) == y).mean() > 0.5:
+        if (ltu(w0, augment(x)) == y).mean() > 0.5:
             w0 = -w0  # start from a poor line, so there is something to learn
         updates, mistakes = train(x, y, w0, eta, MAX_EPOCHS, rng)
         yield from self._intro(x, y, w0)
@@ -246,7 +167,7 @@ class Perceptron(Lesson):
                     [*P.points(x, y), P.boundary(final, "final line"), *P.normal_arrow(final)],
                     _region(final),
                 ),
-                "mistakes": _mistake_plot([("separable set", mistakes, 0)]),
+                "mistakes": P.count_plot([("separable set", mistakes, 0)]),
                 "numbers": P.weights_table(W_NAMES, [("start", w0), ("final", final)]),
             },
             figures={
@@ -270,7 +191,7 @@ class Perceptron(Lesson):
         )
 
     def _intro(self, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> Iterator[Step]:
-        xs = _aug(x)
+        xs = augment(x)
         z = float((Tensor(xs[0], dtype="float64") @ Tensor(w, dtype="float64")).item())
         y_hat = int(ltu(w, xs[:1])[0])
         wrong = int((ltu(w, xs) != y).sum())
@@ -283,8 +204,8 @@ class Perceptron(Lesson):
             f"With the starting weights $w = {_vec(w[:2])}$, $b = {w[2]:.2f}$ the first point "
             f"$x = {_vec(x[0])}$ gives $z = {z:.3f}$, so $\\hat{{y}} = {y_hat}$ "
             f"(its class is {int(y[0])}). The unit splits the plane along the line $z = 0$; "
-            f"the arrow $w$ points to the side where it fires. {wrong} of the {len(x)} points "
-            "are on the wrong side.",
+            f"the arrow $w$ points to the side where it fires (shaded orange). {wrong} of the "
+            f"{len(x)} points (circles: class 0, squares: class 1) are on the wrong side.",
             {
                 "plane": P.plane(
                     [*P.points(x, y), P.boundary(w, "line z = 0"), *P.normal_arrow(w), probe],
@@ -294,7 +215,10 @@ class Perceptron(Lesson):
                     [np.array(w).reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]], [list(x[0]), [y_hat]]
                 ),
                 "numbers": P.weights_table(W_NAMES, [("start", w)]),
-                "mistakes": _mistake_plot([("separable set", [], 0)]),
+                "mistakes": replace(
+                    P.count_plot([("separable set", [], 0)]),
+                    annotations=(Annotation(3.0, 1.0, "no epoch yet", anchor=(0.5, 0.5)),),
+                ),
             },
             figures={"start_mistakes": wrong},
         )
@@ -323,7 +247,7 @@ class Perceptron(Lesson):
             if shown >= MAX_STEPS:
                 break
             shown += 1
-            pt = Series("this sample", u.x[:1], u.x[1:2], style="marker", color=4, size=13)
+            pt = Series("_this sample", u.x[:1], u.x[1:2], style="marker", color=4, size=13)
             lines = [P.boundary(u.after, "line after")]
             if u.mistake:
                 lines.insert(0, P.boundary(u.before, "line before", color=5, style="dash"))
@@ -340,9 +264,11 @@ class Perceptron(Lesson):
             )
             if u.mistake:
                 text += (
-                    f" $$w \\leftarrow {_col(u.before)} + {eta:.2f} \\cdot ({err:+d}) \\cdot "
-                    f"{_col(u.x)} = {_col(u.after)}$$ The line turns and shifts so that this "
-                    "point moves towards its own side."
+                    " $$w \\leftarrow w + \\eta\\,(y - \\hat{y})\\,x$$ "
+                    f"$$= w + {eta:.2f} \\cdot ({err:+d}) \\cdot x$$ "
+                    f"which moves $w$ from ${_vec(u.before)}$ to ${_vec(u.after)}$ (the table "
+                    "has every component). The line turns and shifts so that this point moves "
+                    "towards its own side."
                 )
             if only_mistakes and checked > 1:
                 text += f" (Samples checked since the last update: {checked}.)"
@@ -357,7 +283,7 @@ class Perceptron(Lesson):
                     "unit": P.network(
                         [u.before.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]], [list(u.x[:2]), [u.y_hat]]
                     ),
-                    "mistakes": _mistake_plot([("separable set", _running(updates, k), 0)]),
+                    "mistakes": P.count_plot([("separable set", _running(updates, k), 0)]),
                     "numbers": P.weights_table(
                         W_NAMES,
                         [
@@ -374,30 +300,16 @@ class Perceptron(Lesson):
 
 def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
     """Three LTUs side by side learn one class each (one against the rest) with the same rule."""
-    angles = np.deg2rad([90.0, 210.0, 330.0])
-    y = np.repeat(np.arange(3), 7)
-    x = 0.85 * np.stack([np.cos(angles), np.sin(angles)], axis=1)[y] + rng.normal(0, 0.15, (21, 2))
-    xs, targets = _aug(x), np.eye(3)[y]
-    w = np.zeros((3, 3))
-    mistakes: list[int] = []
-    for _ in range(MAX_EPOCHS):
-        wrong = 0
-        for i in rng.permutation(len(xs)):
-            xi = Tensor(xs[i : i + 1], dtype="float64")
-            out = step(xi @ Tensor(w, dtype="float64"))
-            err = Tensor(targets[i : i + 1], dtype="float64") - out
-            w = (Tensor(w, dtype="float64") + eta * (xi.T @ err)).numpy()
-            wrong += int(np.any(err.numpy() != 0))
-        mistakes.append(wrong)
-        if wrong == 0:
-            break
+    x, y, w, mistakes = train_layer(rng, eta)
+    xs = augment(x)
     outputs = ltu(w, xs)
     lines = [P.boundary(w[:, k], f"unit {k + 1}: class {k}?", color=k) for k in range(3)]
     yield Step(
         "A layer of LTUs",
         "Rosenblatt's perceptron is a <b>layer</b> of threshold units that all see the same "
         "inputs, one unit per output. Here three units each learn to fire for one of three "
-        "classes. The rule is the same, applied to every unit at once with a weight matrix: "
+        "classes (circles, squares, triangles). The rule is the same, applied to every unit "
+        "at once with a weight matrix: "
         "$$W \\leftarrow W + \\eta\\, x^\\top (y - \\hat{y})$$ "
         f"After {len(mistakes)} epochs and {sum(mistakes)} corrections each point makes exactly "
         "its own unit fire"
@@ -409,7 +321,7 @@ def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
                 [w], [["x₁", "x₂"], ["ŷ₁", "ŷ₂", "ŷ₃"]], [list(x[0]), list(outputs[0])]
             ),
             "numbers": P.weights_table(W_NAMES, [(f"unit {k + 1}", w[:, k]) for k in range(3)]),
-            "mistakes": _mistake_plot([("layer of 3 LTUs", mistakes, 2)]),
+            "mistakes": P.count_plot([("layer of 3 LTUs", mistakes, 2)]),
         },
         figures={"layer_epochs": len(mistakes), "layer_last_mistakes": mistakes[-1]},
     )
@@ -436,7 +348,7 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
             ),
             "unit": P.network([first.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]]),
             "numbers": P.weights_table(W_NAMES, [("after epoch 1", first)]),
-            "mistakes": _mistake_plot([("separable set", earlier, 0), ("XOR", per_epoch[:1], 3)]),
+            "mistakes": P.count_plot([("separable set", earlier, 0), ("XOR", per_epoch[:1], 3)]),
         },
     )
     recent = [
@@ -459,15 +371,15 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
             "numbers": P.weights_table(
                 W_NAMES, [(f"after epoch {e}", w) for e, w in enumerate(ends, 1)][-6:]
             ),
-            "mistakes": _mistake_plot([("separable set", earlier, 0), ("XOR", per_epoch, 3)]),
+            "mistakes": P.count_plot([("separable set", earlier, 0), ("XOR", per_epoch, 3)]),
         },
         figures={"xor_min_mistakes": min(per_epoch), "xor_epochs": epochs},
     )
     hidden = np.array([[1.0, -1.0], [1.0, -1.0], [0.5, 0.5]])  # OR and NAND of the inputs
     out = np.array([[1.0], [1.0], [-1.5]])  # AND of the two hidden units
-    h = ltu(hidden, _aug(x))
-    y_hat = ltu(out, _aug(h))[:, 0]
-    image = P.region(lambda g: 2 * ltu(out, _aug(ltu(hidden, _aug(g))))[:, 0] - 1)
+    h = ltu(hidden, augment(x))
+    y_hat = ltu(out, augment(h))[:, 0]
+    image = P.region(lambda g: 2 * ltu(out, augment(ltu(hidden, augment(g))))[:, 0] - 1)
     yield Step(
         "A hidden layer solves XOR",
         "Put two units in between. One computes OR, the other NAND; the output unit fires "

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lessons.activations import ActivationFunctions
 from lessons.autodiff import Autodiff
 from lessons.base import Lesson
 from lessons.gradient_descent import GradientDescent
+from lessons.mcculloch_pitts import McCullochPitts
+from lessons.nonlinearity import Nonlinearity
+from lessons.perceptron import Perceptron
+from lessons.playground import Playground
 from lessons.softmax import Softmax
 
 
@@ -25,6 +30,12 @@ class Chapter:
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(1, "The mathematical prerequisites", (GradientDescent, Autodiff, Softmax)),
+    Chapter(
+        2,
+        "Artificial neurons",
+        (McCullochPitts, Perceptron, Nonlinearity, ActivationFunctions),
+    ),
+    Chapter(3, "Multi-layer perceptrons and backpropagation", (Playground,)),
 )
 
 

@@ -15,12 +15,13 @@ from app.panels.base import MIN_HEIGHT, MIN_WIDTH, PanelView
 from app.panels.graph import GraphView
 from app.panels.image import ImageView
 from app.panels.image_grid import ImageGridView
+from app.panels.network import NetworkView
 from app.panels.plot import PlotView
 from app.panels.table import TableView
 from app.panels.text import TextView, render_markup
 from app.theme import Theme
 from lessons.base import Bars, Image, ImageGrid, Panel, Plot, Table, Text
-from lessons.panels import Graph
+from lessons.panels import Graph, Network
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
@@ -31,6 +32,7 @@ __all__ = [
     "GraphView",
     "ImageGridView",
     "ImageView",
+    "NetworkView",
     "PanelView",
     "PlotView",
     "TableView",
@@ -49,6 +51,7 @@ _VIEWS: dict[type[Panel], type[PanelView]] = {
     Table: TableView,
     Text: TextView,
     Graph: GraphView,
+    Network: NetworkView,
 }
 
 

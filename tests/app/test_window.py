@@ -90,7 +90,8 @@ def test_size_theme_and_last_step_are_restored(qtbot: QtBot, tmp_path: Path) -> 
     window.open_lesson("softmax", 4)
     window.close()
     saved = json.loads(path.read_text())
-    assert saved["theme"] == "dark" and saved["last_step"]["softmax"] == 4
+    progress = json.loads(window.progress.path.read_text())
+    assert saved["theme"] == "dark" and progress["lessons"]["softmax"]["last_step"] == 4
     again = _window(qtbot, path, resize=False, threaded=False)
     again.restore_last_lesson()
     assert again.theme.name == "dark"

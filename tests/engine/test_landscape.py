@@ -58,6 +58,30 @@ def test_grid_matches_one_forward_pass_per_point() -> None:
     assert grid.losses[2, 2] == pytest.approx(model.evaluate(x, y)["loss"], rel=1e-9)
 
 
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "elu"])
+@pytest.mark.parametrize("loss", ["binary_crossentropy", "mse"])
+def test_small_chunks_and_every_activation_agree_with_single_points(
+    activation: str, loss: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 3 settings (buffers reused, a short last chunk) give the per-point losses."""
+    monkeypatch.setattr(landscape, "_ELEMENTS_PER_BATCH", 3 * 40 * 6)
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((40, 3)), rng.integers(0, 2, (40, 1)).astype(float)
+    model = Sequential(
+        [Input((3,)), Dense(6, activation=activation), Dense(1, activation="sigmoid")],
+        dtype="float64",
+    )
+    model.compile("sgd", loss)
+    grid = landscape.loss_grid(model, x, y, resolution=4, seed=1)
+    d1, d2 = grid.directions
+    for j, i in [(0, 0), (1, 3), (3, 2), (3, 3)]:
+        point = [
+            c + grid.alphas[i] * a + grid.betas[j] * b
+            for c, a, b in zip(grid.center, d1, d2, strict=True)
+        ]
+        assert grid.losses[j, i] == pytest.approx(_loss_at(model, point, x, y), rel=1e-9)
+
+
 def test_interpolation_ends_at_the_two_weight_vectors() -> None:
     """alpha 0 and 1 give the losses at start and end; the curve is sampled in between."""
     model, x, y = _problem()

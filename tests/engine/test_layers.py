@@ -85,6 +85,13 @@ def test_dropout_gradient_matches_central_differences(
     gradcheck(lambda x: Dropout(0.4, seed=5)(x, training=True), rng.standard_normal((3, 5)))
 
 
+def test_flatten_and_activation_layer_gradients(
+    gradcheck: GradCheck, rng: np.random.Generator
+) -> None:
+    """Flatten and Activation layers pass gradients back correctly (float64)."""
+    gradcheck(lambda x: Activation("tanh")(Flatten()(x)) * 2.0, rng.standard_normal((2, 3, 2)))
+
+
 def test_activation_and_flatten_layers() -> None:
     """Activation applies the named function; Flatten keeps the batch axis."""
     x = Tensor(np.array([[-1.0, 2.0]]))

@@ -1,0 +1,255 @@
+"""The main window's toolbar, menus and keyboard shortcuts, built from the window's slots.
+
+Every command is a QAction in a menu (so it is reachable from the keyboard through the menu
+bar and announced with its shortcut), the most used ones are also on the toolbar, whose
+buttons take keyboard focus like any other control.  :class:`EditorKeys` lets the focused
+control keep the keys it needs (Space presses a button, arrows move in a list or slider)
+instead of the window's stepping shortcuts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTabBar,
+    QTableView,
+    QToolBar,
+)
+
+if TYPE_CHECKING:
+    from app.window import MainWindow
+
+UI_SCALES = (100, 125, 150, 175, 200)
+THEME_LABELS = (("light", "Light"), ("dark", "Dark"), ("contrast", "High contrast"))
+
+
+def _action(
+    window: MainWindow, text: str, slot: Callable[[], object], keys: str | None = None
+) -> QAction:
+    action = QAction(text, window)
+    if keys:
+        action.setShortcut(QKeySequence(keys))
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def build(window: MainWindow) -> None:
+    """Give ``window`` its toolbar, menus and stepping shortcuts (as attributes)."""
+    w = window
+    w.presentation_action = _action(w, "Presentation mode", w.toggle_presentation, "F5")
+    w.presentation_action.setToolTip("Project the lesson full screen (F5; Esc leaves)")
+    w.export_action = _action(w, "Export view as PNG…", w.export_view_dialog, "Ctrl+E")
+    w.export_png_action = _action(w, "Export lesson as PNG slides…", lambda: w.export_lesson("png"))
+    w.export_pdf_action = _action(
+        w, "Export lesson as PDF handout…", lambda: w.export_lesson("pdf"), "Ctrl+Shift+E"
+    )
+    w.restart_action = _action(w, "Restart lesson", w.player.restart, "Ctrl+R")
+    w.about_action = _action(w, "About", w.show_about)
+    w.overview_action = _action(w, "Course overview…", w.show_overview, "Ctrl+O")
+    w.continue_action = _action(w, "Continue where I left off", w.restore_last_lesson, "Ctrl+L")
+    w.reset_action = _action(w, "Reset progress…", w.reset_progress)
+    w.export_progress_action = _action(w, "Export progress…", w.export_progress)
+    w.import_progress_action = _action(w, "Import progress…", w.import_progress)
+    _toolbar(w)
+    _menus(w)
+    _shortcuts(w)
+
+
+def _toolbar(w: MainWindow) -> None:
+    bar = QToolBar("Main")
+    bar.setObjectName("mainToolbar")
+    bar.setMovable(False)
+    w.addToolBar(bar)
+    theme_label = QLabel(" &Theme ")
+    bar.addWidget(theme_label)
+    w.theme_box = QComboBox()
+    w.theme_box.setAccessibleName("Theme")
+    for key, label in THEME_LABELS:
+        w.theme_box.addItem(label, key)
+    w.theme_box.currentIndexChanged.connect(lambda i: w.apply_theme(str(w.theme_box.itemData(i))))
+    theme_label.setBuddy(w.theme_box)
+    bar.addWidget(w.theme_box)
+    bar.addSeparator()
+    device_label = QLabel(" De&vice ")
+    bar.addWidget(device_label)
+    w.device_box = QComboBox()
+    w.device_box.setAccessibleName("Compute device")
+    w.device_box.addItem("CPU (NumPy)", "cpu")
+    w.device_box.addItem("GPU (CuPy)", "gpu")
+    w.device_box.currentIndexChanged.connect(lambda i: w.set_device(str(w.device_box.itemData(i))))
+    device_label.setBuddy(w.device_box)
+    bar.addWidget(w.device_box)
+    bar.addSeparator()
+    for action in (
+        w.presentation_action,
+        w.export_action,
+        w.overview_action,
+        w.restart_action,
+        w.about_action,
+    ):
+        bar.addAction(action)
+        button = bar.widgetForAction(action)
+        if button is not None:  # toolbar buttons take no focus by default: give them Tab
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAccessibleName(action.text().rstrip("…"))
+    w.toolbar = bar
+
+
+def _menus(w: MainWindow) -> None:
+    menu = w.menuBar()
+    file_menu = menu.addMenu("&File")
+    for action in (w.export_action, w.export_png_action, w.export_pdf_action):
+        file_menu.addAction(action)
+    file_menu.addSeparator()
+    file_menu.addAction(w.export_progress_action)
+    file_menu.addAction(w.import_progress_action)
+    file_menu.addSeparator()
+    quit_action = file_menu.addAction("Quit")
+    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    quit_action.triggered.connect(w.close)
+
+    view = menu.addMenu("&View")
+    view.addAction(w.presentation_action)
+    w.screen_menu = view.addMenu("Presentation screen")
+    w.screen_menu.aboutToShow.connect(lambda: _fill_screens(w))
+    _fill_screens(w)
+    pres_theme = view.addMenu("Presentation theme")
+    _choices(
+        w,
+        pres_theme,
+        [("", "Same as the window"), *THEME_LABELS],
+        w.settings.get_typed("presentation_theme", str, ""),
+        w.set_presentation_theme,
+    )
+    view.addSeparator()
+    theme_menu = view.addMenu("Theme")
+    w.theme_actions = _choices(w, theme_menu, list(THEME_LABELS), w.theme.name, w.apply_theme)
+    scale_menu = view.addMenu("UI scale")
+    w.scale_actions = _choices(
+        w,
+        scale_menu,
+        [(str(p), f"{p}%") for p in UI_SCALES],
+        str(w.ui_scale),
+        lambda value: w.set_ui_scale(int(value)),
+    )
+    for text, keys, step in (
+        ("Larger", "Ctrl++", 1),
+        ("Smaller", "Ctrl+-", -1),
+    ):
+        view.addAction(_action(w, text, lambda s=step: _step_scale(w, s), keys))
+    view.addAction(_action(w, "Normal size", lambda: w.set_ui_scale(100), "Ctrl+0"))
+
+    lesson_menu = menu.addMenu("&Lesson")
+    lesson_menu.addAction(w.restart_action)
+    w.lesson_menu = lesson_menu
+    study = menu.addMenu("&Study")
+    for action in (w.overview_action, w.continue_action, w.reset_action):
+        study.addAction(action)
+    data_menu = menu.addMenu("&Data")
+    w.data_action = data_menu.addAction("Browse data sets…")
+    w.data_action.setShortcut(QKeySequence("Ctrl+D"))
+    w.data_action.triggered.connect(lambda: w.open_data_browser())
+    help_menu = menu.addMenu("&Help")
+    help_menu.addAction(w.about_action)
+
+
+def _choices(
+    w: MainWindow,
+    menu: QMenu,
+    options: list[tuple[str, str]],
+    current: str,
+    choose: Callable[[str], object],
+) -> dict[str, QAction]:
+    """Exclusive, checkable actions in ``menu``; ``choose(value)`` when one is picked."""
+    group = QActionGroup(menu)
+    actions = {}
+    for value, label in options:
+        action = menu.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(value == current)
+        action.triggered.connect(lambda _c=False, v=value: choose(v))
+        group.addAction(action)
+        actions[value] = action
+    return actions
+
+
+def _fill_screens(w: MainWindow) -> None:
+    """One entry per connected screen, plus automatic (another screen than the window's)."""
+    w.screen_menu.clear()
+    names = [("", "Automatic")] + [(s.name(), s.name() or "Screen") for s in _screens()]
+    current = w.settings.get_typed("presentation_screen", str, "")
+    _choices(w, w.screen_menu, names, current, w.set_presentation_screen)
+
+
+def _screens() -> list[object]:
+    return list(QGuiApplication.screens())
+
+
+def _step_scale(w: MainWindow, direction: int) -> None:
+    nearest = min(range(len(UI_SCALES)), key=lambda i: abs(UI_SCALES[i] - w.ui_scale))
+    index = max(0, min(len(UI_SCALES) - 1, nearest + direction))
+    w.set_ui_scale(UI_SCALES[index])
+
+
+def _shortcuts(w: MainWindow) -> None:
+    """Right/PageDown next, Left/PageUp back, Space play/pause, Home first step."""
+    w.step_actions = {}
+    for name, label, keys, slot in (
+        ("next", "Next step", ("Right", "PgDown"), w.player.next),
+        ("back", "Back one step", ("Left", "PgUp"), w.player.back),
+        ("play", "Play / pause", ("Space",), w.player.toggle_play),
+        ("first", "First step", ("Home",), w.player.first),
+    ):
+        action = QAction(label, w)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _c=False, s=slot: s())
+        w.lesson_menu.addAction(action)
+        w.step_actions[name] = action
+
+
+class EditorKeys(QObject):
+    """Let the focused control keep the keys it needs instead of the stepping shortcuts.
+
+    Text and number boxes, sliders and combo boxes keep arrows, Space, Home and Page keys;
+    buttons, check boxes and radio buttons keep Space (it presses them); tables keep their
+    navigation keys; tab bars keep Left and Right.  The lesson tree keeps Up, Down and Enter
+    only, so Right still steps the lesson just chosen.
+    """
+
+    STEP_KEYS = frozenset(
+        {
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Space,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
+        }
+    )
+    EDITORS = (QLineEdit, QAbstractSpinBox, QAbstractSlider, QComboBox, QTableView)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        key = event.key()  # type: ignore[attr-defined]
+        keep = (
+            (isinstance(watched, self.EDITORS) and key in self.STEP_KEYS)
+            or (isinstance(watched, QAbstractButton) and key == Qt.Key.Key_Space)
+            or (isinstance(watched, QTabBar) and key in (Qt.Key.Key_Left, Qt.Key.Key_Right))
+        )
+        if keep:
+            event.accept()
+            return True
+        return False

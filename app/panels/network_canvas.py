@@ -1,0 +1,498 @@
+"""The drawing surface of the network diagram: neurons, weighted edges, hover read-out, overlay.
+
+Neurons are drawn as small heat maps of their output over the input plane (or, without maps,
+as boxes with their labels); edges are coloured by the sign of their weight on the theme's
+diverging scale (blue negative, orange positive) and sized by its magnitude.  Everything is
+painted in one ``paintEvent``; the layout (node rectangles, edge end points) is recomputed
+only when the data's shape or the widget's size changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.panels.chart import format_number as fmt
+from app.theme import Theme
+from lessons.base import NetworkData, NeuronLayer
+
+__all__ = ["Hit", "NetworkCanvas", "heat_images"]
+
+MAX_NODE = 72.0  # largest neuron square (px at font scale 1)
+MIN_NODE = 8.0
+EDGE_HIT_PX = 6.0
+EDGE_LEVELS = 12  # edge widths and shades are drawn in this many steps of |w|
+
+
+def heat_images(
+    maps: np.ndarray, levels: tuple[float, float] | None, lut: np.ndarray
+) -> list[QImage]:
+    """Maps (k, h, w), rows upwards, as RGB images coloured through ``lut`` (n, 3) uint8.
+
+    ``levels`` is the value range of the colour scale; None scales each map symmetrically
+    about zero by its largest magnitude.
+    """
+    v = np.nan_to_num(np.asarray(maps, dtype=np.float32), nan=0.0)
+    if levels is None:
+        top = np.max(np.abs(v), axis=(1, 2), keepdims=True) if v.size else np.ones((len(v), 1, 1))
+        top = np.where(top > 0, top, 1.0)
+        lo, span = -top, 2 * top
+    else:
+        lo, span = np.float32(levels[0]), np.float32(max(levels[1] - levels[0], 1e-12))
+    frac = np.clip((v - lo) / span, 0.0, 1.0)
+    index = np.round(frac * (len(lut) - 1)).astype(np.intp)
+    rgb = np.ascontiguousarray(lut[index][:, ::-1])  # row 0 is the lowest: draw it at the bottom
+    k, h, w = v.shape
+    return [
+        QImage(rgb[i].tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy() for i in range(k)
+    ]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What the mouse is over: a neuron (``source`` is None) or the edge source -> neuron."""
+
+    layer: int
+    neuron: int
+    source: int | None = None
+
+
+class NetworkCanvas(QWidget):
+    """Paints a :class:`~lessons.base.NetworkData`; emits ``enlarged_changed`` on clicks."""
+
+    enlarged_changed = Signal(object)
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.data: NetworkData | None = None
+        self.images: list[list[QImage] | None] = []
+        self.rects: list[list[QRectF]] = []
+        self.enlarged: tuple[int, int] | None = None
+        self.hover: Hit | None = None
+        self._mouse = QPointF()
+        self._shape: tuple[object, ...] | None = None
+        self._segments = np.zeros((0, 4))
+        self._segment_ids: list[Hit] = []
+        self._lut = np.zeros((256, 3), np.uint8)
+        self._scale = 1.0
+        self._edge_groups: dict[tuple[int, int], list[int]] = {}
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(120, 90)
+        self.restyle(theme)
+
+    # ---- data -------------------------------------------------------------------------------
+
+    def restyle(self, theme: Theme) -> None:
+        self.theme = theme
+        self._lut = theme.colormap("diverging").getLookupTable(nPts=256, alpha=False)
+        self._shape = None
+        if self.data is not None:
+            self.set_data(self.data)
+
+    def set_data(self, data: NetworkData | None) -> None:
+        self.data = data
+        self.images = []
+        if data is not None:
+            for layer in data.layers:
+                maps = layer.heatmaps
+                self.images.append(
+                    None if maps is None else heat_images(maps, layer.levels, self._lut)
+                )
+            if self.enlarged is not None and not self._exists(*self.enlarged):
+                self.set_enlarged(None)
+        shape = None if data is None else (data.sizes, tuple(ly.labels for ly in data.layers))
+        if shape != self._shape:
+            self._shape = shape
+            self._layout()
+        if self.hover is not None and not self._valid(self.hover):
+            self.hover = None
+        self._prepare_edges()
+        self.update()
+
+    def _exists(self, layer: int, neuron: int) -> bool:
+        return (
+            self.data is not None
+            and layer < len(self.data.layers)
+            and (neuron < self.data.layers[layer].size)
+        )
+
+    def _valid(self, hit: Hit) -> bool:
+        if not self._exists(hit.layer, hit.neuron):
+            return False
+        return hit.source is None or self._exists(hit.layer - 1, hit.source)
+
+    def set_enlarged(self, which: tuple[int, int] | None) -> None:
+        if which != self.enlarged:
+            self.enlarged = which
+            self.enlarged_changed.emit(which)
+            self.update()
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def _label_box(self, layer: NeuronLayer) -> bool:
+        """Neurons without maps are boxes with their labels inside."""
+        return layer.heatmaps is None
+
+    def _layout(self) -> None:
+        self.rects = []
+        data = self.data
+        if data is None or not data.layers:
+            self._segments = np.zeros((0, 4))
+            self._segment_ids = []
+            return
+        t = self.theme
+        fm = QFontMetricsF(t.font("small"))
+        line_h = fm.height()
+        label_w = 0.0
+        first = data.layers[0]
+        if not self._label_box(first) and first.labels:
+            label_w = max(fm.horizontalAdvance(s) for s in first.labels) + 6
+        top = line_h + 6  # column titles
+        width, height = max(1.0, self.width() - 8.0), max(1.0, self.height() - top - 6.0)
+        left = 4.0 + label_w
+        columns = len(data.layers)
+        most = max(data.sizes)
+        box_w = box_h = 0.0
+        for layer in data.layers:
+            if self._label_box(layer):
+                lines = [s.split("\n") for s in layer.labels] or [[layer.name]]
+                box_w = max(box_w, *(max(fm.horizontalAdvance(x) for x in ls) for ls in lines))
+                box_h = max(box_h, max(len(ls) for ls in lines) * line_h)
+        usable = width - label_w
+        gap = usable / max(columns, 1)
+        size = min(MAX_NODE * t.font_scale, height / (most * 1.3), gap * 0.5)
+        size = max(MIN_NODE, size)
+        node_w = max(size, box_w + 12) if box_w else size
+        node_h = max(size, box_h + 8) if box_h else size
+        if box_w:
+            node_w = min(node_w, gap * 0.8)
+            node_h = min(node_h, height / (most * 1.15))
+        for c, layer in enumerate(data.layers):
+            x = left + gap * c + (gap - node_w) / 2
+            step = height / layer.size
+            column = []
+            for i in range(layer.size):
+                y = top + step * i + (step - node_h) / 2
+                column.append(QRectF(x, y, node_w, node_h))
+            self.rects.append(column)
+        segments, ids = [], []
+        for c in range(1, columns):
+            for j, target in enumerate(self.rects[c]):
+                for i, source in enumerate(self.rects[c - 1]):
+                    segments.append(
+                        (source.right(), source.center().y(), target.left(), target.center().y())
+                    )
+                    ids.append(Hit(c, j, i))
+        self._segments = np.array(segments, dtype=np.float64).reshape(-1, 4)
+        self._segment_ids = ids
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._layout()
+
+    # ---- painting -----------------------------------------------------------------------------
+
+    def _edge_weights(self) -> np.ndarray:
+        """Every edge's weight, in the order of the layout's segments (NaN where unknown)."""
+        data = self.data
+        if data is None:
+            return np.zeros(0)
+        parts = []
+        for layer, prev in zip(data.layers[1:], data.layers, strict=False):
+            w = layer.weights
+            shape = (layer.size * prev.size,)
+            parts.append(
+                np.full(shape, np.nan) if w is None else np.asarray(w, np.float64).T.ravel()
+            )
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def _prepare_edges(self) -> None:
+        """Group the edges by colour and width bucket, so painting sets few pens."""
+        weights = self._edge_weights()
+        finite = np.abs(weights[np.isfinite(weights)])
+        self._scale = max(1.0, float(finite.max())) if finite.size else 1.0
+        frac = np.where(np.isfinite(weights), np.minimum(np.abs(weights) / self._scale, 1.0), 0.0)
+        level = np.round(frac * EDGE_LEVELS).astype(np.intp)
+        sign = np.where(weights > 0, 1, np.where(weights < 0, -1, 0))
+        sign[~np.isfinite(weights)] = 2
+        groups: dict[tuple[int, int], list[int]] = {}
+        for index, key in enumerate(zip(sign.tolist(), level.tolist(), strict=True)):
+            groups.setdefault(key, []).append(index)
+        self._edge_groups = groups
+
+    def _colour(self, value: float) -> QColor:
+        """Blue for negative, orange for positive, deeper when larger (never the background)."""
+        if not np.isfinite(value):
+            return QColor(self.theme.muted)
+        frac = 0.25 + 0.25 * min(abs(value) / self._scale, 1.0)
+        pos = 0.5 + (frac if value > 0 else -frac)
+        r, g, b = self._lut[round(pos * (len(self._lut) - 1))]
+        return QColor(int(r), int(g), int(b))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.fillRect(self.rect(), QColor(self.theme.background))
+        if self.data is not None and self.rects:
+            self._paint_edges(painter)
+            self._paint_nodes(painter)
+            if self.enlarged is not None:
+                self._paint_overlay(painter, *self.enlarged)
+            elif self.hover is not None:
+                self._paint_hover(painter)
+        painter.end()
+
+    def _line(self, index: int) -> QLineF:
+        x0, y0, x1, y1 = self._segments[index]
+        return QLineF(x0, y0, x1, y1)
+
+    def _paint_edges(self, painter: QPainter) -> None:
+        data = self.data
+        if data is None or len(self._segments) != sum(len(g) for g in self._edge_groups.values()):
+            return
+        unit = max(1.0, self.theme.line_width / 2)
+        marked = [
+            i
+            for i, hit in enumerate(self._segment_ids)
+            if hit == self.hover or (data.highlight_edge == (hit.layer, hit.source, hit.neuron))
+        ]
+        for i in marked:
+            painter.setPen(QPen(QColor(self.theme.accent), unit * 9))
+            painter.drawLine(self._line(i))
+        for (sign, level), indices in self._edge_groups.items():
+            width = unit * (0.5 + 4.5 * level / EDGE_LEVELS) if sign != 2 else unit
+            value = sign * self._scale * level / EDGE_LEVELS if sign != 2 else float("nan")
+            painter.setPen(QPen(self._colour(value), width))
+            painter.drawLines([self._line(i) for i in indices])
+        highlight = data.highlight_edge
+        if highlight is not None and self._valid(Hit(highlight[0], highlight[2], highlight[1])):
+            layer, i, j = highlight
+            weights = data.layers[layer].weights
+            if weights is not None:
+                a, b = self.rects[layer - 1][i], self.rects[layer][j]
+                mid = QPointF((a.right() + b.left()) / 2, (a.center().y() + b.center().y()) / 2)
+                self._paint_box(painter, mid, f"w = {fmt(float(weights[i, j]))}", centred=True)
+
+    def _paint_nodes(self, painter: QPainter) -> None:
+        data = self.data
+        if data is None:
+            return
+        t = self.theme
+        font = t.font("small")
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        unit = max(1.0, t.line_width / 2)
+        for c, layer in enumerate(data.layers):
+            column = self.rects[c]
+            title_rect = QRectF(column[0].center().x() - 60, 0, 120, fm.height() + 4)
+            painter.setPen(QColor(t.muted))
+            painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, layer.name)
+            images = self.images[c] if c < len(self.images) else None
+            for i, rect in enumerate(column):
+                selected = data.selected == (c, i) or self.hover == Hit(c, i)
+                pen = QPen(
+                    QColor(t.accent if selected else t.muted), unit * (2.5 if selected else 1)
+                )
+                if images is not None:
+                    painter.drawImage(rect, images[i])
+                    painter.setPen(pen)
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRect(rect)
+                    if c == 0 and layer.labels:
+                        painter.setPen(QColor(t.foreground))
+                        label = QRectF(0, rect.top(), rect.left() - 6, rect.height())
+                        flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                        painter.drawText(label, flags, layer.labels[i])
+                    if layer.biases is not None:
+                        self._paint_bias(painter, rect, float(layer.biases[i]))
+                else:
+                    painter.setPen(pen)
+                    painter.setBrush(QColor(t.highlight if selected else t.window))
+                    painter.drawRoundedRect(rect, 6, 6)
+                    painter.setPen(QColor(t.highlight_text if selected else t.foreground))
+                    text = layer.labels[i] if layer.labels else f"{layer.name} {i + 1}"
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_bias(self, painter: QPainter, rect: QRectF, bias: float) -> None:
+        """A small square at the neuron's lower left corner, coloured by the bias."""
+        side = max(4.0, rect.width() * 0.2)
+        box = QRectF(rect.left() - side * 0.5, rect.bottom() - side * 0.5, side, side)
+        painter.setPen(QPen(QColor(self.theme.muted), 1))
+        painter.setBrush(self._colour(bias))
+        painter.drawRect(box)
+
+    def _paint_box(
+        self, painter: QPainter, at: QPointF, text: str, *, centred: bool = False
+    ) -> None:
+        """A boxed text near ``at`` that stays inside the canvas."""
+        t = self.theme
+        font = t.font("small")
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        lines = text.split("\n")
+        w = max(fm.horizontalAdvance(s) for s in lines) + 12
+        h = fm.height() * len(lines) + 8
+        x, y = (at.x() - w / 2, at.y() - h / 2) if centred else (at.x() + 14, at.y() + 14)
+        x = min(max(2.0, x), self.width() - w - 2)
+        if y + h > self.height() - 2:
+            y = at.y() - h - 8 if not centred else self.height() - h - 2
+        y = max(2.0, y)
+        box = QRectF(x, y, w, h)
+        fill = QColor(t.background)
+        fill.setAlpha(240)
+        painter.setPen(QPen(QColor(t.muted), 1))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(box, 4, 4)
+        painter.setPen(QColor(t.foreground))
+        painter.drawText(box.adjusted(6, 4, -6, -4), Qt.AlignmentFlag.AlignLeft, text)
+
+    def _paint_hover(self, painter: QPainter) -> None:
+        text = self.hover_text()
+        if text:
+            self._paint_box(painter, self._mouse, text)
+
+    def _paint_overlay(self, painter: QPainter, layer_index: int, neuron: int) -> None:
+        """The enlarged map of one neuron, over the whole diagram, with its value range."""
+        data = self.data
+        if data is None:
+            return
+        t = self.theme
+        layer = data.layers[layer_index]
+        images = self.images[layer_index]
+        fill = QColor(t.background)
+        fill.setAlpha(245)
+        painter.fillRect(self.rect(), fill)
+        font = t.font("small")
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        line = fm.height()
+        name = self.neuron_name(layer_index, neuron)
+        painter.setPen(QColor(t.foreground))
+        title = QRectF(0, 4, self.width(), line)
+        painter.drawText(title, Qt.AlignmentFlag.AlignCenter, f"{name}: output over the plane")
+        side = max(20.0, min(self.width() - 80.0, self.height() - 4 * line - 20))
+        box = QRectF((self.width() - side) / 2, line + 10, side, side)
+        if images is not None:
+            painter.drawImage(box, images[neuron])
+        painter.setPen(QPen(QColor(t.muted), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(box)
+        x, y, w, h = data.extent
+        painter.setPen(QColor(t.foreground))
+        below = QRectF(box.left(), box.bottom() + 2, box.width(), line)
+        painter.drawText(below, Qt.AlignmentFlag.AlignLeft, fmt(x))
+        painter.drawText(below, Qt.AlignmentFlag.AlignRight, fmt(x + w))
+        painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, "x₁ →")
+        side_label = QRectF(box.left() - 44, box.top(), 40, box.height())
+        flags = Qt.AlignmentFlag.AlignRight
+        painter.drawText(side_label, flags | Qt.AlignmentFlag.AlignTop, fmt(y + h))
+        painter.drawText(side_label, flags | Qt.AlignmentFlag.AlignBottom, fmt(y))
+        painter.drawText(side_label, flags | Qt.AlignmentFlag.AlignVCenter, "x₂ ↑")
+        values = None if layer.heatmaps is None else np.asarray(layer.heatmaps[neuron], np.float32)
+        if values is not None and values.size:
+            lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+            note = f"output from {fmt(lo)} to {fmt(hi)}   ·   click anywhere to close"
+        else:
+            note = "click anywhere to close"
+        foot = QRectF(0, below.bottom() + 2, self.width(), line)
+        painter.setPen(QColor(t.muted))
+        painter.drawText(foot, Qt.AlignmentFlag.AlignCenter, note)
+
+    # ---- hover and clicks ---------------------------------------------------------------------
+
+    def neuron_name(self, layer: int, neuron: int) -> str:
+        data = self.data
+        if data is None:
+            return ""
+        ly = data.layers[layer]
+        if layer == 0 and ly.labels:
+            return f"input {ly.labels[neuron].splitlines()[0]}"
+        if ly.size == 1:
+            return ly.name
+        return f"{ly.name} · neuron {neuron + 1}"
+
+    def hit(self, pos: QPointF) -> Hit | None:
+        """The neuron under ``pos``, else the nearest edge within a few pixels, else None."""
+        for c, column in enumerate(self.rects):
+            for i, rect in enumerate(column):
+                if rect.adjusted(-3, -3, 3, 3).contains(pos):
+                    return Hit(c, i)
+        if not len(self._segments):
+            return None
+        x0, y0, x1, y1 = self._segments.T
+        dx, dy = x1 - x0, y1 - y0
+        length2 = np.maximum(dx * dx + dy * dy, 1e-9)
+        u = np.clip(((pos.x() - x0) * dx + (pos.y() - y0) * dy) / length2, 0.0, 1.0)
+        d2 = (x0 + u * dx - pos.x()) ** 2 + (y0 + u * dy - pos.y()) ** 2
+        best = int(np.argmin(d2))
+        return self._segment_ids[best] if d2[best] <= EDGE_HIT_PX**2 else None
+
+    def hover_text(self) -> str:
+        """The read-out for what the mouse is over ("" when nothing)."""
+        data, hit = self.data, self.hover
+        if data is None or hit is None or not self._valid(hit):
+            return ""
+        layer = data.layers[hit.layer]
+        if hit.source is not None:
+            source = self.neuron_name(hit.layer - 1, hit.source)
+            lines = [f"weight {source} → {self.neuron_name(hit.layer, hit.neuron)}"]
+            if layer.weights is not None:
+                lines.append(f"w = {fmt(float(layer.weights[hit.source, hit.neuron]))}")
+            if layer.weight_grads is not None:
+                g = float(layer.weight_grads[hit.source, hit.neuron])
+                lines.append(f"last gradient ∂J/∂w = {fmt(g)}")
+            return "\n".join(lines)
+        lines = [self.neuron_name(hit.layer, hit.neuron)]
+        if layer.labels and hit.layer > 0:
+            lines += layer.labels[hit.neuron].splitlines()
+        if layer.biases is not None:
+            lines.append(f"bias b = {fmt(float(layer.biases[hit.neuron]))}")
+        if layer.bias_grads is not None:
+            lines.append(f"last gradient ∂J/∂b = {fmt(float(layer.bias_grads[hit.neuron]))}")
+        if layer.heatmaps is not None:
+            values = np.asarray(layer.heatmaps[hit.neuron], np.float32)
+            lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+            lines.append(f"output {fmt(lo)} … {fmt(hi)} over the plane")
+            lines.append("click to enlarge")
+        return "\n".join(lines)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._mouse = event.position()
+        hit = self.hit(self._mouse) if self.enlarged is None else None
+        if hit != self.hover or hit is not None:
+            self.hover = hit
+            self.update()
+        super().mouseMoveEvent(event)
+
+    def clear_hover(self) -> None:
+        if self.hover is not None:
+            self.hover = None
+            self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        if self.enlarged is not None:
+            self.set_enlarged(None)
+            return
+        hit = self.hit(event.position())
+        if hit is not None and hit.source is None and self.images[hit.layer] is not None:
+            self.hover = None
+            self.set_enlarged((hit.layer, hit.neuron))
