@@ -264,7 +264,7 @@ def _move_step(run: d.Run, m: d.Move) -> Step:
     costs = run.costs[: m.t + 1]
     history = history_plot(costs, None if far else float(np.max(costs)))
     return Step(
-        f"Step {m.t}: w = {plain(m.w_new)}" if not far else f"Step {m.t}: the ball flies off",
+        f"Update {m.t}: w = {plain(m.w_new)}" if not far else f"Update {m.t}: the ball flies off",
         text,
         {"curve": plot, "history": history, "numbers": moves_table(run.moves[: m.t])},
         figures={"w": m.w_new, "cost": m.j_new, "slope": m.g},

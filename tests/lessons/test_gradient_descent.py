@@ -24,7 +24,7 @@ def _figures(**values: object) -> dict[str, float]:
 
 def _path(**values: object) -> list[float]:
     """The learner's own descent: the ball's position after each update."""
-    return [s.figures["w"] for s in _steps(**values) if s.title.startswith("Step ")]
+    return [s.figures["w"] for s in _steps(**values) if s.title.startswith("Update ")]
 
 
 @pytest.mark.parametrize("w", [-2.7, -1.0, 0.3, 1.7, 3.2])
@@ -45,7 +45,7 @@ def test_the_named_minima_and_hump_are_where_the_slope_vanishes() -> None:
 
 def test_first_update_is_w_minus_rate_times_slope() -> None:
     """Step 1 moves w from 3 to 3 - 0.02 * 13.5 and writes those numbers."""
-    first = next(s for s in _steps() if s.title.startswith("Step 1"))
+    first = next(s for s in _steps() if s.title.startswith("Update 1"))
     assert first.figures["slope"] == pytest.approx(13.5)
     assert first.figures["w"] == pytest.approx(3 - 0.02 * 13.5)
     assert "0.02 \\times 13.5" in first.text and "2.73" in first.text
