@@ -49,6 +49,10 @@ class _Editor(QWidget):
     def show_value(self, value: Any) -> None:
         raise NotImplementedError
 
+    def focusables(self) -> list[QWidget]:
+        """The editor's keyboard-operable widgets in Tab order."""
+        return [_focus_target(self)]
+
 
 class _SliderEditor(_Editor):
     def __init__(self, spec: Slider) -> None:
@@ -112,6 +116,9 @@ class _SliderEditor(_Editor):
         self.slider.setValue(self._to_ticks(value))
         self.slider.blockSignals(False)
         self.edited.emit(value)
+
+    def focusables(self) -> list[QWidget]:
+        return [self.slider, self.spin]
 
     def connect_release(self) -> None:
         self.slider.sliderReleased.connect(
@@ -204,6 +211,9 @@ class _VectorEditor(_Editor):
 
     def current(self) -> tuple[float, ...]:
         return tuple(spin.value() for spin in self.spins)
+
+    def focusables(self) -> list[QWidget]:
+        return [*self.spins, self.less, self.more]
 
     def _resize(self, n: int) -> None:
         s = self.vector_spec
@@ -330,6 +340,10 @@ class ControlsPanel(QWidget):
             editor = self.editors.get(name)
             if editor is not None:
                 editor.show_value(value)
+
+    def focus_order(self) -> list[QWidget]:
+        """Every editor's widgets, top to bottom as the form shows them (for Tab)."""
+        return [widget for editor in self.editors.values() for widget in editor.focusables()]
 
     def show_error(self, name: str | None, message: str) -> None:
         label = self.errors.get(name or "")

@@ -76,6 +76,13 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
+def _fit(slide: SlideView) -> None:
+    """Settle the layout, shrinking the panels while one is cut off (as on the projector)."""
+    _settle()
+    while slide.clipped() and slide.shrink():
+        _settle()
+
+
 def render(widget: QWidget, size: tuple[int, int], background: str) -> QImage:
     """Draw ``widget`` into an image of exactly ``size`` pixels (whatever the screen's ratio)."""
     image = QImage(size[0], size[1], QImage.Format.Format_RGB32)
@@ -94,7 +101,7 @@ def render_slide(plan: ExportPlan, step: int) -> QImage:
         slide.set_lesson(plan.lesson)
         total = f"{run.length}" if run.length is not None else f"{run.computed}+"
         slide.show_step(plan.lesson, run.current, run.panel_state(), step, total)
-        _settle()
+        _fit(slide)
         return render(slide, plan.size, plan.theme.window)
     finally:
         slide.close()
@@ -171,7 +178,7 @@ class PngSequence(ExportJob):
             number,
             self._total_text(),
         )
-        _settle()
+        _fit(self.slide)
         image = render(self.slide, self.plan.size, self.plan.theme.window)
         path = self.target / f"{self.plan.lesson.id}-{number + 1:0{self.digits}d}.png"
         if not image.save(str(path), "PNG"):

@@ -18,13 +18,16 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
     QMenu,
+    QRadioButton,
     QTabBar,
     QTableView,
     QToolBar,
+    QWidget,
 )
 
 if TYPE_CHECKING:
@@ -108,7 +111,9 @@ def _toolbar(w: MainWindow) -> None:
 
 def _menus(w: MainWindow) -> None:
     menu = w.menuBar()
-    file_menu = menu.addMenu("&File")
+    # The window keeps every menu: a dropped Python wrapper would invalidate its actions'.
+    keep = w.menus = {}
+    file_menu = keep["file"] = menu.addMenu("&File")
     for action in (w.export_action, w.export_png_action, w.export_pdf_action):
         file_menu.addAction(action)
     file_menu.addSeparator()
@@ -119,12 +124,12 @@ def _menus(w: MainWindow) -> None:
     quit_action.setShortcut(QKeySequence.StandardKey.Quit)
     quit_action.triggered.connect(w.close)
 
-    view = menu.addMenu("&View")
+    view = keep["view"] = menu.addMenu("&View")
     view.addAction(w.presentation_action)
     w.screen_menu = view.addMenu("Presentation screen")
     w.screen_menu.aboutToShow.connect(lambda: _fill_screens(w))
     _fill_screens(w)
-    pres_theme = view.addMenu("Presentation theme")
+    pres_theme = keep["presentation theme"] = view.addMenu("Presentation theme")
     _choices(
         w,
         pres_theme,
@@ -133,9 +138,9 @@ def _menus(w: MainWindow) -> None:
         w.set_presentation_theme,
     )
     view.addSeparator()
-    theme_menu = view.addMenu("Theme")
+    theme_menu = keep["theme"] = view.addMenu("Theme")
     w.theme_actions = _choices(w, theme_menu, list(THEME_LABELS), w.theme.name, w.apply_theme)
-    scale_menu = view.addMenu("UI scale")
+    scale_menu = keep["scale"] = view.addMenu("UI scale")
     w.scale_actions = _choices(
         w,
         scale_menu,
@@ -150,17 +155,17 @@ def _menus(w: MainWindow) -> None:
         view.addAction(_action(w, text, lambda s=step: _step_scale(w, s), keys))
     view.addAction(_action(w, "Normal size", lambda: w.set_ui_scale(100), "Ctrl+0"))
 
-    lesson_menu = menu.addMenu("&Lesson")
+    lesson_menu = keep["lesson"] = menu.addMenu("&Lesson")
     lesson_menu.addAction(w.restart_action)
     w.lesson_menu = lesson_menu
-    study = menu.addMenu("&Study")
+    study = keep["study"] = menu.addMenu("&Study")
     for action in (w.overview_action, w.continue_action, w.reset_action):
         study.addAction(action)
-    data_menu = menu.addMenu("&Data")
+    data_menu = keep["data"] = menu.addMenu("&Data")
     w.data_action = data_menu.addAction("Browse data sets…")
     w.data_action.setShortcut(QKeySequence("Ctrl+D"))
     w.data_action.triggered.connect(lambda: w.open_data_browser())
-    help_menu = menu.addMenu("&Help")
+    help_menu = keep["help"] = menu.addMenu("&Help")
     help_menu.addAction(w.about_action)
 
 
@@ -173,6 +178,7 @@ def _choices(
 ) -> dict[str, QAction]:
     """Exclusive, checkable actions in ``menu``; ``choose(value)`` when one is picked."""
     group = QActionGroup(menu)
+    w.menus[f"{menu.title()} group"] = group  # type: ignore[index]
     actions = {}
     for value, label in options:
         action = menu.addAction(label)
@@ -253,3 +259,58 @@ class EditorKeys(QObject):
             event.accept()
             return True
         return False
+
+
+def tab_order(w: MainWindow) -> list[QWidget]:
+    """Toolbar, lessons, stage, step bar, narrative, then the open tab: controls or quiz."""
+
+    def inside(group: QWidget) -> list[QWidget]:
+        return [
+            widget
+            for widget in group.findChildren(QWidget)
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None
+        ]
+
+    return [
+        *inside(w.toolbar),
+        *inside(w.navigator),
+        *inside(w.stage),
+        *inside(w.stepbar),
+        *inside(w.narrative),
+        w.tabs.tabBar(),
+        *w.controls.focus_order(),
+        *inside(w.quiz),
+    ]
+
+
+def _takes_tab(widget: QWidget, window: QWidget) -> bool:
+    if not (widget.isVisibleTo(window) and widget.isEnabled()):
+        return False
+    if isinstance(widget, QRadioButton) and widget.autoExclusive():
+        group = widget.group()
+        buttons = group.buttons() if group is not None else [widget]
+        checked = [b for b in buttons if b.isChecked()]
+        return widget is (checked[0] if checked else buttons[0])  # arrows move in a group
+    return True
+
+
+def move_focus(w: MainWindow, forward: bool) -> bool:
+    """Give focus to the next (or previous) control in :func:`tab_order`; False if none.
+
+    Tables leave with Tab (arrows move between their cells), so no control traps the focus.
+    """
+    for view in w.stage.findChildren(QTableView):
+        view.setTabKeyNavigation(False)
+    order = [widget for widget in tab_order(w) if _takes_tab(widget, w)]
+    if not order:
+        return False
+    focus = QApplication.focusWidget()
+    here = next(
+        (i for i, widget in enumerate(order) if focus is widget or widget.isAncestorOf(focus)),
+        -1 if forward else 0,
+    )
+    target = order[(here + (1 if forward else -1)) % len(order)]
+    target.setFocus(
+        Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+    )
+    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.theme import Theme
@@ -49,8 +49,27 @@ class Narrative(QWidget):
         small = QFont(base)
         small.setPixelSize(round(self.LESSON_PX * theme.font_scale))
         self.lesson_label.setFont(small)
+        self._set_palette(theme)
         if self._text:
             self._render()
+
+    def _set_palette(self, theme: Theme) -> None:
+        """Colours on every part (an application style sheet stops palettes propagating)."""
+        palette = QPalette(self.palette())
+        for role, color in (
+            (QPalette.ColorRole.Window, theme.window),
+            (QPalette.ColorRole.WindowText, theme.foreground),
+            (QPalette.ColorRole.Base, theme.background),
+            (QPalette.ColorRole.Text, theme.foreground),
+            (QPalette.ColorRole.Highlight, theme.accent),
+            (QPalette.ColorRole.HighlightedText, theme.accent_text),
+        ):
+            palette.setColor(role, QColor(color))
+        for widget in (self, self.heading, self.body, self.body.viewport()):
+            widget.setPalette(palette)
+        muted = QPalette(palette)
+        muted.setColor(QPalette.ColorRole.WindowText, QColor(theme.muted))
+        self.lesson_label.setPalette(muted)
 
     def show_step(self, lesson_title: str, title: str, text: str) -> None:
         self.lesson_label.setText(lesson_title)

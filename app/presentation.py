@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QIntValidator, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QHBoxLayout,
     QLabel,
@@ -40,6 +41,7 @@ from lessons.base import Lesson, PanelData, Step
 BODY_PX_AT_1080 = 28  # the smallest projected body text, in pixels of a 1080-line screen
 REFERENCE_LINES = 1080
 ROOMY = 1.15  # the narrative starts this much larger and shrinks to BODY_PX_AT_1080 to fit
+STAGE_FIT = (1.0, 0.9, 0.8, 0.72)  # panels shrink this far so a wide table is not cut off
 
 NEXT_KEYS = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_Right, Qt.Key.Key_Space})
 BACK_KEYS = frozenset({Qt.Key.Key_PageUp, Qt.Key.Key_Left})
@@ -111,6 +113,7 @@ class SlideView(QWidget):
         layout.addLayout(row, 1)
         layout.addWidget(self.footer)
         self._text = ("", "", "")
+        self._fit = 0  # index into STAGE_FIT; only grows within a lesson (no jumping back)
         self.apply_theme(theme, height)
 
     @property
@@ -122,7 +125,7 @@ class SlideView(QWidget):
         self._theme = theme
         self._height = height or self._height
         stage_scale, self._narrative_scale = projection_scales(theme, self._height)
-        self.stage.apply_theme(theme.scaled(stage_scale))
+        self.stage.apply_theme(theme.scaled(stage_scale * STAGE_FIT[self._fit]))
         self.narrative.apply_theme(theme.scaled(self._narrative_scale * ROOMY))
         palette = self.palette()
         palette.setColor(self.backgroundRole(), QColor(theme.window))
@@ -135,6 +138,9 @@ class SlideView(QWidget):
             self._fit_narrative()
 
     def set_lesson(self, lesson: type[Lesson]) -> None:
+        if self._fit:
+            self._fit = 0
+            self.apply_theme(self._theme)
         self.stage.set_lesson(lesson)
         for widget in self.findChildren(QWidget):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the clicker keys go to the window
@@ -158,6 +164,24 @@ class SlideView(QWidget):
     def show_frame(self, frame: Frame) -> None:
         total = f"{frame.length}" if frame.length is not None else f"{frame.computed}+"
         self.show_step(frame.lesson, frame.step, frame.state, frame.position, total)
+
+    def clipped(self) -> bool:
+        """True when a panel (a wide table) is cut off and would need a scroll bar."""
+        off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        return any(
+            area.isVisible()
+            and area.horizontalScrollBarPolicy() != off
+            and area.horizontalScrollBar().maximum() > 0
+            for area in self.stage.findChildren(QAbstractScrollArea)
+        )
+
+    def shrink(self) -> bool:
+        """Make the panels one size smaller (for this lesson); False at the smallest size."""
+        if self._fit + 1 >= len(STAGE_FIT):
+            return False
+        self._fit += 1
+        self.apply_theme(self._theme)
+        return True
 
     def _fit_narrative(self) -> None:
         """The roomy size if the text fits, else the minimum (which may scroll)."""
@@ -327,6 +351,7 @@ class Presentation(QObject):
         self._cursor.setInterval(16)
         self._cursor.timeout.connect(self._follow_mouse)
         self._cursor.start()
+        self.set_laser(True)
         self.projector.goto_box.returnPressed.connect(self._goto_entered)
         player.frame_ready.connect(self.show_frame)
         app.installEventFilter(self)
@@ -358,8 +383,15 @@ class Presentation(QObject):
                 self.presenter.set_lesson(frame.lesson)  # type: ignore[attr-defined]
         self._frame = frame
         self.projector.slide.show_frame(frame)
+        QTimer.singleShot(0, self._fit_stage)
         if self.presenter is not None:
             self.presenter.show_frame(frame)  # type: ignore[attr-defined]
+
+    def _fit_stage(self) -> None:
+        """Once laid out: if a panel is cut off, shrink the panels and look again."""
+        slide = self.projector.slide
+        if self.active and slide.clipped() and slide.shrink():
+            QTimer.singleShot(0, self._fit_stage)
 
     # ---- keys ------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -122,6 +122,7 @@ class QuizPane(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setAccessibleName("Quiz and task")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the questions and scrolls
         self.boxes: list[_QuestionBox] = []
         self.task_label = QLabel()
         self.task_label.setWordWrap(True)

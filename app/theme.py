@@ -377,6 +377,7 @@ QPushButton:focus, QToolButton:focus, QLineEdit:focus, QAbstractSpinBox:focus,
 QComboBox:focus, QCheckBox:focus, QRadioButton:focus, QSlider:focus,
 QAbstractItemView:focus, QTextEdit:focus, QPlainTextEdit:focus {{
     border: {ring}px solid {t.accent}; }}
+QTabBar::tab:focus {{ border: {ring}px solid {t.accent}; border-radius: 3px; }}
 """
 
 

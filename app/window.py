@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     theme_actions: dict[str, QAction]
     scale_actions: dict[str, QAction]
     step_actions: dict[str, QAction]
+    menus: dict[str, QObject]
 
     def __init__(
         self,
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.quiz = QuizPane()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Controls and quiz")
+        self.tabs.tabBar().setAccessibleName("Controls and quiz tabs")
         controls_scroll = QScrollArea()
         controls_scroll.setWidgetResizable(True)
         controls_scroll.setWidget(self.controls)
@@ -291,10 +293,14 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.presentation.left.connect(self._presentation_left)
+        for action in self.step_actions.values():  # the projector has its own clicker keys
+            action.setEnabled(False)
         self.presentation.start()
 
     def _presentation_left(self) -> None:
         self.presentation = None
+        for action in self.step_actions.values():
+            action.setEnabled(True)
         if self.theme.name != self._saved_theme:
             self.apply_theme(self._saved_theme)
         self.activateWindow()
@@ -432,6 +438,10 @@ class MainWindow(QMainWindow):
         self.settings["speed"] = self.player.speed
         self._progress_saver.stop()
         return self.settings.save() or self.progress.save()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab follow :func:`app.menus.tab_order` through the window."""
+        return menus.move_focus(self, next) or super().focusNextPrevChild(next)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.presentation is not None:

@@ -54,11 +54,11 @@ class Trace:
 
     states: Array
     acts: Array
-    cells: Array | None = None
-    extra: Array | None = None
-    deriv: Array | None = None
-    dxw: Array | None = None
-    dhu: Array | None = None
+    cells: Array = None
+    extra: Array = None
+    deriv: Array = None
+    dxw: Array = None
+    dhu: Array = None
     scratch: dict[str, Array] = field(default_factory=dict)
 
 

@@ -250,7 +250,7 @@ class Conv2D(_Activated):
     ) -> None:
         if isinstance(filters, bool) or not isinstance(filters, int | np.integer) or filters < 1:
             raise ValueError(f"Conv2D(filters={filters!r}): filters must be a positive integer")
-        super().__init__(activation, name)
+        super().__init__(activation, name or "conv2d")
         self.filters = int(filters)
         self.kernel_size = pair(kernel_size, "Conv2D kernel_size")
         self.strides = pair(strides, "Conv2D strides")

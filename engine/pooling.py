@@ -151,7 +151,7 @@ class _Pooling2D(Layer):
         kind = type(self).__name__
         if padding not in ("valid", "same"):
             raise ValueError(f"{kind}(padding={padding!r}): use 'valid' or 'same'")
-        super().__init__(name)
+        super().__init__(name or kind.lower().replace("pooling2d", "_pooling2d"))
         self.pool_size = pair(pool_size, f"{kind} pool_size")
         self.strides = self.pool_size if strides is None else pair(strides, f"{kind} strides")
         self.padding = padding
@@ -264,6 +264,9 @@ class AveragePooling2D(_Pooling2D):
 
 class GlobalAveragePooling2D(Layer):
     """(N, C, H, W) -> (N, C): the mean of each feature map (GoogLeNet's and ResNet's head)."""
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(name or "global_average_pooling2d")
 
     def output_shape(self, input_shape: Shape) -> Shape:
         if len(input_shape) != 4:

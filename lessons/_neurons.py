@@ -120,7 +120,8 @@ def train_layer(
     """
     angles = np.deg2rad([90.0, 210.0, 330.0])
     y = np.repeat(np.arange(3), 7)
-    x = 0.85 * np.stack([np.cos(angles), np.sin(angles)], axis=1)[y] + rng.normal(0, 0.15, (21, 2))
+    centres = 0.8 * np.stack([np.cos(angles), np.sin(angles)], axis=1) + np.array([-0.2, -0.4])
+    x = centres[y] + rng.normal(0, 0.15, (21, 2))
     xs, targets = augment(x), np.eye(3)[y]
     w = np.zeros((3, 3))
     mistakes: list[int] = []

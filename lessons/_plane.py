@@ -125,6 +125,7 @@ def network(
     layers: Sequence[np.ndarray],
     names: Sequence[Sequence[str]],
     values: Sequence[Sequence[float]] | None = None,
+    label_weights: bool = True,
 ) -> PlotData:
     """Columns of threshold units joined by weighted edges; bias weights are each matrix's last row.
 
@@ -142,7 +143,7 @@ def network(
     notes: list[Annotation] = []
     for c, w in enumerate(layers):
         targets = pos[c + 1][: len(names[c + 1])]
-        labelled = w.size <= 6
+        labelled = label_weights and w.size <= 6
         lines: dict[bool, list[float]] = {True: [], False: []}
         for i, (x0, y0) in enumerate(pos[c]):
             for j, (x1, y1) in enumerate(targets):

@@ -190,6 +190,17 @@ class Trainer:
                 out.append(float(np.mean((to_numpy(p.data) > 0.5) == (y > 0.5))))
         return Scores(out[0], out[2], out[1], out[3])
 
+    def evaluate(self, points: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+        """Mean cross-entropy and accuracy on other points (n, 2) with labels (n, 1)."""
+        if len(points) == 0:
+            return float("nan"), float("nan")
+        loss_fn = self.model.loss or BinaryCrossentropy()
+        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
+            p = self.model(features(points, self.chosen))
+            loss = float(to_numpy(loss_fn(labels, p).data))
+            accuracy = float(np.mean((to_numpy(p.data) > 0.5) == (labels > 0.5)))
+        return loss, accuracy
+
     def probe(self) -> list[np.ndarray]:
         """Every layer's output on the grid, one batched forward pass: [(units, n, n), ...]."""
         outputs = []

@@ -65,12 +65,12 @@ def network_data(
     return NetworkData(tuple(layers), editable=editable, extent=EXTENT, caption=caption)
 
 
-def points_series(data: PlaneData, show_test: bool = True) -> list[Series]:
-    """Training points as circles, test points as triangles; blue class 0, orange class 1."""
+def points_series(data: PlaneData, show_test: bool = True, held_out: str = "test") -> list[Series]:
+    """Training points as circles, held-out points as triangles; blue class 0, orange class 1."""
     out = []
     sets = [("training", data.x_train, data.y_train, "o", 7.0)]
     if show_test:
-        sets.append(("test", data.x_test, data.y_test, "t1", 8.0))
+        sets.append((held_out, data.x_test, data.y_test, "t1", 8.0))
     for kind, x, y, symbol, size in sets:
         for label in (0, 1):
             mask = y[:, 0] == label
@@ -88,28 +88,99 @@ def points_series(data: PlaneData, show_test: bool = True) -> list[Series]:
     return out
 
 
+def level_line(
+    field: np.ndarray, level: float, extent: tuple[float, float, float, float] = EXTENT
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``field`` (cell centres over ``extent``, rows upwards) crosses ``level``.
+
+    Marching squares, vectorised: each square of four neighbouring samples that the level
+    crosses gives a straight segment between the crossings on its sides.  Returns x and y with
+    a NaN after every segment, ready to draw as one line with gaps.
+    """
+    f = np.asarray(field, dtype=np.float64) - level
+    n_rows, n_cols = f.shape
+    x0, y0, w, h = extent
+    xs = x0 + w * (np.arange(n_cols) + 0.5) / n_cols
+    ys = y0 + h * (np.arange(n_rows) + 0.5) / n_rows
+    a, b, c, d = f[:-1, :-1], f[:-1, 1:], f[1:, 1:], f[1:, :-1]  # corners, anticlockwise
+    xl, xr = xs[None, :-1], xs[None, 1:]
+    yb, yt = ys[:-1, None], ys[1:, None]
+
+    def cross(
+        u: np.ndarray,
+        v: np.ndarray,
+        pu: tuple[np.ndarray, np.ndarray],
+        pv: tuple[np.ndarray, np.ndarray],
+    ) -> np.ndarray:
+        hit = (u * v < 0) | ((u == 0) & (v != 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(hit, u / (u - v), 0.0)
+        px = np.where(hit, pu[0] + t * (pv[0] - pu[0]), np.nan)
+        py = np.where(hit, pu[1] + t * (pv[1] - pu[1]), np.nan)
+        return np.stack([px, py], axis=-1)
+
+    shape = a.shape
+    left, right = np.broadcast_to(xl, shape), np.broadcast_to(xr, shape)
+    bottom, top = np.broadcast_to(yb, shape), np.broadcast_to(yt, shape)
+    sides = np.stack(
+        [
+            cross(a, b, (left, bottom), (right, bottom)),
+            cross(b, c, (right, bottom), (right, top)),
+            cross(c, d, (right, top), (left, top)),
+            cross(d, a, (left, top), (left, bottom)),
+        ]
+    )  # (4, rows - 1, cols - 1, 2)
+    found = np.isfinite(sides[..., 0])
+    count = found.sum(axis=0)
+    pieces = []
+    two = count == 2
+    if two.any():
+        order = np.argsort(~found[:, two], axis=0, kind="stable")[:2]  # the two crossed sides
+        pts = sides[:, two]
+        cols = np.arange(pts.shape[1])
+        pieces.append((pts[order[0], cols], pts[order[1], cols]))
+    four = count == 4
+    if four.any():
+        pts = sides[:, four]
+        centre = (a + b + c + d)[four] / 4
+        same = centre * a[four] > 0  # the centre is on corner a's side: cut off b and d
+        first = np.where(same[:, None], pts[0], pts[3])
+        pieces.append((np.where(same[:, None], pts[1], pts[0]), first))
+        pieces.append((pts[2], np.where(same[:, None], pts[3], pts[1])))
+    if not pieces:
+        return np.zeros(0), np.zeros(0)
+    start = np.concatenate([p[0] for p in pieces])
+    end = np.concatenate([p[1] for p in pieces])
+    gap = np.full(len(start), np.nan)
+    x = np.stack([start[:, 0], end[:, 0], gap], axis=1).ravel()
+    y = np.stack([start[:, 1], end[:, 1], gap], axis=1).ravel()
+    return x, y
+
+
 def boundary_plot(
     data: PlaneData,
     output: np.ndarray | None,
     *,
     show_test: bool = True,
     discretize: bool = False,
+    held_out: str = "test",
 ) -> PlotData:
     """The points over the network's output p(class 1) on the plane, with the p = 0.5 line."""
     x, y, w, h = EXTENT
     pad = 0.03 * w
     x_range, y_range = (x - pad, x + w + pad), (y - pad, y + h + pad)
-    series = tuple(points_series(data, show_test))
+    series = points_series(data, show_test, held_out)
     if output is None:
-        return PlotData(series=series, x_range=x_range, y_range=y_range)
+        return PlotData(series=tuple(series), x_range=x_range, y_range=y_range)
     field = np.nan_to_num(np.asarray(output, dtype=np.float64), nan=0.5)
     image = (field > 0.5).astype(np.float64) if discretize else field
+    lx, ly = level_line(field, 0.5)
+    line = Series("decision boundary p = 0.5", lx, ly, style="line", color=6, width=1.5)
     return PlotData(
-        series=series,
+        series=(line, *series),
         image=image,
         image_rect=EXTENT,
         image_levels=(0.0, 1.0),
-        contours=(0.5,) if float(field.min()) < 0.5 < float(field.max()) else (),
         x_range=x_range,
         y_range=y_range,
     )
@@ -151,15 +222,15 @@ def stats_table(trainer: Trainer, scores: Scores, rate: float, l2: float, batch:
     """Every number of the run so far, one per row."""
     rows: tuple[tuple[str, str], ...] = (
         ("Epoch", str(trainer.epochs)),
-        ("Weight updates (mini-batches)", str(trainer.updates)),
+        ("Updates", str(trainer.updates)),
         ("Training loss", plain(scores.train_loss)),
         ("Test loss", plain(scores.test_loss)),
         ("Training accuracy", f"{100 * scores.train_accuracy:.1f} %"),
         ("Test accuracy", f"{100 * scores.test_accuracy:.1f} %"),
-        ("Weights and biases", str(trainer.parameters)),
-        ("Training / test points", f"{len(trainer.x_train)} / {len(trainer.x_test)}"),
+        ("Parameters", str(trainer.parameters)),
+        ("Points (train/test)", f"{len(trainer.x_train)}/{len(trainer.x_test)}"),
         ("Learning rate η", plain(rate)),
         ("L2 strength λ", plain(l2)),
         ("Batch size", str(batch)),
     )
-    return TableData(("Quantity", "Value"), rows)
+    return TableData(("", "Value"), rows)

@@ -8,7 +8,7 @@ ReLU between the layers bends it.  Each step writes y = g(w0 + X^T W) with the p
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -52,13 +52,9 @@ def _col(v: np.ndarray) -> str:
     return "\\begin{bmatrix}" + " \\\\ ".join(tex(float(a), 3) for a in v) + "\\end{bmatrix}"
 
 
-def _mat(m: np.ndarray) -> str:
-    rows = (" & ".join(tex(float(a), 3) for a in row) for row in m)
-    return "\\begin{bmatrix}" + " \\\\ ".join(rows) + "\\end{bmatrix}"
-
-
 def one_unit(x: np.ndarray, w: np.ndarray, w0: float, g: str = "\\sigma") -> tuple[str, float]:
     """The formula y = g(w0 + X^T W) with every number filled in, and z."""
+    xw = float((as_tensor(x) @ as_tensor(w)).item())
     z = float((as_tensor(x) @ as_tensor(w) + w0).item())
     terms = " + ".join(
         f"{ptex(float(a), 3)} \\cdot {ptex(float(b), 3)}" for a, b in zip(x, w, strict=True)
@@ -66,8 +62,9 @@ def one_unit(x: np.ndarray, w: np.ndarray, w0: float, g: str = "\\sigma") -> tup
     y = float(act.sigmoid(as_tensor(np.array(z))).item())
     text = (
         f"$$\\hat{{y}} = {g}(w_0 + X^T W)$$ "
-        f"$$X = {_col(x)},\\; W = {_col(w)},\\; w_0 = {tex(w0, 3)}$$ "
-        f"$$w_0 + X^T W = {tex(w0, 3)} + {terms} = {tex(z, 4)}$$ "
+        f"$$X = {_col(x)},\\; W = {_col(w)}$$ "
+        f"$$X^T W = {terms}$$ $$= {tex(xw, 4)}$$ "
+        f"$$w_0 + X^T W = {tex(w0, 4)} + {ptex(xw, 4)} = {tex(z, 4)}$$ "
         f"$$\\hat{{y}} = \\sigma({tex(z, 4)}) = {tex(y, 4)}$$"
     )
     return text, z
@@ -97,29 +94,29 @@ def _slice(curves: list[tuple[str, Net, int]], x2: float) -> PlotData:
     return PlotData(series, hlines=(0.0,), x_range=(-P.BOX, P.BOX))
 
 
-def _weights(net: Net, extra: Sequence[tuple[str, np.ndarray]] = ()) -> TableData:
-    k = net.w1.shape[1]
+def _weights(net: Net, collapsed: tuple[np.ndarray, np.ndarray] | None = None) -> TableData:
+    """One row per hidden unit: its weights from x1 and x2, its bias, its weight into z."""
     rows: list[tuple[object, ...]] = [
-        ("W1 row x₁", *net.w1[0]),
-        ("W1 row x₂", *net.w1[1]),
-        ("b1", *net.b1),
-        ("W2ᵀ", *net.w2[:, 0]),
-        ("b2", float(net.b2[0]), *([""] * (k - 1))),
+        (f"h{j + 1}", *net.w1[:, j], net.b1[j], net.w2[j, 0]) for j in range(net.w1.shape[1])
     ]
-    for label, values in extra:
-        flat = list(np.ravel(values))
-        rows.append((label, *flat, *([""] * (k - len(flat)))))
-    return TableData(("", *(f"h{j + 1}" for j in range(k))), tuple(rows), number_format="{:.3f}")
+    rows.append(("output z", "", "", float(net.b2[0]), ""))
+    if collapsed is not None:
+        wc, bc = collapsed
+        rows.append(("W₁W₂, b₁W₂+b₂", float(wc[0, 0]), float(wc[1, 0]), float(bc[0]), ""))
+    return TableData(
+        ("", "from x₁", "from x₂", "bias", "into z"), tuple(rows), number_format="{:.3f}"
+    )
 
 
 def _hidden_formula(net: Net, probe: np.ndarray, g: str) -> str:
     """Layer by layer for the probe: H = g(X^T W1 + b1), then z = H W2 + b2, with values."""
     pre, post = net.hidden(probe[None, :])
     z = float(net.score(probe[None, :])[0])
+    p = float(act.sigmoid(as_tensor(np.array(z))).item())
     return (
-        f"$$X^T W_1 + b_1 = {_mat(pre)}$$ $$H = {g}(\\cdot) = {_mat(post)}$$ "
+        f"$$H = {g}(X^T W_1 + b_1) = {g}\\left({_col(pre[0])}\\right) = {_col(post[0])}$$ "
         f"$$z = H W_2 + b_2 = {tex(z, 4)}$$ "
-        f"$$\\hat{{y}} = \\sigma(z) = {tex(float(act.sigmoid(as_tensor(np.array(z))).item()), 4)}$$"
+        f"$$\\hat{{y}} = \\sigma(z) = {tex(p, 4)}$$"
     )
 
 
@@ -227,14 +224,13 @@ class Nonlinearity(Lesson):
             figures={"single_z": z},
         )
 
-        pre, _ = linear.hidden(probe[None, :])
         z_stack = float(linear.score(probe[None, :])[0])
         yield Step(
             "Stack two linear layers",
             f"Now feed the two inputs to {k} hidden units without any $g$, and those to one "
-            "output: $$H = X^T W_1 + b_1, \\qquad z = H W_2 + b_2$$ "
+            "output: $$H = X^T W_1 + b_1$$ $$z = H W_2 + b_2$$ "
             f"$W_1$ is $2 \\times {k}$ and $W_2$ is ${k} \\times 1$ (random, in the table). "
-            f"For the probe the hidden values are ${_mat(pre)}$ and the output is "
+            f"For the probe the {k} hidden values are in the panel, and the output is "
             f"$z = {tex(z_stack, 4)}$. It looks like a bigger network. Is it?",
             {
                 "plane": _regions(linear, x, y, probe),
@@ -251,7 +247,7 @@ class Nonlinearity(Lesson):
         yield Step(
             "They collapse into one layer",
             "Substitute the first layer into the second: "
-            "$$z = (X^T W_1 + b_1) W_2 + b_2 = X^T (W_1 W_2) + (b_1 W_2 + b_2)$$ "
+            "$$z = (X^T W_1 + b_1) W_2 + b_2$$ $$= X^T (W_1 W_2) + (b_1 W_2 + b_2)$$ "
             f"The engine multiplies the matrices: $W_1 W_2 = {_col(wc[:, 0])}$ and "
             f"$b_1 W_2 + b_2 = {tex(float(bc[0]), 4)}$. This single layer gives the same score "
             f"everywhere: over a 41 × 41 grid the largest difference is ${tex(gap, 2)}$, "
@@ -262,7 +258,7 @@ class Nonlinearity(Lesson):
                     [("two linear layers", linear, 1), ("one layer W₁W₂", one, 0)], probe[1]
                 ),
                 "formula": TextData(one_unit(probe, wc[:, 0], float(bc[0]))[0]),
-                "numbers": _weights(linear, [("W₁W₂", wc), ("b₁W₂ + b₂", bc)]),
+                "numbers": _weights(linear, (wc, bc)),
             },
             figures={"collapse_max_diff": gap, "w_x1": float(wc[0, 0]), "w_x2": float(wc[1, 0])},
         )
@@ -357,7 +353,7 @@ class Nonlinearity(Lesson):
             {
                 "plane": _regions(trained, x, y, probe, lines),
                 "formula": TextData(_hidden_formula(trained, probe, gtex)),
-                "numbers": _weights(trained, [("X W₁ + b₁", pre[0]), (f"H = {gname}(…)", post[0])]),
+                "numbers": _weights(trained),
             },
         )
 

@@ -169,6 +169,7 @@ class Perceptron(Lesson):
                 ),
                 "mistakes": P.count_plot([("separable set", mistakes, 0)]),
                 "numbers": P.weights_table(W_NAMES, [("start", w0), ("final", final)]),
+                "unit": P.network([final.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]]),
             },
             figures={
                 "epochs": len(mistakes),
@@ -303,7 +304,7 @@ def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
     x, y, w, mistakes = train_layer(rng, eta)
     xs = augment(x)
     outputs = ltu(w, xs)
-    lines = [P.boundary(w[:, k], f"unit {k + 1}: class {k}?", color=k) for k in range(3)]
+    lines = [P.boundary(w[:, k], f"unit {k + 1}", color=k) for k in range(3)]
     yield Step(
         "A layer of LTUs",
         "Rosenblatt's perceptron is a <b>layer</b> of threshold units that all see the same "
@@ -314,7 +315,7 @@ def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
         f"After {len(mistakes)} epochs and {sum(mistakes)} corrections each point makes exactly "
         "its own unit fire"
         + (" (all outputs right)." if mistakes[-1] == 0 else " for most points.")
-        + " Each unit still draws one straight line.",
+        + " Each unit still draws one straight line, drawn in its class's colour.",
         {
             "plane": P.plane([*P.points(x, y), *lines]),
             "unit": P.network(
@@ -340,8 +341,9 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
         "XOR fires when exactly one input is on: the corners $(0, 1)$ and $(1, 0)$ are class 1, "
         "$(0, 0)$ and $(1, 1)$ class 0 (drawn centred on the origin). Try to draw one straight "
         "line with both squares on one side and both circles on the other: it cannot be done. "
-        f"After the first epoch the rule has made {per_epoch[0]} mistakes and its line still "
-        "cuts through the wrong place.",
+        f"In its first epoch the rule made {per_epoch[0]} mistakes, and its weights now "
+        f"leave {int((ltu(first, augment(x)) != y).sum())} of the 4 corners on the wrong "
+        "side.",
         {
             "plane": P.plane(
                 [*P.points(x, y), P.boundary(first, "line after epoch 1")], _region(first)
@@ -382,11 +384,12 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
     image = P.region(lambda g: 2 * ltu(out, augment(ltu(hidden, augment(g))))[:, 0] - 1)
     yield Step(
         "A hidden layer solves XOR",
-        "Put two units in between. One computes OR, the other NAND; the output unit fires "
-        "when both do, which is exactly XOR. Each hidden unit still draws a straight line, "
-        "but together they cut out a band holding both class-1 corners. Its outputs for the "
-        f"four corners are {', '.join(str(int(v)) for v in y_hat)}, matching "
-        f"{', '.join(str(int(v)) for v in y)}. The weights here are set by hand: the "
+        "Put two units in between. One computes OR, "
+        "$h_1 = H(x_1 + x_2 + 0.5)$, the other NAND, $h_2 = H(-x_1 - x_2 + 0.5)$ (corners "
+        "centred on the origin); the output unit $H(h_1 + h_2 - 1.5)$ fires when both do, "
+        "which is exactly XOR. Each hidden unit still draws a straight line, "
+        "but together they cut out a band holding both class-1 corners (the table checks "
+        "all four). The weights here are set by hand: the "
         "perceptron rule has no target for a hidden unit, and the step gives no gradient. "
         "Training hidden layers needs smooth activations and backpropagation.",
         {
@@ -398,7 +401,9 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
                 ],
                 image,
             ),
-            "unit": P.network([hidden, out], [["x₁", "x₂"], ["OR", "NAND"], ["ŷ"]]),
+            "unit": P.network(
+                [hidden, out], [["x₁", "x₂"], ["OR", "NAND"], ["ŷ"]], label_weights=False
+            ),
             "numbers": TableData(
                 ("x₁", "x₂", "OR", "NAND", "ŷ", "y"),
                 tuple(

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from engine.optimizers import SGD
+from engine.synthetic import Playground as PointSetName
 from lessons import _playground_net as net
 from lessons import _playground_texts as texts
 from lessons._playground_views import boundary_plot, loss_plot, network_data, stats_table
@@ -36,7 +37,12 @@ from lessons.base import (
 )
 
 TASK_LOSS = 0.1  # the spiral task: test loss below this
-DATA_LABELS = {"circle": "circle", "XOR": "xor", "two gaussians": "gaussians", "spiral": "spiral"}
+DATA_LABELS: dict[str, PointSetName] = {
+    "circle": "circle",
+    "XOR": "xor",
+    "two gaussians": "gaussians",
+    "spiral": "spiral",
+}
 
 
 def _feature_toggles() -> tuple[Toggle, ...]:
@@ -183,7 +189,7 @@ class Playground(Lesson):
         data_seed = int(rng.integers(2**31))
         model_seed = int(rng.integers(2**31))
         data = net.make_data(
-            data_name,  # type: ignore[arg-type]  # a DATA_LABELS value
+            data_name,
             float(c.noise),
             float(c.train_share) / 100.0,
             (data_seed, int(c.regenerate)),

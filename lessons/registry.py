@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from lessons.activations import ActivationFunctions
 from lessons.autodiff import Autodiff
+from lessons.backprop import Backprop
 from lessons.base import Lesson
 from lessons.gradient_descent import GradientDescent
 from lessons.mcculloch_pitts import McCullochPitts
@@ -17,6 +18,7 @@ from lessons.nonlinearity import Nonlinearity
 from lessons.perceptron import Perceptron
 from lessons.playground import Playground
 from lessons.softmax import Softmax
+from lessons.topology import Topology
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Artificial neurons",
         (McCullochPitts, Perceptron, Nonlinearity, ActivationFunctions),
     ),
-    Chapter(3, "Multi-layer perceptrons and backpropagation", (Playground,)),
+    Chapter(3, "Multi-layer perceptrons and backpropagation", (Playground, Backprop, Topology)),
 )
 
 

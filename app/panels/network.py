@@ -22,7 +22,7 @@ __all__ = ["NetworkView"]
 
 
 class _Stepper(QWidget):
-    """A label, a minus button, the current number and a plus button."""
+    """A minus button, the current number, a plus button and what the number counts."""
 
     def __init__(self, label: str, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,7 +41,7 @@ class _Stepper(QWidget):
         self.plus.setText("+")
         self.plus.setAccessibleName(f"Add {what}")
         self.plus.setToolTip(f"Add {what} (restarts training)")
-        for widget in (self.caption, self.minus, self.value, self.plus):
+        for widget in (self.minus, self.value, self.plus, self.caption):
             widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             layout.addWidget(widget)
 
@@ -72,8 +72,8 @@ class NetworkView(PanelView):
         self.header = QWidget()
         row = QHBoxLayout(self.header)
         row.setContentsMargins(0, 0, 0, 0)
-        self.layers_stepper = _Stepper("Hidden layers", "a hidden layer")
-        self.neurons_stepper = _Stepper("Neurons per layer", "a neuron from every hidden layer")
+        self.layers_stepper = _Stepper("hidden layers", "a hidden layer")
+        self.neurons_stepper = _Stepper("neurons per layer", "a neuron from every hidden layer")
         self.neurons_stepper.plus.setAccessibleName("Add a neuron to every hidden layer")
         self.neurons_stepper.plus.setToolTip("Add a neuron to every hidden layer (restarts)")
         row.addWidget(self.layers_stepper)

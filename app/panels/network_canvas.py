@@ -90,6 +90,7 @@ class NetworkCanvas(QWidget):
         self._lut = np.zeros((256, 3), np.uint8)
         self._scale = 1.0
         self._edge_groups: dict[tuple[int, int], list[int]] = {}
+        self.box_font = theme.font("small")
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 90)
@@ -177,10 +178,16 @@ class NetworkCanvas(QWidget):
         gap = usable / max(columns, 1)
         size = min(MAX_NODE * t.font_scale, height / (most * 1.3), gap * 0.5)
         size = max(MIN_NODE, size)
+        self.box_font = t.font("small")
+        if box_w:  # labelled boxes: shrink the text (down to 70%) where the boxes would crowd
+            shrink = min(1.0, gap * 0.6 / (box_w + 12), height / (most * 1.25) / (box_h + 8))
+            shrink = max(0.7, shrink)
+            self.box_font.setPixelSize(max(8, round(t.px("small") * shrink)))
+            box_w, box_h = box_w * shrink, box_h * shrink
         node_w = max(size, box_w + 12) if box_w else size
         node_h = max(size, box_h + 8) if box_h else size
         if box_w:
-            node_w = min(node_w, gap * 0.8)
+            node_w = min(node_w, gap * 0.75)
             node_h = min(node_h, height / (most * 1.15))
         for c, layer in enumerate(data.layers):
             x = left + gap * c + (gap - node_w) / 2
@@ -326,8 +333,10 @@ class NetworkCanvas(QWidget):
                     painter.setBrush(QColor(t.highlight if selected else t.window))
                     painter.drawRoundedRect(rect, 6, 6)
                     painter.setPen(QColor(t.highlight_text if selected else t.foreground))
+                    painter.setFont(self.box_font)
                     text = layer.labels[i] if layer.labels else f"{layer.name} {i + 1}"
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+                    painter.setFont(font)
 
     def _paint_bias(self, painter: QPainter, rect: QRectF, bias: float) -> None:
         """A small square at the neuron's lower left corner, coloured by the bias."""

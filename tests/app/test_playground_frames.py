@@ -15,9 +15,7 @@ from app.window import MainWindow
 SECONDS = 2.5
 
 
-def test_player_delivers_frames_while_training_the_playground(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_player_delivers_frames_while_training_the_playground(qtbot: QtBot, tmp_path: Path) -> None:
     """A 4x8 network on 500 points trains at full speed; frames arrive and are drawn.
 
     Prints frames per second, epochs per second and the p95 event-loop latency (no assertion

@@ -1,0 +1,189 @@
+"""Lesson 3.3's experiment: the same data and budget for several topologies, one after another.
+
+The points are split three ways: training points (the weights learn from them), validation
+points (watched after every epoch to find the best epoch: early stopping) and test points
+(touched only to report the result at the chosen epoch).  Each candidate network trains with
+the same optimizer settings, batch size and number of epochs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.optimizers import Adam
+from engine.synthetic import Playground
+from lessons import _playground_net as net
+from lessons._format import plain
+from lessons.base import PlotData, Series, TableData
+
+BATCH = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A topology to try: its name, hidden layer sizes and what it stands for."""
+
+    name: str
+    hidden: tuple[int, ...]
+    note: str
+
+    @property
+    def shape(self) -> str:
+        return "–".join(map(str, self.hidden)) or "none"
+
+
+CANDIDATES = (
+    Candidate("small", (2,), "one hidden layer of 2 neurons: fewer than the problem needs"),
+    Candidate("medium", (6,), "one hidden layer of 6 neurons: about what a careful search finds"),
+    Candidate("large", (8, 8, 8), "three layers of 8: more layers and neurons than needed"),
+    Candidate("deep", (3, 3, 3, 3, 3, 3), "six thin layers of 3 neurons"),
+    Candidate("funnel", (8, 6, 4, 2), "layers that shrink towards the output: 8, 6, 4, 2"),
+)
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Split:
+    """Training, validation and test points with labels."""
+
+    data: net.PlaneData  # training points, and the validation points as its "test" part
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def make_split(name: Playground, noise: float, seed: int) -> Split:
+    """Half the points for training; the other half split evenly into validation and test."""
+    whole = net.make_data(name, noise, 0.5, seed)
+    half = len(whole.x_test) // 2
+    train_val = net.PlaneData(
+        whole.x_train, whole.y_train, whole.x_test[:half], whole.y_test[:half], name
+    )
+    return Split(train_val, whole.x_test[half:], whole.y_test[half:])
+
+
+@dataclass
+class Run:
+    """One candidate's training: losses after every epoch, and the time it took."""
+
+    candidate: Candidate
+    trainer: net.Trainer
+    train: list[float] = field(default_factory=list)
+    val: list[float] = field(default_factory=list)
+    test: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @classmethod
+    def start(
+        cls, candidate: Candidate, split: Split, activation: str, rate: float, seed: int
+    ) -> Run:
+        chosen = net.FEATURES[:2]
+        trainer = net.Trainer(split.data, chosen, candidate.hidden, activation, seed, Adam(rate))
+        return cls(candidate, trainer)
+
+    def epoch(self, split: Split) -> None:
+        """One epoch of training, then the three losses (the time counts the training only)."""
+        began = time.perf_counter()
+        try:
+            self.trainer.epoch(BATCH)
+        except net.DivergenceError:
+            self.train.append(math.nan)
+            self.val.append(math.nan)
+            self.test.append(math.nan)
+            return
+        self.seconds += time.perf_counter() - began
+        scores = self.trainer.scores()
+        self.train.append(scores.train_loss)
+        self.val.append(scores.test_loss)  # the trainer's "test" points are the validation set
+        self.test.append(self.trainer.evaluate(split.x_test, split.y_test)[0])
+
+    @property
+    def best(self) -> int:
+        """The epoch (counting from 1) with the lowest validation loss; 0 before training."""
+        finite = [v if math.isfinite(v) else math.inf for v in self.val]
+        return int(np.argmin(finite)) + 1 if finite else 0
+
+    def at(self, series: list[float], epoch: int) -> float:
+        return series[epoch - 1] if 1 <= epoch <= len(series) else math.nan
+
+
+def results_table(runs: list[Run], budget: int, current: int | None = None) -> TableData:
+    """One row per candidate: size, final losses, the early-stopping epoch, its test loss."""
+    columns = (
+        "topology",
+        "hidden",
+        "weights",
+        "train loss",
+        "val. loss",
+        "test loss",
+        "best epoch",
+        "test at best",
+        "time",
+    )
+    rows = []
+    for i, cand in enumerate(CANDIDATES):
+        run = runs[i] if i < len(runs) else None
+        if run is None or not run.val:
+            status = "waiting" if run is None else "starting"
+            params = run.trainer.parameters if run else _parameters(cand.hidden)
+            rows.append((cand.name, cand.shape, str(params), status, "", "", "", "", ""))
+            continue
+        done = len(run.val)
+        best = run.best
+        rows.append(
+            (
+                cand.name,
+                cand.shape,
+                str(run.trainer.parameters),
+                plain(run.train[-1]),
+                plain(run.val[-1]),
+                plain(run.test[-1]),
+                f"{best}" + ("" if done == budget else f" (of {done})"),
+                plain(run.at(run.test, best)),
+                f"{run.seconds:.2f} s",
+            )
+        )
+    highlight = () if current is None else (current,)
+    return TableData(columns, tuple(rows), highlight_rows=highlight)
+
+
+def _parameters(hidden: tuple[int, ...], inputs: int = 2) -> int:
+    sizes = (inputs, *hidden, 1)
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def curves_plot(runs: list[Run], budget: int, mark_best: bool = True) -> PlotData:
+    """Validation loss (solid) and training loss (dashed) per epoch for every candidate."""
+    series = []
+    top = 0.1
+    for i, run in enumerate(runs):
+        x = np.arange(1, len(run.val) + 1, dtype=np.float64)
+        val, train = np.asarray(run.val), np.asarray(run.train)
+        series.append(Series(run.candidate.name, x, val, style="line", color=i))
+        series.append(
+            Series(f"_{run.candidate.name} training", x, train, style="dash", color=i, width=1.0)
+        )
+        if mark_best and run.val:
+            b = run.best
+            series.append(
+                Series(
+                    f"_{run.candidate.name} best epoch",
+                    np.array([float(b)]),
+                    np.array([run.at(run.val, b)]),
+                    style="marker",
+                    color=i,
+                    size=7,
+                )
+            )
+        finite = np.concatenate([val, train])
+        finite = finite[np.isfinite(finite)]
+        if finite.size:
+            top = max(top, float(np.percentile(finite, 99)))
+    return PlotData(
+        series=tuple(series),
+        x_range=(0.0, float(budget)),
+        y_range=(0.0, 1.05 * min(top, 2.0)),
+    )
