@@ -99,10 +99,9 @@ def default_lesson() -> str:
 def g1(lesson_id: str, seconds: float) -> dict[str, Any]:
     """Play `lesson_id` at maximum speed in the window for `seconds`: fps and loop latency."""
     _ensure_platform()
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.bench_probes import LatencyProbe, PaintCounter
+    from app.bench_probes import LatencyProbe, PaintCounter, run_loop
     from app.progress import ProgressStore
     from app.store import JsonStore
     from app.window import MainWindow
@@ -111,34 +110,27 @@ def g1(lesson_id: str, seconds: float) -> dict[str, Any]:
     lesson = find(lesson_id)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
         window = MainWindow(
-            JsonStore(Path(tmp) / "settings.json"), progress=ProgressStore(Path(tmp) / "p.json")
+            JsonStore(folder / "settings.json"), progress=ProgressStore(folder / "progress.json")
         )
         window.resize(*WINDOW_SIZE)
         window.show()
         window.open_lesson(lesson.id)
         player = window.player
-        wait = QEventLoop()
-        player.frame_ready.connect(wait.quit)
-        QTimer.singleShot(int(FIRST_FRAME_TIMEOUT_S * 1000), wait.quit)
         if player.frame is None:
-            wait.exec()
-        player.frame_ready.disconnect(wait.quit)
+            run_loop(FIRST_FRAME_TIMEOUT_S, until=player.frame_ready)
         if player.frame is None:
             window.close()
             raise RuntimeError(f"lesson {lesson.id!r} showed no step in {FIRST_FRAME_TIMEOUT_S} s")
         first_position = player.frame.position
-        counter = PaintCounter(window, window.stage)
-        player.frame_ready.connect(counter.frame_applied)
-        probe = LatencyProbe()
+        counter, probe = PaintCounter(window, window.stage), LatencyProbe()
+        player.frame_ready.connect(counter.frame_applied)  # after the window's own slot
         player.set_speed(0)
         player.play()
         counter.start()
         probe.start()
-        start = time.perf_counter()
-        QTimer.singleShot(int(seconds * 1000), wait.quit)
-        wait.exec()
-        elapsed = time.perf_counter() - start
+        elapsed = run_loop(seconds)
         probe.stop()
         counter.stop()
         player.pause()
@@ -156,16 +148,10 @@ def g1(lesson_id: str, seconds: float) -> dict[str, Any]:
         "window_size": list(WINDOW_SIZE),
         "seconds": elapsed,
         "fps": fps,
-        "frames_drawn": counter.drawn,
-        "frames_applied": counter.applied,
-        "applied_fps": counter.applied / elapsed,
-        "repaint_passes": counter.passes,
-        "stage_repaint_passes": counter.stage_passes,
-        "stage_passes_per_frame": counter.stage_passes / max(counter.drawn, 1),
-        "stage_paint_events": counter.paints,
         "steps_computed": steps,
         "latency_ms": latency,
         "probe_interval_ms": probe.interval_ms,
+        **counter.figures(elapsed),
         "target": "fps >= 30 and p95 latency < 50 ms",
         "met": fps >= 30 and latency["p95"] < 50,
     }
@@ -204,8 +190,7 @@ watcher = FirstPaint()
 qapp.installEventFilter(watcher)
 """
 CHILDREN = {
-    "app": _CHILD_PRELUDE.format(body_imports="import app.main")
-    + "sys.exit(app.main.main([]))\n",
+    "app": _CHILD_PRELUDE.format(body_imports="import app.main") + "sys.exit(app.main.main([]))\n",
     "bare": _CHILD_PRELUDE.format(body_imports="import pyqtgraph")
     + f"""
 window = QMainWindow()
@@ -273,8 +258,9 @@ def g2(runs: int) -> dict[str, Any]:
 
 
 def _environment() -> dict[str, Any]:
+    from importlib import metadata
+
     import numpy
-    import pyqtgraph
     import PySide6
     from PySide6 import QtCore
 
@@ -285,7 +271,7 @@ def _environment() -> dict[str, Any]:
     info.update(
         pyside6=PySide6.__version__,
         qt=QtCore.qVersion(),
-        pyqtgraph=pyqtgraph.__version__,
+        pyqtgraph=metadata.version("pyqtgraph"),
         numpy=numpy.__version__,
         qt_platform=os.environ.get("QT_QPA_PLATFORM", ""),
         display=os.environ.get("DISPLAY"),

@@ -5,6 +5,7 @@
   the frames the player delivered to the window. A frame is drawn when a pass that began after
   it was applied painted the stage: so frames drawn <= frames applied, and extra passes that
   repaint the same frame (a plot settling its range, say) are counted apart.
+- `run_loop` runs the event loop for a while, as the app would between a learner's clicks.
 - `LatencyProbe` runs a precise 5 ms timer on the GUI thread; each tick's latency is how much
   later than 5 ms after the previous one it came. A busy event loop shows as high percentiles.
 """
@@ -15,10 +16,10 @@ import statistics
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["LatencyProbe", "PaintCounter"]
+__all__ = ["LatencyProbe", "PaintCounter", "run_loop"]
 
 
 class PaintCounter(QObject):
@@ -56,6 +57,18 @@ class PaintCounter(QObject):
         if self._counting:
             self.applied += 1
             self._new_frame = True
+
+    def figures(self, seconds: float) -> dict[str, Any]:
+        """The counts, and rates over `seconds`."""
+        return {
+            "frames_drawn": self.drawn,
+            "frames_applied": self.applied,
+            "applied_fps": self.applied / seconds,
+            "repaint_passes": self.passes,
+            "stage_repaint_passes": self.stage_passes,
+            "stage_passes_per_frame": self.stage_passes / max(self.drawn, 1),
+            "stage_paint_events": self.paints,
+        }
 
     def _close_pass(self) -> None:
         if self._stage_painted:
@@ -116,3 +129,20 @@ class LatencyProbe(QObject):
             "max": max(data),
             "samples": len(self.samples),
         }
+
+
+def run_loop(seconds: float, until: SignalInstance | None = None) -> float:
+    """Run the event loop for `seconds` (or until `until` fires); returns the seconds it ran."""
+    loop, deadline = QEventLoop(), QTimer()
+    deadline.setSingleShot(True)
+    deadline.setTimerType(Qt.TimerType.PreciseTimer)
+    deadline.timeout.connect(loop.quit)
+    if until is not None:
+        until.connect(loop.quit)
+    start = time.perf_counter()
+    deadline.start(int(seconds * 1000))
+    loop.exec()
+    deadline.stop()
+    if until is not None:
+        until.disconnect(loop.quit)
+    return time.perf_counter() - start

@@ -6,8 +6,12 @@ The public names are re-exported here; the modules (`engine.backend`, `engine.ev
 
 from engine import (
     activations,
+    architectures,
     backend,
+    blocks,
     callbacks,
+    cells,
+    conv,
     data,
     events,
     initializers,
@@ -15,9 +19,14 @@ from engine import (
     losses,
     metrics,
     optimizers,
+    pooling,
+    recurrent,
+    seqmodels,
 )
 from engine.backend import DeviceError, to_numpy
+from engine.blocks import BatchNormalization, InceptionBlock, ResidualBlock
 from engine.callbacks import Callback, EarlyStopping, History
+from engine.conv import Conv2D, conv_windows, convolve2d
 from engine.data import DataLoader, Dataset, StandardScaler, k_fold, train_validation_split
 from engine.events import DivergenceError, Tracer, current_tracer, use_tracer
 from engine.layers import Activation, Dense, Dropout, Flatten, Input, Layer
@@ -29,15 +38,23 @@ from engine.losses import (
 )
 from engine.model import Sequential
 from engine.optimizers import SGD, Adam, Momentum, Nesterov, RMSprop
+from engine.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from engine.recurrent import GRU, LSTM, SimpleRNN
+from engine.seqmodels import EncoderDecoder, RepeatVector
 from engine.tensor import Tensor, backward_steps, no_grad, topological_order
 
 __all__ = [
+    "GRU",
+    "LSTM",
     "SGD",
     "Activation",
     "Adam",
+    "AveragePooling2D",
+    "BatchNormalization",
     "BinaryCrossentropy",
     "Callback",
     "CategoricalCrossentropy",
+    "Conv2D",
     "DataLoader",
     "Dataset",
     "Dense",
@@ -45,23 +62,36 @@ __all__ = [
     "DivergenceError",
     "Dropout",
     "EarlyStopping",
+    "EncoderDecoder",
     "Flatten",
+    "GlobalAveragePooling2D",
     "History",
+    "InceptionBlock",
     "Input",
     "Layer",
+    "MaxPooling2D",
     "MeanSquaredError",
     "Momentum",
     "Nesterov",
     "RMSprop",
+    "RepeatVector",
+    "ResidualBlock",
     "Sequential",
+    "SimpleRNN",
     "SparseCategoricalCrossentropy",
     "StandardScaler",
     "Tensor",
     "Tracer",
     "activations",
+    "architectures",
     "backend",
     "backward_steps",
+    "blocks",
     "callbacks",
+    "cells",
+    "conv",
+    "conv_windows",
+    "convolve2d",
     "current_tracer",
     "data",
     "events",
@@ -72,6 +102,9 @@ __all__ = [
     "metrics",
     "no_grad",
     "optimizers",
+    "pooling",
+    "recurrent",
+    "seqmodels",
     "to_numpy",
     "topological_order",
     "train_validation_split",

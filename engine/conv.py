@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from engine import activations, backend, initializers
-from engine.events import ConvWindow, Tracer, current_tracer, use_tracer
+from engine.events import ConvWindow, Tracer, current_tracer, snapshot, use_tracer
 from engine.layers import Shape, _Activated
 from engine.tensor import Array, Tensor
 
@@ -204,8 +204,11 @@ def _emit_windows(
     """ConvWindow events for one sample, row by row, each position with every watched filter."""
     n, o, ho, wo = y.shape
     kshape = kernel.shape[1:]
-    patches = backend.to_numpy(cols.reshape(-1, n, ho * wo)[:, sample].T).reshape(-1, *kshape)
-    kernels = backend.to_numpy(kernel.data).copy()
+    # Read-only host arrays: the columns are never written again; the kernel is copied because
+    # the optimizer updates it in place.
+    columns = backend.to_numpy(cols.reshape(-1, n, ho * wo)[:, sample].T)
+    patches = snapshot(columns.reshape(-1, *kshape))
+    kernels = snapshot(backend.to_numpy(kernel.data).copy())
     biases = np.zeros(o) if bias is None else backend.to_numpy(bias.data)
     values = backend.to_numpy(y[sample])
     chosen = range(o) if filters is None else [f for f in filters if 0 <= f < o]
@@ -221,7 +224,7 @@ def _emit_windows(
                     xx,
                     patch,
                     kernels[f],
-                    patch * kernels[f],
+                    snapshot(patch * kernels[f]),
                     float(biases[f]),
                     float(values[f, yy, xx]),
                 )

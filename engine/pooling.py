@@ -20,7 +20,7 @@ import numpy as np
 
 from engine import backend
 from engine.conv import Pads, output_size, pad2d, pair, resolve_padding
-from engine.events import PoolWindow, current_tracer
+from engine.events import PoolWindow, current_tracer, snapshot
 from engine.layers import Layer, Shape
 from engine.tensor import Array, Tensor
 
@@ -185,7 +185,7 @@ class _Pooling2D(Layer):
             return
         pads, _ = _geometry(x.shape, self.pool_size, self.strides, self.padding)
         fill = -np.inf if arg is not None else 0.0
-        image = backend.to_numpy(pad2d(x.data[s : s + 1], pads, fill))[0].copy()
+        image = snapshot(backend.to_numpy(pad2d(x.data[s : s + 1], pads, fill))[0].copy())
         values = backend.to_numpy(out[s])
         won = None if arg is None else backend.to_numpy(arg[s])
         (ph, pw), (sh, sw) = self.pool_size, self.strides

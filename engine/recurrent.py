@@ -108,7 +108,7 @@ def recurrence(
             on_backward(backend.to_numpy(xp.sqrt((dh_seen * dh_seen).sum(axis=(1, 2)))))
         dxw = tr.dxw.reshape(steps * b, width)
         dhu = tr.dhu.reshape(steps * b, width)
-        gx = (dxw @ w.T).reshape(steps, b, features).transpose(1, 0, 2)
+        gx = (dxw @ w.T).reshape(steps, b, features).transpose(1, 0, 2) if x.requires_grad else None
         gw = xs.T @ dxw
         gu = states[:steps].reshape(steps * b, u).T @ dhu
         gb = xp.stack([dxw.sum(axis=0), dhu.sum(axis=0)]) if gru else dxw.sum(axis=0)
@@ -126,12 +126,12 @@ def recurrence(
 def _emit_steps(cell: RecurrentCell, tr: Trace, x: Array, name: str, s: int) -> None:
     """RNNStep events for sequence `s`, read from the finished forward pass."""
     tracer = current_tracer()
-    xs = backend.to_numpy(x[s]).copy()
-    hs = backend.to_numpy(tr.states[:, s]).copy()
-    cs = None if tr.cells is None else backend.to_numpy(tr.cells[:, s]).copy()
+    xs = snapshot(backend.to_numpy(x[s]).copy())  # read-only host copies
+    hs = snapshot(backend.to_numpy(tr.states[:, s]).copy())
+    cs = None if tr.cells is None else snapshot(backend.to_numpy(tr.cells[:, s]).copy())
     for t in range(len(tr.acts)):
         c_t = None if cs is None else cs[t + 1]
-        gates = cell.gate_values(tr, t, s)
+        gates = {k: snapshot(v) for k, v in cell.gate_values(tr, t, s).items()}
         tracer.emit(RNNStep(name, t, xs[t], hs[t], hs[t + 1], c_t, gates))
 
 
@@ -190,7 +190,6 @@ class Recurrent(Layer):
         self.bias: Tensor | None = None
         self.watch_sample = 0
         self.hidden_grad_norms: np.ndarray | None = None
-        self.states: tuple[Tensor, ...] = ()
 
     @property
     def state_size(self) -> int:
@@ -257,12 +256,12 @@ class Recurrent(Layer):
         steps = x.shape[1]
         h = _select(stack, steps)
         out = _select(stack, slice(1, steps + 1), batch_major=True) if self.return_sequences else h
-        self.states = (h, _select(stack, steps + 1)) if self.cell.has_cell_state else (h,)
+        states = (h, _select(stack, steps + 1)) if self.cell.has_cell_state else (h,)
         out.name = self.name
         tracer = current_tracer()
         if tracer.wants(ForwardPass):
             tracer.emit(ForwardPass(self.name, snapshot(x.data), snapshot(out.data)))
-        return out, self.states
+        return out, states
 
     def _keep_norms(self, norms: np.ndarray) -> None:
         self.hidden_grad_norms = norms

@@ -1,4 +1,4 @@
-"""The narrative of lesson 2.4, one (title, text) per activation function.
+"""The narrative and quiz of lesson 2.4: one (title, text) per activation function.
 
 Each text is a format string: ``{p}`` the probe x, ``{fx}`` and ``{dfx}`` f and f' there, ``{dw}``
 how far the trained neuron's weight moved, ``{n}`` the SGD steps, ``{alpha}``, ``{sigma}`` and
@@ -7,6 +7,8 @@ doubled for ``str.format``.
 """
 
 from __future__ import annotations
+
+from lessons.base import MultipleChoice, NumericQuestion
 
 TEXTS = {
     "step": (
@@ -65,3 +67,50 @@ TEXTS = {
         "started far below zero, the trained neuron's $w$ moves by {dw}.",
     ),
 }
+
+QUIZ: tuple[MultipleChoice | NumericQuestion, ...] = (
+    MultipleChoice(
+        "step",
+        "Why can gradient descent not train a network of step functions?",
+        (
+            "The step is too slow to compute",
+            "Its derivative is 0 wherever it exists",
+            "It only outputs negative numbers",
+        ),
+        answer=1,
+        explanations=(
+            "It is the cheapest of all; speed is not the problem.",
+            "Right: every weight's gradient gets multiplied by 0, so nothing moves.",
+            "It outputs 0 or 1.",
+        ),
+    ),
+    NumericQuestion(
+        "sigmoid_slope",
+        "What is the slope of the logistic function at x = 0? (two decimals)",
+        answer=0.25,
+        tolerance=0.005,
+        explanation="σ(0) = 0.5, and σ′ = σ(1 − σ) = 0.5 × 0.5 = 0.25, its largest value.",
+    ),
+    MultipleChoice(
+        "saturation",
+        "At x = 5, which slope is larger?",
+        ("The logistic function's", "ReLU's", "They are equal"),
+        answer=1,
+        explanations=(
+            "σ′(5) ≈ 0.0066: the logistic is saturated there.",
+            "Right: ReLU's slope is 1 for every positive input; σ′(5) ≈ 0.0066.",
+            "Move the probe to 5 and compare the table.",
+        ),
+    ),
+    MultipleChoice(
+        "dead",
+        "A ReLU neuron's input is negative for every training example. What fixes it?",
+        ("A larger learning rate", "Training for longer", "A leaky ReLU (or a better start)"),
+        answer=2,
+        explanations=(
+            "Any learning rate times a zero gradient is zero.",
+            "The gradient stays exactly zero, so more steps change nothing.",
+            "Right: a small slope for negative inputs lets the gradient through.",
+        ),
+    ),
+)

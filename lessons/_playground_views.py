@@ -213,9 +213,17 @@ def loss_plot(
     return PlotData(
         series=series,
         hlines=(target,) if target is not None else (),
-        x_range=(0.0, max(10.0, float(epochs[-1]) if len(epochs) else 0.0)),
+        x_range=(0.0, _nice_ceiling(float(epochs[-1]) if len(epochs) else 0.0)),
         y_range=(0.0, 1.05 * min(max(top, 0.1), 10.0)),
     )
+
+
+def _nice_ceiling(x: float) -> float:
+    """The next of 10, 20, 50, 100, 200, 500, ... at or above x: the axis changes rarely."""
+    nice = 10.0
+    while nice < x:
+        nice *= 2.5 if str(int(nice))[0] == "2" else 2.0
+    return nice
 
 
 def stats_table(trainer: Trainer, scores: Scores, rate: float, l2: float, batch: int) -> TableData:

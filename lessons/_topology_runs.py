@@ -19,9 +19,10 @@ from engine.optimizers import Adam
 from engine.synthetic import Playground
 from lessons import _playground_net as net
 from lessons._format import plain
-from lessons.base import PlotData, Series, TableData
+from lessons._playground_views import boundary_plot, network_data
+from lessons.base import NetworkData, PlotData, Series, TableData
 
-BATCH = 10
+BATCH = 25
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,11 @@ class Candidate:
 
     @property
     def shape(self) -> str:
-        return "–".join(map(str, self.hidden)) or "none"
+        """The hidden layers, short: "2", "3×8" (three layers of 8), "8–6–4–2"."""
+        sizes = self.hidden
+        if len(sizes) > 1 and len(set(sizes)) == 1:
+            return f"{len(sizes)}×{sizes[0]}"
+        return "–".join(map(str, sizes)) or "none"
 
 
 CANDIDATES = (
@@ -75,6 +80,8 @@ class Run:
     val: list[float] = field(default_factory=list)
     test: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    best_weights: list[np.ndarray] | None = None  # the weights at the best epoch so far
+    _inputs: np.ndarray | None = None
 
     @classmethod
     def start(
@@ -99,6 +106,27 @@ class Run:
         self.train.append(scores.train_loss)
         self.val.append(scores.test_loss)  # the trainer's "test" points are the validation set
         self.test.append(self.trainer.evaluate(split.x_test, split.y_test)[0])
+        if self.best == len(self.val):
+            self.best_weights = self.trainer.model.get_weights()
+
+    def view(self, split: Split) -> tuple[NetworkData, PlotData]:
+        """The diagram and the decision map of the network as it is now."""
+        probe = self.trainer.probe()
+        diagram = network_data(self.trainer, probe, self.inputs(), editable=False)
+        return diagram, boundary_plot(split.data, probe[-1][0], held_out="validation")
+
+    def best_view(self, split: Split) -> tuple[NetworkData, PlotData] | None:
+        """The network as early stopping keeps it (call when its training is over)."""
+        if self.best_weights is None:
+            return None
+        self.trainer.model.set_weights(self.best_weights)
+        self.trainer.model.zero_grad()  # the gradients of the last epoch belong to other weights
+        return self.view(split)
+
+    def inputs(self) -> np.ndarray:
+        if self._inputs is None:
+            self._inputs = self.trainer.input_maps()
+        return self._inputs
 
     @property
     def best(self) -> int:
@@ -113,14 +141,14 @@ class Run:
 def results_table(runs: list[Run], budget: int, current: int | None = None) -> TableData:
     """One row per candidate: size, final losses, the early-stopping epoch, its test loss."""
     columns = (
-        "topology",
+        "network",
         "hidden",
         "weights",
-        "train loss",
-        "val. loss",
-        "test loss",
-        "best epoch",
-        "test at best",
+        "train",
+        "val.",
+        "test",
+        "stop at",
+        "test there",
         "time",
     )
     rows = []
@@ -143,7 +171,7 @@ def results_table(runs: list[Run], budget: int, current: int | None = None) -> T
                 plain(run.test[-1]),
                 f"{best}" + ("" if done == budget else f" (of {done})"),
                 plain(run.at(run.test, best)),
-                f"{run.seconds:.2f} s",
+                f"{run.seconds:.1f} s",
             )
         )
     highlight = () if current is None else (current,)

@@ -14,13 +14,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine import activations as act
-from lessons._activation_texts import TEXTS
+from lessons._activation_texts import QUIZ, TEXTS
 from lessons._neurons import TRAIN_STEPS, Fn, derivative, train_neuron
 from lessons.base import (
     Annotation,
     Lesson,
-    MultipleChoice,
-    NumericQuestion,
     Plot,
     PlotData,
     Series,
@@ -245,52 +243,7 @@ class ActivationFunctions(Lesson):
         Table("numbers", "At the probe, and after training one neuron"),
         Plot("learn", "One neuron trained from z < 0", x_label="SGD step", y_label="value"),
     )
-    quiz = (
-        MultipleChoice(
-            "step",
-            "Why can gradient descent not train a network of step functions?",
-            (
-                "The step is too slow to compute",
-                "Its derivative is 0 wherever it exists",
-                "It only outputs negative numbers",
-            ),
-            answer=1,
-            explanations=(
-                "It is the cheapest of all; speed is not the problem.",
-                "Right: every weight's gradient gets multiplied by 0, so nothing moves.",
-                "It outputs 0 or 1.",
-            ),
-        ),
-        NumericQuestion(
-            "sigmoid_slope",
-            "What is the slope of the logistic function at x = 0? (two decimals)",
-            answer=0.25,
-            tolerance=0.005,
-            explanation="σ(0) = 0.5, and σ′ = σ(1 − σ) = 0.5 × 0.5 = 0.25, its largest value.",
-        ),
-        MultipleChoice(
-            "saturation",
-            "At x = 5, which slope is larger?",
-            ("The logistic function's", "ReLU's", "They are equal"),
-            answer=1,
-            explanations=(
-                "σ′(5) ≈ 0.0066: the logistic is saturated there.",
-                "Right: ReLU's slope is 1 for every positive input; σ′(5) ≈ 0.0066.",
-                "Move the probe to 5 and compare the table.",
-            ),
-        ),
-        MultipleChoice(
-            "dead",
-            "A ReLU neuron's input is negative for every training example. What fixes it?",
-            ("A larger learning rate", "Training for longer", "A leaky ReLU (or a better start)"),
-            answer=2,
-            explanations=(
-                "Any learning rate times a zero gradient is zero.",
-                "The gradient stays exactly zero, so more steps change nothing.",
-                "Right: a small slope for negative inputs lets the gradient through.",
-            ),
-        ),
-    )
+    quiz = QUIZ
 
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         probe = float(c.probe)

@@ -95,17 +95,18 @@ def _slice(curves: list[tuple[str, Net, int]], x2: float) -> PlotData:
 
 
 def _weights(net: Net, collapsed: tuple[np.ndarray, np.ndarray] | None = None) -> TableData:
-    """One row per hidden unit: its weights from x1 and x2, its bias, its weight into z."""
+    """One row per hidden unit: its weights from x1 and x2, its bias b, its weight to z.
+
+    The row "z" holds the output's bias; "collapsed" the single layer W1 W2, b1 W2 + b2.
+    """
     rows: list[tuple[object, ...]] = [
         (f"h{j + 1}", *net.w1[:, j], net.b1[j], net.w2[j, 0]) for j in range(net.w1.shape[1])
     ]
-    rows.append(("output z", "", "", float(net.b2[0]), ""))
+    rows.append(("z", "", "", float(net.b2[0]), ""))
     if collapsed is not None:
         wc, bc = collapsed
-        rows.append(("W₁W₂, b₁W₂+b₂", float(wc[0, 0]), float(wc[1, 0]), float(bc[0]), ""))
-    return TableData(
-        ("", "from x₁", "from x₂", "bias", "into z"), tuple(rows), number_format="{:.3f}"
-    )
+        rows.append(("collapsed", float(wc[0, 0]), float(wc[1, 0]), float(bc[0]), ""))
+    return TableData(("", "x₁", "x₂", "b", "to z"), tuple(rows), number_format="{:.3f}")
 
 
 def _hidden_formula(net: Net, probe: np.ndarray, g: str) -> str:
@@ -114,7 +115,8 @@ def _hidden_formula(net: Net, probe: np.ndarray, g: str) -> str:
     z = float(net.score(probe[None, :])[0])
     p = float(act.sigmoid(as_tensor(np.array(z))).item())
     return (
-        f"$$H = {g}(X^T W_1 + b_1) = {g}\\left({_col(pre[0])}\\right) = {_col(post[0])}$$ "
+        f"$$H = {g}(X^T W_1 + b_1)$$ "
+        f"$$= {g}\\left({_col(pre[0])}\\right) = {_col(post[0])}$$ "
         f"$$z = H W_2 + b_2 = {tex(z, 4)}$$ "
         f"$$\\hat{{y}} = \\sigma(z) = {tex(p, 4)}$$"
     )
@@ -229,7 +231,9 @@ class Nonlinearity(Lesson):
             "Stack two linear layers",
             f"Now feed the two inputs to {k} hidden units without any $g$, and those to one "
             "output: $$H = X^T W_1 + b_1$$ $$z = H W_2 + b_2$$ "
-            f"$W_1$ is $2 \\times {k}$ and $W_2$ is ${k} \\times 1$ (random, in the table). "
+            f"$W_1$ is $2 \\times {k}$ and $W_2$ is ${k} \\times 1$ (random; the table "
+            "has a row per hidden unit: its weights from $x_1$, $x_2$, its bias, its weight to "
+            "$z$). "
             f"For the probe the {k} hidden values are in the panel, and the output is "
             f"$z = {tex(z_stack, 4)}$. It looks like a bigger network. Is it?",
             {
@@ -248,7 +252,8 @@ class Nonlinearity(Lesson):
             "They collapse into one layer",
             "Substitute the first layer into the second: "
             "$$z = (X^T W_1 + b_1) W_2 + b_2$$ $$= X^T (W_1 W_2) + (b_1 W_2 + b_2)$$ "
-            f"The engine multiplies the matrices: $W_1 W_2 = {_col(wc[:, 0])}$ and "
+            "The engine multiplies the matrices (table row <i>collapsed</i>): "
+            f"$W_1 W_2 = {_col(wc[:, 0])}$ and "
             f"$b_1 W_2 + b_2 = {tex(float(bc[0]), 4)}$. This single layer gives the same score "
             f"everywhere: over a 41 × 41 grid the largest difference is ${tex(gap, 2)}$, "
             f"rounding. The {k} hidden units added nothing.",
@@ -289,7 +294,7 @@ class Nonlinearity(Lesson):
         yield Step(
             f"Put {gname} between the layers",
             f"Keep the same random weights but apply $g = {gtex}$ to every hidden unit: "
-            f"$$H = {gtex}(X^T W_1 + b_1), \\qquad z = H W_2 + b_2$$ Now the substitution "
+            f"$$H = {gtex}(X^T W_1 + b_1)$$ $$z = H W_2 + b_2$$ Now the substitution "
             "no longer works, because $g$ does not pass through the matrix product. The "
             "boundary bends and the score along the probe's row is no longer straight, even "
             "before any training. The panel shows each hidden unit before and after $g$.",

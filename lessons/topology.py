@@ -26,6 +26,7 @@ from lessons.base import (
     MultipleChoice,
     Network,
     NumericQuestion,
+    PanelData,
     Plot,
     Slider,
     Step,
@@ -151,7 +152,6 @@ class Topology(Lesson):
             {
                 "net": network_data(trainer, trainer.probe(), trainer.input_maps(), editable=False),
                 "boundary": boundary_plot(split.data, None, held_out="validation"),
-                "curves": tr.curves_plot([], budget),
                 "results": tr.results_table([], budget),
             },
             figures={"candidates": float(len(tr.CANDIDATES))},
@@ -163,25 +163,24 @@ class Topology(Lesson):
                 else tr.Run.start(cand, split, str(c.activation), float(c.rate), model_seed)
             )
             runs.append(run)
-            inputs = run.trainer.input_maps()
             for epoch in range(1, budget + 1):
                 run.epoch(split)
                 if epoch % every and epoch != budget:
                     continue
-                probe = run.trainer.probe()
+                diagram, boundary = run.view(split)
                 yield Step(
                     f"Training “{cand.name}”: epoch {epoch} of {budget}",
                     _progress(cand, run, epoch),
                     {
-                        "net": network_data(run.trainer, probe, inputs, editable=False),
-                        "boundary": boundary_plot(split.data, probe[-1][0], held_out="validation"),
+                        "net": diagram,
+                        "boundary": boundary,
                         "curves": tr.curves_plot(runs, budget),
                         "results": tr.results_table(runs, budget, current=index),
                     },
                     figures={f"{cand.name}_val": run.val[-1], f"{cand.name}_train": run.train[-1]},
                 )
         yield _results_step(runs, budget)
-        yield _advice_step(runs, budget)
+        yield _advice_step(runs, budget, split)
 
 
 def _intro(split: tr.Split, budget: int, rate: float) -> str:
@@ -242,7 +241,7 @@ def _results_step(runs: list[tr.Run], budget: int) -> Step:
     )
 
 
-def _advice_step(runs: list[tr.Run], budget: int) -> Step:
+def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
     large = next(r for r in runs if r.candidate.name == "large")
     best_run = min(runs, key=lambda r: _finite(r.at(r.test, r.best)))
     b = large.best
@@ -267,10 +266,21 @@ def _advice_step(runs: list[tr.Run], budget: int) -> Step:
         "and ready-made architectures from model zoos are another starting point.</p>"
         "Try other data sets, more noise or a longer budget."
     )
+    data: dict[str, PanelData] = {
+        "curves": tr.curves_plot(runs, budget),
+        "results": tr.results_table(runs, budget, runs.index(large)),
+    }
+    view = large.best_view(split)
+    if view is not None:
+        data["net"], data["boundary"] = view
+        text += (
+            f"<p>The diagram and the map show the large network as it was at epoch {b}, "
+            "the one early stopping keeps.</p>"
+        )
     return Step(
         "Bigger than needed, stopped early",
         text,
-        {"curves": tr.curves_plot(runs, budget), "results": tr.results_table(runs, budget, 2)},
+        data,
         figures={"large_best_epoch": float(b), "large_test_stopped": _finite(stopped)},
     )
 

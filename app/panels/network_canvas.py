@@ -54,11 +54,22 @@ def heat_images(
         lo, span = np.float32(levels[0]), np.float32(max(levels[1] - levels[0], 1e-12))
     frac = np.clip((v - lo) / span, 0.0, 1.0)
     index = np.round(frac * (len(lut) - 1)).astype(np.intp)
-    rgb = np.ascontiguousarray(lut[index][:, ::-1])  # row 0 is the lowest: draw it at the bottom
+    packed = _packed(lut)[index][:, ::-1]  # row 0 is the lowest: draw it at the bottom
     k, h, w = v.shape
+    # 32-bit pixels are what the painter draws without converting them first
     return [
-        QImage(rgb[i].tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy() for i in range(k)
+        QImage(
+            np.ascontiguousarray(packed[i]).tobytes(), w, h, 4 * w, QImage.Format.Format_RGB32
+        ).copy()
+        for i in range(k)
     ]
+
+
+def _packed(lut: np.ndarray) -> np.ndarray:
+    """The colour table as 0xffRRGGBB words."""
+    rgb = lut.astype(np.uint32)
+    packed: np.ndarray = 0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+    return packed
 
 
 @dataclass(frozen=True)
@@ -356,7 +367,7 @@ class NetworkCanvas(QWidget):
         fm = QFontMetricsF(font)
         lines = text.split("\n")
         w = max(fm.horizontalAdvance(s) for s in lines) + 12
-        h = fm.height() * len(lines) + 8
+        h = fm.lineSpacing() * len(lines) + 12
         x, y = (at.x() - w / 2, at.y() - h / 2) if centred else (at.x() + 14, at.y() + 14)
         x = min(max(2.0, x), self.width() - w - 2)
         if y + h > self.height() - 2:
@@ -369,7 +380,7 @@ class NetworkCanvas(QWidget):
         painter.setBrush(fill)
         painter.drawRoundedRect(box, 4, 4)
         painter.setPen(QColor(t.foreground))
-        painter.drawText(box.adjusted(6, 4, -6, -4), Qt.AlignmentFlag.AlignLeft, text)
+        painter.drawText(box.adjusted(6, 5, -6, -5), Qt.AlignmentFlag.AlignLeft, text)
 
     def _paint_hover(self, painter: QPainter) -> None:
         text = self.hover_text()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QProgressDialog
 from pytestqt.qtbot import QtBot
@@ -35,6 +38,14 @@ def pdf_structure(path: Path) -> tuple[int, int]:
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", raw))
     images = len(re.findall(rb"/Subtype\s*/Image", raw))
     return pages, images
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets(qapp: QApplication) -> Iterator[None]:
+    """Delete what this test closed, so later tests (style sheets) don't re-polish it."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
 
 
 def test_pdf_handout_has_one_page_per_step_each_with_its_picture(

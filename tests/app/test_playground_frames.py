@@ -6,9 +6,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from app.panels.network import NetworkView
 from app.store import JsonStore
 from app.window import MainWindow
 
@@ -63,3 +64,24 @@ def test_player_delivers_frames_while_training_the_playground(qtbot: QtBot, tmp_
     )
     assert window.stage.views["network"].has_content()
     assert window.stage.views["boundary"].has_content()
+
+
+def test_the_diagrams_plus_button_restarts_training_with_another_layer(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Clicking + on the network diagram sets the control: the run restarts with 3 layers."""
+    window = MainWindow(JsonStore(tmp_path / "s.json"), threaded=False)
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    window.show()
+    window.open_lesson("playground", 6)
+    view = window.stage.views["network"]
+    assert isinstance(view, NetworkView) and view.hidden_layers() == 2
+    qtbot.mouseClick(view.layers_stepper.plus, Qt.MouseButton.LeftButton)
+    frame = window.player.frame
+    assert frame is not None and frame.position == 0 and frame.values["layers"] == 3
+    assert view.hidden_layers() == 3
+    qtbot.mouseClick(view.neurons_stepper.minus, Qt.MouseButton.LeftButton)
+    assert view.neurons_per_layer() == 3
+    window.player.next()
+    assert window.player.frame is not None and window.player.frame.position == 1

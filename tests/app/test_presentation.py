@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QCursor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -19,6 +21,14 @@ from app.theme import THEMES
 from app.window import MainWindow
 from lessons.registry import find
 from lessons.runner import LessonRun
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets(qapp: QApplication) -> Iterator[None]:
+    """Delete what this test closed, so later tests (style sheets) don't re-polish it."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
 
 
 @pytest.fixture

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.progress import ProgressError, ProgressStore
@@ -28,6 +31,14 @@ def _window(qtbot: QtBot, tmp_path: Path, progress: ProgressStore | None = None)
     window.resize(1280, 720)
     window.show()
     return window
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets(qapp: QApplication) -> Iterator[None]:
+    """Delete what this test closed, so later tests (style sheets) don't re-polish it."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
 
 
 def test_progress_survives_save_and_reload(tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def test_conv_window_events_reproduce_the_feature_map(rng: np.random.Generator) 
     rebuilt = np.zeros(out.shape[1:])
     padded = np.pad(x[0], ((0, 0), (1, 1), (1, 1)))
     for e in windows:
-        assert e.layer == "c1"
+        assert e.layer == "c1" and not e.patch.flags.writeable and not e.kernel.flags.writeable
         rebuilt[e.filter, e.y, e.x] = e.value
         np.testing.assert_allclose(e.products.sum() + e.bias, e.value, rtol=1e-5, atol=1e-5)
         np.testing.assert_array_equal(

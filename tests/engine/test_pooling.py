@@ -92,6 +92,7 @@ def test_pool_window_events_show_windows_winners_and_values(rng: np.random.Gener
         rebuilt = np.zeros(out.shape[1:])
         for e in windows:
             rebuilt[e.channel, e.y, e.x] = e.value
+            assert not e.window.flags.writeable
             np.testing.assert_array_equal(
                 e.window, x[1, e.channel, 2 * e.y : 2 * e.y + 2, 2 * e.x : 2 * e.x + 2]
             )

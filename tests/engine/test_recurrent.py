@@ -172,6 +172,7 @@ def test_rnn_step_events_reproduce_the_layer_output(
         np.testing.assert_array_equal(e.h_prev, before.h_t)
     for i, e in enumerate(steps):
         g = e.gates
+        assert not any(a.flags.writeable for a in (e.x_t, e.h_prev, e.h_t, *g.values()))
         if kind is LSTM:
             c_prev = np.zeros(3) if i == 0 else steps[i - 1].c_t
             c_t = g["forget"] * c_prev + g["input"] * g["candidate"]
