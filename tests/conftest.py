@@ -7,6 +7,10 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One BLAS thread: on a 2-core machine OpenBLAS's second thread spin-waits against the Qt GUI
+# thread and any other process, making small matrix products many times slower.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 @pytest.fixture(autouse=True)
