@@ -94,10 +94,12 @@ class Narrative(QWidget):
         return self.body.toPlainText()
 
     def fits(self) -> bool:
-        """True when the whole text fits the pane without scrolling."""
+        """True when the whole text fits the pane without scrolling either way."""
         layout = self.layout()
         if layout is not None:
             layout.activate()
+        viewport = self.body.viewport()
         document = self.body.document()
-        document.setTextWidth(self.body.viewport().width())
-        return document.size().height() <= self.body.viewport().height()
+        document.setTextWidth(viewport.width())
+        size = document.size()
+        return size.height() <= viewport.height() and size.width() <= viewport.width() + 1

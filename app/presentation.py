@@ -42,6 +42,8 @@ BODY_PX_AT_1080 = 28  # the smallest projected body text, in pixels of a 1080-li
 REFERENCE_LINES = 1080
 ROOMY = 1.15  # the narrative starts this much larger and shrinks to BODY_PX_AT_1080 to fit
 STAGE_FIT = (1.0, 0.9, 0.8, 0.72)  # panels shrink this far so a wide table is not cut off
+# (stage share, narrative share, text size factor): tried in turn until the narrative fits
+NARRATIVE_FITS = ((5, 2, ROOMY), (5, 2, 1.0), (2, 1, 1.0), (3, 2, 1.0))
 
 NEXT_KEYS = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_Right, Qt.Key.Key_Space})
 BACK_KEYS = frozenset({Qt.Key.Key_PageUp, Qt.Key.Key_Left})
@@ -102,7 +104,7 @@ class SlideView(QWidget):
         self.footer = QLabel()
         self.footer.setObjectName("slideFooter")
         self.footer.setAccessibleName("Lesson and step")
-        row = QHBoxLayout()
+        self.row = row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.stage, 5)
         row.addWidget(self.narrative, 2)
@@ -184,10 +186,16 @@ class SlideView(QWidget):
         return True
 
     def _fit_narrative(self) -> None:
-        """The roomy size if the text fits, else the minimum (which may scroll)."""
-        for factor in (ROOMY, 1.0):
+        """The roomy text size if it fits, else the minimum; a wider column if still needed.
+
+        The last try stands even if it does not fit (the text then scrolls).
+        """
+        self.narrative.show_step(*self._text)
+        for stage_part, text_part, factor in NARRATIVE_FITS:
+            self.row.setStretch(0, stage_part)
+            self.row.setStretch(1, text_part)
+            self.layout().activate()
             self.narrative.apply_theme(self._theme.scaled(self._narrative_scale * factor))
-            self.narrative.show_step(*self._text)
             if self.narrative.fits():
                 return
 

@@ -157,6 +157,21 @@ def level_line(
     return x, y
 
 
+_POINTS: dict[tuple[int, bool, str], tuple[PlaneData, tuple[Series, ...]]] = {}
+
+
+def _points(data: PlaneData, show_test: bool, held_out: str) -> tuple[Series, ...]:
+    """The points' series, made once per data set: every step of a run shares them."""
+    key = (id(data), show_test, held_out)
+    cached = _POINTS.get(key)
+    if cached is None or cached[0] is not data:
+        if len(_POINTS) > 16:
+            _POINTS.clear()
+        cached = (data, tuple(points_series(data, show_test, held_out)))
+        _POINTS[key] = cached
+    return cached[1]
+
+
 def boundary_plot(
     data: PlaneData,
     output: np.ndarray | None,
@@ -169,11 +184,11 @@ def boundary_plot(
     x, y, w, h = EXTENT
     pad = 0.03 * w
     x_range, y_range = (x - pad, x + w + pad), (y - pad, y + h + pad)
-    series = points_series(data, show_test, held_out)
+    series = _points(data, show_test, held_out)
     if output is None:
-        return PlotData(series=tuple(series), x_range=x_range, y_range=y_range)
-    field = np.nan_to_num(np.asarray(output, dtype=np.float64), nan=0.5)
-    image = (field > 0.5).astype(np.float64) if discretize else field
+        return PlotData(series=series, x_range=x_range, y_range=y_range)
+    field = np.nan_to_num(np.asarray(output, dtype=np.float32), nan=0.5)
+    image = (field > 0.5).astype(np.float32) if discretize else field
     lx, ly = level_line(field, 0.5)
     line = Series("decision boundary p = 0.5", lx, ly, style="line", color=6, width=1.5)
     return PlotData(

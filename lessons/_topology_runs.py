@@ -140,37 +140,26 @@ class Run:
 
 def results_table(runs: list[Run], budget: int, current: int | None = None) -> TableData:
     """One row per candidate: size, final losses, the early-stopping epoch, its test loss."""
-    columns = (
-        "network",
-        "hidden",
-        "weights",
-        "train",
-        "val.",
-        "test",
-        "stop at",
-        "test there",
-        "time",
-    )
+    columns = ("network", "weights", "train", "val.", "test", "stop at", "test there", "time")
     rows = []
     for i, cand in enumerate(CANDIDATES):
         run = runs[i] if i < len(runs) else None
+        label = f"{cand.name} {cand.shape}"
         if run is None or not run.val:
-            status = "waiting" if run is None else "starting"
             params = run.trainer.parameters if run else _parameters(cand.hidden)
-            rows.append((cand.name, cand.shape, str(params), status, "", "", "", "", ""))
+            rows.append((label, str(params), "waiting", "", "", "", "", ""))
             continue
         done = len(run.val)
         best = run.best
         rows.append(
             (
-                cand.name,
-                cand.shape,
+                label,
                 str(run.trainer.parameters),
-                plain(run.train[-1]),
-                plain(run.val[-1]),
-                plain(run.test[-1]),
-                f"{best}" + ("" if done == budget else f" (of {done})"),
-                plain(run.at(run.test, best)),
+                plain(run.train[-1], 3),
+                plain(run.val[-1], 3),
+                plain(run.test[-1], 3),
+                f"{best}" + ("" if done == budget else f" of {done}"),
+                plain(run.at(run.test, best), 3),
                 f"{run.seconds:.1f} s",
             )
         )

@@ -34,7 +34,8 @@ class Plot(Panel):
     log_y: bool = False
     aspect_locked: bool = False
     legend: bool = True
-    pick: str | None = None  # name of a Slider set to the x (or Vector to x,y) the learner clicks
+    pick: str | None = None  # name of the control set by a click: a Slider gets the x ...
+    pick_point: bool = False  # ... or, when True, a 2-number Vector gets (x, y)
 
 
 @dataclass(frozen=True)

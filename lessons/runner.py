@@ -169,12 +169,20 @@ class LessonRun:
         self._position = number
 
     def set_control(self, name: str, value: Any) -> Effect:
-        """Change a control (ValueError if invalid: nothing changes then) and apply its effect."""
+        """Change a control (ValueError if invalid: nothing changes then) and apply its effect.
+
+        RESTART recomputes the lesson from its first step with the new value; a finite lesson
+        then shows the same step number as before (the learner stays where they were), a live
+        lesson starts again from step 1.
+        """
         spec = self.values.spec(name) if name in self.values else None
         self.values.set(name, value)
         effect: Effect = getattr(spec, "effect", Effect.RESTART)
         if effect is Effect.RESTART:
+            position = self._position
             self.restart()
+            if not self.lesson_cls.live:  # stay where the learner was, with the new value
+                self._position = min(position, self.computed - 1)
         return effect
 
     # ---- internals -------------------------------------------------------------------------

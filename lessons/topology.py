@@ -78,7 +78,7 @@ class Topology(Lesson):
         Network("net", "The network in training", stretch=3),
         Plot(
             "boundary",
-            "Its output (● training, ▲ validation)",
+            "Output (● train, ▲ validation)",
             x_label="x₁",
             y_label="x₂",
             aspect_locked=True,
@@ -87,10 +87,11 @@ class Topology(Lesson):
         ),
         Plot(
             "curves",
-            "Validation loss (solid), training loss (dashed)",
+            "Loss per epoch",
             x_label="epoch",
             y_label="cross-entropy",
             stretch=2,
+            help="Solid: validation loss; dashed: training loss; dot: the best epoch.",
         ),
         Table("results", "Results: same data, same budget", stretch=3),
     )
@@ -194,7 +195,9 @@ def _intro(split: tr.Split, budget: int, rate: float) -> str:
         f"Another {n_val} <b>validation</b> points are checked after every epoch: the epoch "
         "where their loss is lowest is where early stopping would stop. The last "
         f"{n_test} <b>test</b> points are only used to report how good that stopped network "
-        "is. Press Play: the networks train one after another."
+        "is. In the loss plot, solid lines are validation losses, dashed lines training "
+        "losses, and a dot marks each network's best epoch. Press Play: the networks train "
+        "one after another."
     )
 
 
@@ -264,7 +267,6 @@ def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
         "learns the shape quickly; stopping early prevents it from memorising the noise. "
         "Trial and error with smaller and funnel-shaped networks can save time and weights, "
         "and ready-made architectures from model zoos are another starting point.</p>"
-        "Try other data sets, more noise or a longer budget."
     )
     data: dict[str, PanelData] = {
         "curves": tr.curves_plot(runs, budget),
@@ -277,6 +279,7 @@ def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
             f"<p>The diagram and the map show the large network as it was at epoch {b}, "
             "the one early stopping keeps.</p>"
         )
+    text += "Try other data sets, more noise or a longer budget."
     return Step(
         "Bigger than needed, stopped early",
         text,

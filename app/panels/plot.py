@@ -381,5 +381,5 @@ class PlotView(PanelView):
         point = vb.mapSceneToView(pos)
         x = float(point.x())
         y = float(10.0 ** point.y()) if self._spec.log_y else float(point.y())
-        self.picked.emit(self._spec.pick, x)
+        self.picked.emit(self._spec.pick, (x, y) if self._spec.pick_point else x)
         self.picked_point.emit(self._spec.pick, x, y)

@@ -191,3 +191,20 @@ def test_steps_with_data_for_unknown_panels_are_refused() -> None:
 
     with pytest.raises(ValueError, match="no panel 'nope'"):
         LessonRun(Wrong, strict=True)
+
+
+def test_finite_lesson_stays_on_its_step_when_a_control_restarts_it() -> None:
+    """Changing a control of a finite lesson recomputes it and keeps the learner's step."""
+
+    class Scaled(Short):
+        controls = (Slider("k", "K", 0.0, 5.0, default=1.0),)
+
+        def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+            for i in range(3):
+                yield Step(f"step {i}", "t", {"bars": BarData(np.array([i * c.k]), ("x",))})
+
+    run = LessonRun(Scaled)
+    run.goto(2)
+    run.set_control("k", 3.0)
+    assert run.position == 2
+    assert float(run.panel_state()["bars"].values[0]) == 6.0
