@@ -289,13 +289,18 @@ def _chosen(only: str | None) -> list[str]:
     return [i for i in IDS if i in ids]
 
 
+def _percent(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0f}%"
+
+
 def table(report: dict[str, Any]) -> str:
     """The report as the text `python -m app.bench` prints."""
     m = report["machine"]
     load = " ".join(f"{v:.2f}" for v in m["load_average"] or ())
     lines = [
         f"DeepStep GUI benchmarks, {m['date']}",
-        f"machine: {m['cpu_model']}, {m['cores']['usable']} cores, load average {load or '?'}",
+        f"machine: {m['cpu_model']}, {m['cores']['usable']} cores, load average {load or '?'}, "
+        f"CPU busy with other work just before: {_percent(m['cpu_busy_pct'])}",
         f"software: Python {m['python']}, Qt {m['qt']} (PySide6 {m['pyside6']}), "
         f"pyqtgraph {m['pyqtgraph']}, NumPy {m['numpy']}; Qt platform {m['qt_platform']}",
         "",

@@ -15,7 +15,7 @@ written so far are removed.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from app.player import Frame
-from app.presentation import SlideView, projection_scales
-from app.stage import Stage
+from app.slide import SlideView
 from app.theme import THEMES, Theme
 from lessons.base import Lesson
 from lessons.runner import LessonRun
@@ -181,7 +180,7 @@ class PngSequence(ExportJob):
         _fit(self.slide)
         image = render(self.slide, self.plan.size, self.plan.theme.window)
         path = self.target / f"{self.plan.lesson.id}-{number + 1:0{self.digits}d}.png"
-        if not image.save(str(path), "PNG"):
+        if not image.save(str(path)):  # the format follows the .png suffix
             raise OSError(f"could not write {path}")
         self.written.append(path)
 
@@ -209,11 +208,11 @@ class PdfHandout(ExportJob):
         lesson = self.plan.lesson
         self.writer.setTitle(f"DeepStep {lesson.number} {lesson.title}")
         self.writer.setCreator("DeepStep")
-        theme = self.plan.theme
-        scale, _ = projection_scales(theme, self.plan.size[1])
-        self.stage = Stage(theme.scaled(scale))
-        _offscreen(self.stage, self.plan.size)
-        self.stage.set_lesson(lesson)
+        self.slide = SlideView(self.plan.theme, self.plan.size[1])  # its stage, as projected
+        self.slide.narrative.hide()
+        self.slide.footer.hide()
+        _offscreen(self.slide, self.plan.size)
+        self.slide.set_lesson(lesson)
         self.painter = QPainter()
         if not self.painter.begin(self.writer):
             raise OSError(f"could not write {self.target}")
@@ -223,9 +222,9 @@ class PdfHandout(ExportJob):
         if number:
             self.writer.newPage()
         step = self.run.current
-        self.stage.show_state(self.run.panel_state())
-        _settle()
-        image = render(self.stage, self.plan.size, self.plan.theme.window)
+        self.slide.stage.show_state(self.run.panel_state())
+        _fit(self.slide)
+        image = render(self.slide, self.plan.size, self.plan.theme.window)
         p, width = self.painter, self.area.width()
         y = 0.0
         lesson = self.plan.lesson
@@ -247,10 +246,10 @@ class PdfHandout(ExportJob):
         painter = getattr(self, "painter", None)
         if painter is not None and painter.isActive():
             painter.end()
-        stage = getattr(self, "stage", None)
-        if stage is not None:
-            stage.close()
-            stage.deleteLater()
+        slide = getattr(self, "slide", None)
+        if slide is not None:
+            slide.close()
+            slide.deleteLater()
 
     def _finish(self) -> None:
         self.painter.end()
@@ -368,3 +367,20 @@ def ask_and_export(parent: QWidget, kind: str, frame: Frame, theme: Theme) -> st
         return "Export cancelled; nothing was written"
     what = "pages" if kind == "pdf" else "PNG files"
     return f"Exported {job.total} {what} to {name}"
+
+
+def export_view(parent: QWidget, save: Callable[[Path], None]) -> str | None:
+    """Ask for a PNG file name and ``save`` the current view there; a message, or None."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Export view as PNG", "deepstep.png", "PNG images (*.png)"
+    )
+    if not name:
+        return None
+    try:
+        save(Path(name))
+    except OSError as err:
+        QMessageBox.warning(parent, "Export failed", str(err))
+        return None
+    return f"Saved {name}"

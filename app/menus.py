@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -30,11 +30,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import export
+from app.theme import THEMES
+
 if TYPE_CHECKING:
     from app.window import MainWindow
 
 UI_SCALES = (100, 125, 150, 175, 200)
 THEME_LABELS = (("light", "Light"), ("dark", "Dark"), ("contrast", "High contrast"))
+
+
+class WindowActions:
+    """What :func:`build` gives the window (declared here so the window stays short)."""
+
+    theme_box: QComboBox
+    device_box: QComboBox
+    toolbar: QToolBar
+    screen_menu: QMenu
+    lesson_menu: QMenu
+    menus: dict[str, QObject]
+    presentation_action: QAction
+    export_action: QAction
+    export_png_action: QAction
+    export_pdf_action: QAction
+    restart_action: QAction
+    about_action: QAction
+    overview_action: QAction
+    continue_action: QAction
+    reset_action: QAction
+    export_progress_action: QAction
+    import_progress_action: QAction
+    data_action: QAction
+    theme_actions: dict[str, QAction]
+    scale_actions: dict[str, QAction]
+    step_actions: dict[str, QAction]
 
 
 def _action(
@@ -52,21 +81,35 @@ def build(window: MainWindow) -> None:
     w = window
     w.presentation_action = _action(w, "Presentation mode", w.toggle_presentation, "F5")
     w.presentation_action.setToolTip("Project the lesson full screen (F5; Esc leaves)")
-    w.export_action = _action(w, "Export view as PNG…", w.export_view_dialog, "Ctrl+E")
-    w.export_png_action = _action(w, "Export lesson as PNG slides…", lambda: w.export_lesson("png"))
+    w.export_action = _action(
+        w, "Export view as PNG…", lambda: _say(w, export.export_view(w, w.export_png)), "Ctrl+E"
+    )
+    w.export_png_action = _action(w, "Export lesson as PNG slides…", lambda: _export(w, "png"))
     w.export_pdf_action = _action(
-        w, "Export lesson as PDF handout…", lambda: w.export_lesson("pdf"), "Ctrl+Shift+E"
+        w, "Export lesson as PDF handout…", lambda: _export(w, "pdf"), "Ctrl+Shift+E"
     )
     w.restart_action = _action(w, "Restart lesson", w.player.restart, "Ctrl+R")
     w.about_action = _action(w, "About", w.show_about)
-    w.overview_action = _action(w, "Course overview…", w.show_overview, "Ctrl+O")
+    w.overview_action = _action(w, "Course overview…", w.study.show_overview, "Ctrl+O")
     w.continue_action = _action(w, "Continue where I left off", w.restore_last_lesson, "Ctrl+L")
-    w.reset_action = _action(w, "Reset progress…", w.reset_progress)
-    w.export_progress_action = _action(w, "Export progress…", w.export_progress)
-    w.import_progress_action = _action(w, "Import progress…", w.import_progress)
+    w.reset_action = _action(w, "Reset progress…", w.study.reset)
+    w.export_progress_action = _action(w, "Export progress…", w.study.export)
+    w.import_progress_action = _action(w, "Import progress…", w.study.import_)
     _toolbar(w)
     _menus(w)
     _shortcuts(w)
+
+
+def _say(w: MainWindow, message: str | None) -> None:
+    if message:
+        w.show_message(message)
+
+
+def _export(w: MainWindow, kind: str) -> None:
+    """Export the lesson on screen, with its control values, as PNG slides or a PDF."""
+    frame = w.player.frame
+    if frame is not None:
+        _say(w, export.ask_and_export(w, kind, frame, THEMES[w.theme.name]))
 
 
 def _toolbar(w: MainWindow) -> None:
@@ -112,7 +155,8 @@ def _toolbar(w: MainWindow) -> None:
 def _menus(w: MainWindow) -> None:
     menu = w.menuBar()
     # The window keeps every menu: a dropped Python wrapper would invalidate its actions'.
-    keep = w.menus = {}
+    keep: dict[str, QObject] = {}
+    w.menus = keep
     file_menu = keep["file"] = menu.addMenu("&File")
     for action in (w.export_action, w.export_png_action, w.export_pdf_action):
         file_menu.addAction(action)
@@ -135,7 +179,7 @@ def _menus(w: MainWindow) -> None:
         pres_theme,
         [("", "Same as the window"), *THEME_LABELS],
         w.settings.get_typed("presentation_theme", str, ""),
-        w.set_presentation_theme,
+        lambda name: w.settings.__setitem__("presentation_theme", name),
     )
     view.addSeparator()
     theme_menu = keep["theme"] = view.addMenu("Theme")
@@ -148,11 +192,8 @@ def _menus(w: MainWindow) -> None:
         str(w.ui_scale),
         lambda value: w.set_ui_scale(int(value)),
     )
-    for text, keys, step in (
-        ("Larger", "Ctrl++", 1),
-        ("Smaller", "Ctrl+-", -1),
-    ):
-        view.addAction(_action(w, text, lambda s=step: _step_scale(w, s), keys))
+    view.addAction(_action(w, "Larger", lambda: _step_scale(w, 1), "Ctrl++"))
+    view.addAction(_action(w, "Smaller", lambda: _step_scale(w, -1), "Ctrl+-"))
     view.addAction(_action(w, "Normal size", lambda: w.set_ui_scale(100), "Ctrl+0"))
 
     lesson_menu = keep["lesson"] = menu.addMenu("&Lesson")
@@ -178,7 +219,7 @@ def _choices(
 ) -> dict[str, QAction]:
     """Exclusive, checkable actions in ``menu``; ``choose(value)`` when one is picked."""
     group = QActionGroup(menu)
-    w.menus[f"{menu.title()} group"] = group  # type: ignore[index]
+    w.menus[f"{menu.title()} group"] = group
     actions = {}
     for value, label in options:
         action = menu.addAction(label)
@@ -195,10 +236,16 @@ def _fill_screens(w: MainWindow) -> None:
     w.screen_menu.clear()
     names = [("", "Automatic")] + [(s.name(), s.name() or "Screen") for s in _screens()]
     current = w.settings.get_typed("presentation_screen", str, "")
-    _choices(w, w.screen_menu, names, current, w.set_presentation_screen)
+    _choices(
+        w,
+        w.screen_menu,
+        names,
+        current,
+        lambda name: w.settings.__setitem__("presentation_screen", name),
+    )
 
 
-def _screens() -> list[object]:
+def _screens() -> list[QScreen]:
     return list(QGuiApplication.screens())
 
 
@@ -304,13 +351,11 @@ def move_focus(w: MainWindow, forward: bool) -> bool:
     order = [widget for widget in tab_order(w) if _takes_tab(widget, w)]
     if not order:
         return False
-    focus = QApplication.focusWidget()
+    focus = QApplication.focusWidget() or w
     here = next(
         (i for i, widget in enumerate(order) if focus is widget or widget.isAncestorOf(focus)),
         -1 if forward else 0,
     )
     target = order[(here + (1 if forward else -1)) % len(order)]
-    target.setFocus(
-        Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
-    )
+    target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
     return True

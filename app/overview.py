@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -173,8 +173,9 @@ class CourseOverview(QDialog):
         )
         self.continue_button.setEnabled(last is not None)
         first = self.tree.topLevelItem(0)
-        if first is not None and first.childCount():
-            self.tree.setCurrentItem(first.child(0))
+        lesson = first.child(0) if first is not None else None
+        if lesson is not None:
+            self.tree.setCurrentItem(lesson)
 
     def _open(self, item: QTreeWidgetItem | None, _column: int = 0) -> None:
         lesson_id = item.data(0, LESSON_ROLE) if item is not None else None
@@ -197,3 +198,41 @@ class CourseOverview(QDialog):
         if confirm_reset(self, self.progress):
             self.refresh()
             self.changed.emit()
+
+
+class StudyActions(QObject):
+    """The window's Study and progress commands: overview, reset, export and import."""
+
+    open_lesson = Signal(str, int)
+    replaced = Signal()  # progress was reset or imported: redraw marks and answers
+    message = Signal(str)
+
+    def __init__(self, progress: ProgressStore, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.progress = progress
+        self.window = parent
+
+    def show_overview(self) -> None:
+        """Open the course overview (saving first, so it shows everything)."""
+        self.progress.save()
+        overview = CourseOverview(self.progress, self.window)
+        overview.open_lesson.connect(self.open_lesson)
+        overview.changed.connect(self.replaced)
+        overview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        overview.open()
+
+    def reset(self) -> None:
+        if confirm_reset(self.window, self.progress):
+            self.replaced.emit()
+            self.message.emit("Progress reset")
+
+    def export(self) -> None:
+        message = export_progress(self.window, self.progress)
+        if message:
+            self.message.emit(message)
+
+    def import_(self) -> None:
+        message = import_progress(self.window, self.progress)
+        if message:
+            self.replaced.emit()
+            self.message.emit(message)

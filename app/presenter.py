@@ -71,6 +71,8 @@ class PresenterWindow(QWidget):
         self.preview = Stage(theme)
         self.next_text = Narrative(theme)
         self.next_text.setAccessibleName("Next step")
+        self.next_text.heading.hide()  # the title is in next_title already
+        self.next_text.lesson_label.hide()
         keys = QLabel(KEYS_HELP)
         keys.setWordWrap(True)
         grid = QGridLayout(self)

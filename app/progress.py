@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ FORMAT = "deepstep-progress"
 VERSION = 1
 STATUSES = ("new", "started", "done")
 _RANK = {status: i for i, status in enumerate(STATUSES)}
+OLD_SETTINGS_KEYS = ("quiz", "progress", "last_lesson", "last_step")  # before the store
 
 
 class ProgressError(ValueError):
@@ -163,7 +164,8 @@ class ProgressStore:
 
     def data(self) -> dict[str, Any]:
         """A deep copy of everything stored (what export writes)."""
-        return json.loads(json.dumps(dict(self._store)))
+        copy: dict[str, Any] = json.loads(json.dumps(dict(self._store)))
+        return copy
 
     # ---- recording -------------------------------------------------------------------------
 
@@ -273,8 +275,11 @@ class ProgressStore:
             raise OSError(problem)
         return len(incoming["lessons"])
 
-    def migrate(self, settings: Mapping[str, Any]) -> bool:
-        """Take over progress older versions kept in the settings; True if anything came."""
+    def migrate(self, settings: MutableMapping[str, Any]) -> bool:
+        """Take over progress older versions kept in the settings; True if anything came.
+
+        The old keys leave the settings only once the progress file holds them.
+        """
         found = False
         marks = settings.get("progress")
         if isinstance(marks, dict):
@@ -302,6 +307,9 @@ class ProgressStore:
             found = True
         if found:
             self._touch()
+        if self.save() is None:
+            for key in OLD_SETTINGS_KEYS:
+                settings.pop(key, None)
         return found
 
 

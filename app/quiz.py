@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -27,6 +28,21 @@ from PySide6.QtWidgets import (
 
 from app.progress import Answer
 from lessons.base import Feedback, Lesson, MultipleChoice, Question, TaskResult
+
+
+class _OptionLabel(QLabel):
+    """An option's text beside its radio button: it wraps, and a click chooses the option."""
+
+    def __init__(self, text: str, radio: QRadioButton) -> None:
+        super().__init__(text)
+        self.radio = radio
+        self.setWordWrap(True)
+        self.setBuddy(radio)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.radio.click()
+        self.radio.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mouseReleaseEvent(event)
 
 
 class _QuestionBox(QGroupBox):
@@ -45,10 +61,13 @@ class _QuestionBox(QGroupBox):
         self.entry: QLineEdit | None = None
         if isinstance(question, MultipleChoice):
             for i, option in enumerate(question.options):
-                radio = QRadioButton(option)
+                radio = QRadioButton()
                 radio.setAccessibleName(f"Question {number}, option {i + 1}: {option}")
                 self.group.addButton(radio, i)
-                layout.addWidget(radio)
+                option_row = QHBoxLayout()
+                option_row.addWidget(radio, 0, Qt.AlignmentFlag.AlignTop)
+                option_row.addWidget(_OptionLabel(option, radio), 1)
+                layout.addLayout(option_row)
         else:
             self.entry = QLineEdit()
             self.entry.setAccessibleName(f"Answer to question {number}")
@@ -123,6 +142,7 @@ class QuizPane(QScrollArea):
         self.setWidgetResizable(True)
         self.setAccessibleName("Quiz and task")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the questions and scrolls
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps
         self.boxes: list[_QuestionBox] = []
         self.task_label = QLabel()
         self.task_label.setWordWrap(True)

@@ -14,20 +14,16 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +32,7 @@ from app import devices, menus
 from app.controls import ControlsPanel
 from app.narrative import Narrative
 from app.navigator import Navigator
+from app.overview import StudyActions
 from app.player import Frame, Player
 from app.presentation import Presentation
 from app.progress import ProgressStore
@@ -50,22 +47,10 @@ from lessons.registry import all_lessons, find
 log = logging.getLogger(__name__)
 
 PROGRESS_SAVE_MS = 2000  # stepping saves progress at most this often; quiz and tasks at once
-OLD_PROGRESS_KEYS = ("quiz", "progress", "last_lesson", "last_step")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, menus.WindowActions):
     """DeepStep's window.  ``threaded=False`` computes steps synchronously (CLI, tests)."""
-
-    theme_box: QComboBox
-    device_box: QComboBox
-    toolbar: QToolBar
-    screen_menu: QMenu
-    lesson_menu: QMenu
-    data_action: QAction
-    theme_actions: dict[str, QAction]
-    scale_actions: dict[str, QAction]
-    step_actions: dict[str, QAction]
-    menus: dict[str, QObject]
 
     def __init__(
         self,
@@ -78,9 +63,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.progress = progress if progress is not None else ProgressStore()
-        if self.progress.migrate(settings) and self.progress.save() is None:
-            for key in OLD_PROGRESS_KEYS:
-                settings.pop(key, None)
+        self.progress.migrate(settings)
         scale = settings.get_typed("ui_scale", int, 100)
         self.ui_scale = scale if menus.UI_SCALES[0] <= scale <= menus.UI_SCALES[-1] else 100
         name = theme or settings.get_typed("theme", str, "light")
@@ -90,6 +73,7 @@ class MainWindow(QMainWindow):
         self.lesson: type[Lesson] | None = None
         self.player = Player(self, threaded=threaded)
         self.presentation: Presentation | None = None
+        self.study = StudyActions(self.progress, self)
 
         self.navigator = Navigator()
         self.stage = Stage(self.theme)
@@ -157,6 +141,9 @@ class MainWindow(QMainWindow):
         self.player.busy_changed.connect(self.stepbar.set_busy)
         self.player.message.connect(self._control_refused)
         self.quiz.answered.connect(self._answered)
+        self.study.open_lesson.connect(self.open_lesson)
+        self.study.replaced.connect(self._progress_replaced)
+        self.study.message.connect(self.show_message)
 
         self.stepbar.set_speed(self.player.speed)
         self.apply_theme(self.theme.name)
@@ -235,38 +222,6 @@ class MainWindow(QMainWindow):
                 f"Welcome back: {lesson.number} {lesson.title}, step {step + 1} (Home: first step)"
             )
 
-    def show_overview(self) -> None:
-        from app.overview import CourseOverview
-
-        self.save_progress()
-        overview = CourseOverview(self.progress, self)
-        overview.open_lesson.connect(self.open_lesson)
-        overview.changed.connect(self._progress_replaced)
-        overview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        overview.open()
-
-    def reset_progress(self) -> None:
-        from app.overview import confirm_reset
-
-        if confirm_reset(self, self.progress):
-            self._progress_replaced()
-            self.show_message("Progress reset")
-
-    def export_progress(self) -> None:
-        from app.overview import export_progress
-
-        message = export_progress(self, self.progress)
-        if message:
-            self.show_message(message)
-
-    def import_progress(self) -> None:
-        from app.overview import import_progress
-
-        message = import_progress(self, self.progress)
-        if message:
-            self._progress_replaced()
-            self.show_message(message)
-
     def _progress_replaced(self) -> None:
         self.navigator.show_progress(self.progress.statuses())
         if self.lesson is not None:
@@ -304,14 +259,6 @@ class MainWindow(QMainWindow):
         if self.theme.name != self._saved_theme:
             self.apply_theme(self._saved_theme)
         self.activateWindow()
-
-    def set_presentation_theme(self, name: str) -> None:
-        """The theme presentation mode uses ("" = the window's)."""
-        self.settings["presentation_theme"] = name if name in THEMES else ""
-
-    def set_presentation_screen(self, name: str) -> None:
-        """The screen to project on, by name ("" = another screen than the window's)."""
-        self.settings["presentation_screen"] = name
 
     # ---- appearance, device, export ----------------------------------------------------------
 
@@ -370,33 +317,9 @@ class MainWindow(QMainWindow):
 
     def export_png(self, path: Path) -> None:
         """Save the stage and narrative as they are now (OSError if the file can't be written)."""
-        image = self.centralWidget().grab()
-        if not image.save(str(path), "PNG"):
+        image = self.splitter.grab()
+        if not image.save(str(path)):
             raise OSError(f"could not write {path}")
-
-    def export_view_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export view as PNG", "deepstep.png", "PNG images (*.png)"
-        )
-        if not name:
-            return
-        try:
-            self.export_png(Path(name))
-        except OSError as err:
-            QMessageBox.warning(self, "Export failed", str(err))
-        else:
-            self.show_message(f"Saved {name}")
-
-    def export_lesson(self, kind: str) -> None:
-        """Export the current lesson as PNG slides ("png") or a PDF handout ("pdf")."""
-        from app.export import ask_and_export
-
-        frame = self.player.frame
-        if self.lesson is None or frame is None:
-            return
-        message = ask_and_export(self, kind, frame, THEMES[self.theme.name])
-        if message:
-            self.show_message(message)
 
     def open_data_browser(self, dataset_id: str | None = None) -> None:
         from app.databrowser import DataBrowser

@@ -28,7 +28,7 @@ from dataclasses import asdict
 from typing import Any, NoReturn
 
 from engine import backend
-from engine.bench_machine import machine_info, set_blas_threads
+from engine.bench_machine import cpu_busy, machine_info, set_blas_threads
 from engine.bench_overhead import o1, o2
 from engine.bench_workloads import (
     FULL,
@@ -131,7 +131,7 @@ def run(
     sizes = SMOKE if smoke else FULL
     ctx = Context(chosen.xp, chosen.name, sizes, repeat, _sync(chosen), smoke=smoke)
     report: dict[str, Any] = {"benchmark": "deepstep engine", "schema": 1}
-    report["machine"] = machine_info(chosen)
+    report["machine"] = machine_info(chosen, busy_seconds=0.0 if smoke else 1.0)
     n = GPU_GEMM if chosen.name == "gpu" and not smoke else sizes.gemm
     rate, seconds = gemm_rate(ctx, n)
     ctx.gemm_flops_per_s = rate
@@ -152,6 +152,7 @@ def run(
     report["load_average_end"] = (
         [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None
     )
+    report["cpu_busy_pct_end"] = None if smoke else cpu_busy(1.0)
     return report
 
 
@@ -165,7 +166,7 @@ def _figure(row: dict[str, Any]) -> str:
     figure, unit = row["figure"], row["figure_unit"]
     if figure is None:
         return "-"
-    return _seconds(figure) if unit == "s" else f"{figure:.2f}{unit}"
+    return _seconds(figure) if unit == "s" else f"{figure:.3f}{unit}"
 
 
 def _notes(row: dict[str, Any]) -> str | None:
@@ -190,10 +191,13 @@ def table(report: dict[str, Any]) -> str:
     blas = m["blas"]
     load = " ".join(f"{v:.2f}" for v in m["load_average"] or ())
     load_end = " ".join(f"{v:.2f}" for v in report.get("load_average_end") or ())
+    busy = [m.get("cpu_busy_pct"), report.get("cpu_busy_pct_end")]
+    busy_text = " / ".join("?" if b is None else f"{b:.0f}%" for b in busy)
     lines = [
         f"DeepStep engine benchmarks, {m['date']}",
         f"machine: {m['cpu_model']}, {m['cores']['usable']} cores, {m['platform']}",
-        f"load average (1, 5, 15 min): {load or '?'} at start, {load_end or '?'} at end",
+        f"load average (1, 5, 15 min): {load or '?'} at start, {load_end or '?'} at end; "
+        f"CPU busy with other work just before / after: {busy_text}",
         f"software: Python {m['python']}, NumPy {m['numpy']}, CuPy {m['cupy'] or '-'}, "
         f"BLAS {blas.get('name', '?')} {blas.get('version', '')} with {threads} threads",
         f"device: {m['device']['description']}",

@@ -17,6 +17,7 @@ import datetime as dt
 import importlib
 import os
 import platform
+import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -27,7 +28,14 @@ import numpy as np
 
 from engine.backend import Backend
 
-__all__ = ["blas_info", "blas_threads", "cpu_model", "machine_info", "set_blas_threads"]
+__all__ = [
+    "blas_info",
+    "blas_threads",
+    "cpu_busy",
+    "cpu_model",
+    "machine_info",
+    "set_blas_threads",
+]
 
 THREAD_ENV_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _OPENBLAS_PREFIXES = ("scipy_openblas_", "openblas_")
@@ -43,6 +51,28 @@ def cpu_model() -> str:
             if key.strip() in ("model name", "Model", "cpu model") and value.strip():
                 return value.strip()
     return platform.processor() or platform.machine() or "unknown"
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) jiffies of all CPUs from /proc/stat, or None off Linux."""
+    stat = Path("/proc/stat")
+    if not stat.is_file():
+        return None
+    fields = [int(v) for v in stat.read_text().splitlines()[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+def cpu_busy(seconds: float = 0.5) -> float | None:
+    """Percent of all CPUs busy over the next `seconds` while this process sleeps: what other
+    processes use (unlike the load average, which lags by a minute). None off Linux."""
+    before = _cpu_times()
+    if before is None or seconds <= 0:
+        return None
+    time.sleep(seconds)
+    after = _cpu_times()
+    if after is None or after[1] == before[1]:
+        return None
+    return round(100.0 * (1.0 - (after[0] - before[0]) / (after[1] - before[1])), 1)
 
 
 def _usable_cores() -> int:
@@ -134,8 +164,9 @@ def _version(*distributions: str) -> str | None:
     return None
 
 
-def machine_info(device: Backend) -> dict[str, Any]:
-    """Where and when a benchmark runs: everything a figure needs to be read correctly."""
+def machine_info(device: Backend, busy_seconds: float = 0.5) -> dict[str, Any]:
+    """Where and when a benchmark runs: everything a figure needs to be read correctly
+    (`busy_seconds`: how long to watch what other processes use first; 0 skips it)."""
     threads, source = blas_threads()
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {
@@ -144,6 +175,7 @@ def machine_info(device: Backend) -> dict[str, Any]:
         "cpu_model": cpu_model(),
         "cores": {"logical": os.cpu_count(), "usable": _usable_cores()},
         "load_average": None if load is None else [round(v, 2) for v in load],
+        "cpu_busy_pct": cpu_busy(busy_seconds),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "cupy": _version("cupy", "cupy-cuda12x", "cupy-cuda13x", "cupy-cuda11x"),

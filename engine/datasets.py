@@ -7,27 +7,45 @@ dataclass: ``ImageSet`` (images NCHW float32, labels int64), ``TabularSet``, ``S
 the command that rebuilds it; lessons show that message instead of crashing.
 
 ``DATASETS`` lists every data set (id, title, kind, loader, provenance) for the data browser.
-The seeded synthetic generators live in ``engine.synthetic`` and are re-exported here.
+The result types live in ``engine.dataset_types``, the Fashion-MNIST file reader in
+``engine.fashion_mnist`` and the seeded synthetic generators in ``engine.synthetic``; their
+public names are re-exported here.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-import os
 import threading
 import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 import assets
 from assets.catalog import CATALOG
+from engine.dataset_types import (
+    Corpus,
+    Dataset,
+    DatasetError,
+    DatasetInfo,
+    ImageSet,
+    Kind,
+    Series,
+    TabularSet,
+)
+from engine.fashion_mnist import (
+    FASHION_CLASSES,
+    FASHION_FILES,
+    FASHION_MNIST_DIR,
+    FASHION_MNIST_ENV,
+    fashion_folder,
+    read_fashion_arrays,
+)
 from engine.synthetic import (
     SURFACES,
     HiringSet,
@@ -94,178 +112,6 @@ __all__ = [
     "surface",
 ]
 
-Kind = Literal["images", "tabular", "series", "corpus"]
-FASHION_MNIST_ENV = "DEEPSTEP_FASHION_MNIST_DIR"
-FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
-
-
-class DatasetError(RuntimeError):
-    """A data file is missing, corrupt or unreadable; the message says how to get it back."""
-
-    def __init__(self, message: str, *, filename: str, remedy: str) -> None:
-        super().__init__(message)
-        self.filename = filename
-        self.remedy = remedy
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """Provenance of a data set, as the data browser and the About box show it."""
-
-    id: str
-    title: str
-    kind: Kind
-    filename: str
-    rebuild: str
-    source: str
-    authors: str
-    licence: str
-    changes: str
-    optional: bool = False
-
-    def describe(self) -> str:
-        """Several lines: title, source, authors, licence, changes."""
-        return (
-            f"{self.title}\nSource: {self.source}\nAuthors: {self.authors}\n"
-            f"Licence: {self.licence}\nChanges: {self.changes}"
-        )
-
-
-def _counts(y: NDArray[np.int64], n_classes: int) -> dict[int, int]:
-    return {int(k): int(v) for k, v in enumerate(np.bincount(y, minlength=n_classes))}
-
-
-@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
-class ImageSet:
-    """Images NCHW float32 (in [0, 1] when scaled) with int64 labels and a fixed split."""
-
-    x_train: NDArray[np.float32]
-    y_train: NDArray[np.int64]
-    x_test: NDArray[np.float32]
-    y_test: NDArray[np.int64]
-    class_names: tuple[str, ...]
-    info: DatasetInfo
-
-    def class_counts(self) -> dict[int, int]:
-        """Number of images of each class, training and test together."""
-        return _counts(np.concatenate([self.y_train, self.y_test]), len(self.class_names))
-
-    def describe(self) -> str:
-        """A short summary (shapes, classes) followed by the provenance."""
-        return (
-            f"{len(self.x_train)} training and {len(self.x_test)} test images of shape "
-            f"{self.x_train.shape[1:]}, {len(self.class_names)} classes\n{self.info.describe()}"
-        )
-
-
-@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
-class TabularSet:
-    """Rows of features (float32) with int64 labels.
-
-    ``categories`` maps each categorical feature to its level names; that column of ``x``
-    holds the level's index (0, 1, ...). ``one_hot()`` expands those columns to indicators.
-    """
-
-    x: NDArray[np.float32]
-    y: NDArray[np.int64]
-    feature_names: tuple[str, ...]
-    class_names: tuple[str, ...]
-    info: DatasetInfo
-    categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def class_counts(self) -> dict[int, int]:
-        """Number of rows of each class."""
-        return _counts(self.y, len(self.class_names))
-
-    def one_hot(self) -> TabularSet:
-        """The same rows with each categorical column replaced by one 0/1 column per level."""
-        columns: list[NDArray[np.float32]] = []
-        names: list[str] = []
-        for j, name in enumerate(self.feature_names):
-            levels = self.categories.get(name)
-            if levels is None:
-                columns.append(self.x[:, j : j + 1])
-                names.append(name)
-            else:
-                codes = self.x[:, j].astype(np.int64)
-                columns.append((codes[:, None] == np.arange(len(levels))).astype(np.float32))
-                names.extend(f"{name}={level}" for level in levels)
-        x = np.concatenate(columns, axis=1)
-        return TabularSet(x, self.y, tuple(names), self.class_names, self.info, {})
-
-    def describe(self) -> str:
-        """A short summary (rows, features, class counts) followed by the provenance."""
-        counts = ", ".join(f"{self.class_names[k]} {v}" for k, v in self.class_counts().items())
-        return f"{len(self.x)} rows x {len(self.feature_names)} features ({counts})\n" + (
-            self.info.describe()
-        )
-
-
-@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
-class Series:
-    """A time series: times ``t`` (float64, in ``t_unit``) and float32 ``values`` (NaN = gap)."""
-
-    t: NDArray[np.float64]
-    values: NDArray[np.float32]
-    name: str
-    unit: str
-    t_unit: str
-    info: DatasetInfo
-
-    def describe(self) -> str:
-        """A short summary (length, range, gaps) followed by the provenance."""
-        gaps = int(np.isnan(self.values).sum())
-        return (
-            f"{len(self.t)} values of {self.name} ({self.unit}) from {self.t[0]:.2f} to "
-            f"{self.t[-1]:.2f} ({self.t_unit}), {gaps} missing\n{self.info.describe()}"
-        )
-
-
-@dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
-class Corpus:
-    """A character corpus: ``text_bytes`` (uint8, ASCII) and its sorted ``vocab``."""
-
-    text_bytes: NDArray[np.uint8]
-    vocab: tuple[str, ...]
-    works: tuple[str, ...]
-    starts: NDArray[np.int64]
-    ends: NDArray[np.int64]
-    info: DatasetInfo
-
-    def ids(self) -> NDArray[np.int64]:
-        """The whole text as indices into ``vocab``."""
-        table = np.full(256, -1, dtype=np.int64)
-        table[[ord(c) for c in self.vocab]] = np.arange(len(self.vocab))
-        return table[self.text_bytes]
-
-    def encode(self, text: str) -> NDArray[np.int64]:
-        """Indices into ``vocab`` of the characters of ``text``; ValueError for unknown ones."""
-        index = {c: i for i, c in enumerate(self.vocab)}
-        unknown = sorted(set(text) - set(index))
-        if unknown:
-            raise ValueError(f"characters not in the vocabulary: {unknown!r}")
-        return np.array([index[c] for c in text], dtype=np.int64)
-
-    def decode(self, ids: NDArray[np.integer[Any]] | list[int]) -> str:
-        """The text of a sequence of vocabulary indices."""
-        return "".join(self.vocab[int(i)] for i in np.asarray(ids).ravel())
-
-    def text(self, work: str | None = None) -> str:
-        """The whole corpus as a string, or one work of it by title."""
-        if work is None:
-            return self.text_bytes.tobytes().decode("ascii")
-        k = self.works.index(work)
-        return self.text_bytes[self.starts[k] : self.ends[k]].tobytes().decode("ascii")
-
-    def describe(self) -> str:
-        """A short summary (size, vocabulary, works) followed by the provenance."""
-        return (
-            f"{len(self.text_bytes):,} characters, vocabulary of {len(self.vocab)}; "
-            f"works: {', '.join(self.works)}\n{self.info.describe()}"
-        )
-
-
-Dataset = ImageSet | TabularSet | Series | Corpus
 
 # --------------------------------------------------------------------------- file access
 
@@ -463,48 +309,6 @@ def load_shakespeare() -> Corpus:
     )
 
 
-FASHION_CLASSES = (  # label 0..9
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
-FASHION_FILES = (
-    ("train-images-idx3-ubyte.gz", (60000, 28, 28)),
-    ("train-labels-idx1-ubyte.gz", (60000,)),
-    ("t10k-images-idx3-ubyte.gz", (10000, 28, 28)),
-    ("t10k-labels-idx1-ubyte.gz", (10000,)),
-)
-
-
-def _read_idx(path: Path, shape: tuple[int, ...]) -> NDArray[np.uint8]:
-    """One gzip-compressed IDX file (the MNIST format) of the given shape, as uint8."""
-    with gzip.open(path, "rb") as fh:
-        data = fh.read()
-    ndim = len(shape)
-    header = np.frombuffer(data[: 4 + 4 * ndim], dtype=">u4")
-    found = tuple(int(n) for n in header[1:])
-    if len(header) != ndim + 1 or int(header[0]) != 2048 + ndim or found != shape:
-        raise ValueError(f"{path.name} is not an IDX file of shape {shape}")
-    array = np.frombuffer(data[4 + 4 * ndim :], dtype=np.uint8)
-    if array.size != np.prod(shape):
-        raise ValueError(f"{path.name} is truncated")
-    return array.reshape(shape)
-
-
-def _fashion_folder(directory: Path | None) -> Path:
-    """Where Fashion-MNIST is looked for; DatasetError if any of its four files is missing."""
-    folder = directory or Path(os.environ.get(FASHION_MNIST_ENV) or FASHION_MNIST_DIR)
-    missing = [name for name, _ in FASHION_FILES if not (folder / name).is_file()]
-    if missing:
-        how = INFO["fashion_mnist"].rebuild
-        raise DatasetError(
-            f"Fashion-MNIST is optional and not installed: {', '.join(missing)} not found in "
-            f"{folder}. {how}",
-            filename=missing[0],
-            remedy=how,
-        )
-    return folder
-
-
 def load_fashion_mnist(*, scale: bool = True, directory: Path | None = None) -> ImageSet:
     """Fashion-MNIST (optional): 60,000 + 10,000 images 28x28 from Debian's package.
 
@@ -512,18 +316,8 @@ def load_fashion_mnist(*, scale: bool = True, directory: Path | None = None) -> 
     /usr/share/datasets/fashion-mnist (``apt install dataset-fashion-mnist``).
     """
     info = INFO["fashion_mnist"]
-    folder = _fashion_folder(directory)
-    try:
-        arrays = [_read_idx(folder / name, shape) for name, shape in FASHION_FILES]
-        if max(int(arrays[1].max()), int(arrays[3].max())) > 9:
-            raise ValueError("labels outside 0..9")
-    except (OSError, ValueError, EOFError) as exc:
-        raise DatasetError(
-            f"Fashion-MNIST in {folder} cannot be read ({exc}). {info.rebuild}",
-            filename=str(folder),
-            remedy=info.rebuild,
-        ) from exc
-    x_train, y_train, x_test, y_test = arrays
+    folder = fashion_folder(info, directory)
+    x_train, y_train, x_test, y_test = read_fashion_arrays(info, folder)
     return ImageSet(
         _images(x_train, scale, 255.0),
         y_train.astype(np.int64),
@@ -582,7 +376,7 @@ def dataset_problem(dataset_id: str) -> str | None:
     info = get_dataset(dataset_id).info
     try:
         if info.optional:
-            _fashion_folder(None)
+            fashion_folder(info, None)
         else:
             _verified_path(info)
     except DatasetError as exc:

@@ -83,21 +83,30 @@ def weights_table(
     *,
     layers: Sequence[str] = ("1", "2"),
     highlight: str | None = None,
+    central: Net | None = None,
 ) -> TableData:
-    """Every weight and bias: its value before, its gradient, its value after the update."""
+    """Every weight and bias: its value before, its gradient, its value after the update.
+
+    With ``central`` (after "Check gradients"), each known gradient also gets its central
+    difference next to it.
+    """
     out: list[tuple[str, ...]] = []
     marked: list[int] = []
+    check = central is not None and grads is not None
     for label, name, index in rows(net):
         shown = name[1] in layers
         cells = [label, plain(getattr(net, name)[index], 6)]
         cells.append(plain(getattr(grads, name)[index], 6) if grads and shown else "")
+        if check:
+            cells.append(plain(getattr(central, name)[index], 6) if shown else "")
         cells.append(plain(getattr(after, name)[index], 6) if after and shown else "")
         if highlight and label == f"w {highlight}":
             marked.append(len(out))
         out.append(tuple(cells))
-    return TableData(
-        ("parameter", "before", "∂J/∂w", "after"), tuple(out), highlight_rows=tuple(marked)
-    )
+    columns = ["parameter", "before", "∂J/∂w"]
+    columns += ["central difference"] if check else []
+    columns.append("after")
+    return TableData(tuple(columns), tuple(out), highlight_rows=tuple(marked))
 
 
 def check_table(backprop: Net, central: Net, engine: Net) -> TableData:

@@ -140,6 +140,24 @@ def train_layer(
     return x, y, w, mistakes
 
 
+def mistakes_so_far(updates: Sequence[Update], upto: int) -> list[int]:
+    """Mistakes per epoch counted up to update ``upto`` (the current epoch so far)."""
+    counts: dict[int, int] = {}
+    for u in updates[: upto + 1]:
+        counts[u.epoch] = counts.get(u.epoch, 0) + int(u.mistake)
+    return [counts[e] for e in sorted(counts)]
+
+
+XOR_HIDDEN = np.array([[1.0, -1.0], [1.0, -1.0], [0.5, 0.5]])  # OR and NAND of the inputs
+XOR_OUT = np.array([[1.0], [1.0], [-1.5]])  # AND of the two hidden units
+
+
+def xor_network(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hand-set 2-2-1 network of LTUs that computes XOR: hidden outputs and y_hat."""
+    h = ltu(XOR_HIDDEN, augment(x))
+    return h, ltu(XOR_OUT, augment(h))[:, 0]
+
+
 # ---- 2-k-1 networks ------------------------------------------------------------------------
 
 EPOCHS = 500

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from lessons._neurons import grid_points
-from lessons.base import Annotation, PlotData, Series, TableData
+from lessons._neurons import XOR_HIDDEN, XOR_OUT, augment, grid_points, ltu, xor_network
+from lessons.base import Annotation, PanelData, PlotData, Series, TableData
 
 BOX = 1.5  # the plane shows [-BOX, BOX] in both directions
 GRID = 121  # decision-region image resolution
@@ -25,6 +25,11 @@ def region(
 ) -> np.ndarray:
     """The model's score on the grid as an (n, n) image (rows are x2, from -box up)."""
     return np.asarray(score(grid_points(box, n)), dtype=np.float64).reshape(n, n)
+
+
+def ltu_region(w: np.ndarray) -> np.ndarray:
+    """The region image of one LTU with weights (w1, w2, b): +1 where it fires, -1 elsewhere."""
+    return region(lambda g: 2 * ltu(w, augment(g)) - 1)
 
 
 def line_through(w: Vec, box: float = BOX) -> tuple[np.ndarray, np.ndarray]:
@@ -199,3 +204,33 @@ def network(
     return PlotData(
         tuple(series), tuple(notes), x_range=(-2.0, gap * last + 1.4), y_range=(-1.3, 1.3)
     )
+
+
+def xor_network_panels(
+    x: np.ndarray, y: np.ndarray, h: np.ndarray, y_hat: np.ndarray
+) -> dict[str, PanelData]:
+    """Plane, unit diagram and truth table of the hand-set XOR network (``xor_network``).
+
+    ``h`` and ``y_hat`` are the network's hidden outputs and answers on the corners ``x``.
+    """
+    return {
+        "plane": plane(
+            [
+                *points(x, y),
+                boundary(XOR_HIDDEN[:, 0], "hidden OR", color=4),
+                boundary(XOR_HIDDEN[:, 1], "hidden NAND", color=2),
+            ],
+            region(lambda g: 2 * xor_network(g)[1] - 1),
+        ),
+        "unit": network(
+            [XOR_HIDDEN, XOR_OUT], [["x₁", "x₂"], ["OR", "NAND"], ["ŷ"]], label_weights=False
+        ),
+        "numbers": TableData(
+            ("x₁", "x₂", "OR", "NAND", "ŷ", "y"),
+            tuple(
+                (*xy, *hh, int(yy), int(t))
+                for xy, hh, yy, t in zip(x + 0.5, h, y_hat, y, strict=True)
+            ),
+            number_format="{:g}",
+        ),
+    }

@@ -4,8 +4,9 @@ The forward pass fills in one neuron per step; the output error gives each outpu
 error term δ; the deltas flow back to the hidden layer; every gradient is δ times the value
 flowing in; gradient descent updates all 17 parameters.  A step writes out the chain rule for
 the highlighted weight with its numbers, the gradients are checked against central differences
-and the engine's own ``backward()`` (also whenever the learner presses "Check gradients"),
-and a few more updates on the example show the error shrinking.
+and the engine's own ``backward()`` (after "Check gradients" is pressed, every gradient table
+also shows its central difference), and a few more updates on the example show the error
+shrinking.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from lessons._format import tex
 from lessons.base import (
     Button,
     Choice,
-    Effect,
     Lesson,
     Network,
     NetworkData,
@@ -51,7 +51,6 @@ class Backprop(Lesson):
         "with their numbers, checked against finite differences, then repeated until the "
         "network gets the example right."
     )
-    live = True  # steps are made on demand, so "Check gradients" can add one at any point
     seed = 32
     controls = (
         Vector(
@@ -88,8 +87,7 @@ class Backprop(Lesson):
         Button(
             "check",
             "Check gradients",
-            effect=Effect.LIVE,
-            help="The next step compares every gradient with central differences.",
+            help="Show every gradient next to its central difference, at every step.",
         ),
     )
     panels = (
@@ -109,25 +107,11 @@ class Backprop(Lesson):
         edge = (layer, i, j)
         f = m.forward(net, x, t)
         b = m.backward(net, f)
-        seen = [int(c.check)]
+        checking = int(c.check) > 0
 
-        def check_step(at: m.Net, title: str) -> Step:
-            seen[0] = int(c.check)
-            fa = m.forward(at, x, t)
-            backprop = m.backward(at, fa).grads
-            central = m.central_differences(at, x, t)
-            _, engine = m.engine_gradients(at, x, t)
-            worst = max(backprop.max_abs_diff(central), backprop.max_abs_diff(engine))
-            return Step(
-                title,
-                texts.check(worst, m.EPS),
-                {"weights": v.check_table(backprop, central, engine)},
-                figures={"check_gap": worst},
-            )
-
-        def pending(at: m.Net) -> Iterator[Step]:
-            if int(c.check) != seen[0]:
-                yield check_step(at, "Gradient check (you asked)")
+        def central(at: m.Net) -> m.Net | None:
+            """Central differences at ``at`` once the learner has asked for the check."""
+            return m.central_differences(at, x, t) if checking else None
 
         def show(
             stage: int, hidden: int = 3, output: int = 2, selected: tuple[int, int] | None = None
@@ -159,7 +143,6 @@ class Backprop(Lesson):
             },
             figures={"loss": f.loss},
         )
-        yield from pending(net)
         for n in range(3):
             yield Step(
                 f"Forward: hidden neuron h{'₁₂₃'[n]}",
@@ -167,7 +150,6 @@ class Backprop(Lesson):
                 {"net": show(v.FORWARD_HIDDEN, hidden=n + 1, output=0, selected=(1, n))},
                 figures={f"a{n + 1}": float(f.a1[n])},
             )
-            yield from pending(net)
         for n in range(2):
             yield Step(
                 f"Forward: output neuron o{'₁₂'[n]}",
@@ -175,48 +157,44 @@ class Backprop(Lesson):
                 {"net": show(v.FORWARD_OUTPUT, output=n + 1, selected=(2, n))},
                 figures={f"y{n + 1}": float(f.y[n])},
             )
-            yield from pending(net)
         yield Step(
             "The error",
             texts.error(f),
             {"loss": v.loss_plot([0], [f.loss])},
             figures={"loss": f.loss},
         )
-        yield from pending(net)
         yield Step(
             "Backward: the output neurons' error terms",
             texts.output_deltas(f, b),
             {"net": show(v.DELTA_OUT), "formula": v.formula(net, f, b, weight, v.DELTA_OUT)},
             figures={"delta_o1": float(b.d2[0]), "delta_o2": float(b.d2[1])},
         )
-        yield from pending(net)
         yield Step(
             "Backward: gradients of the output weights",
             texts.output_gradients(f, b),
             {
                 "net": show(v.GRAD_OUT),
                 "formula": v.formula(net, f, b, weight, v.GRAD_OUT),
-                "weights": v.weights_table(net, b.grads, layers=("2",), highlight=weight),
+                "weights": v.weights_table(
+                    net, b.grads, layers=("2",), highlight=weight, central=central(net)
+                ),
             },
         )
-        yield from pending(net)
         yield Step(
             "Backward: the hidden neurons' error terms",
             texts.hidden_deltas(net, f, b),
             {"net": show(v.DELTA_HIDDEN)},
             figures={f"delta_h{k + 1}": float(b.d1[k]) for k in range(3)},
         )
-        yield from pending(net)
         yield Step(
             "Backward: gradients of the first layer",
             texts.hidden_gradients(f, b),
             {
                 "net": show(v.GRAD_HIDDEN),
                 "formula": v.formula(net, f, b, weight, v.GRAD_HIDDEN),
-                "weights": v.weights_table(net, b.grads, highlight=weight),
+                "weights": v.weights_table(net, b.grads, highlight=weight, central=central(net)),
             },
         )
-        yield from pending(net)
         grad = float((b.grads.w1 if layer == 1 else b.grads.w2)[i, j])
         yield Step(
             f"The chain rule for {weight}",
@@ -228,20 +206,29 @@ class Backprop(Lesson):
             {"net": show(v.DONE, selected=(layer, j))},
             figures={"highlighted_gradient": grad},
         )
-        yield from pending(net)
         after = m.engine_step(net, x, t, eta)
         f_after = m.forward(after, x, t)
         yield Step(
             "The update",
             texts.update(net, b.grads, after, eta, f.loss, f_after.loss),
             {
-                "weights": v.weights_table(net, b.grads, after, highlight=weight),
+                "weights": v.weights_table(
+                    net, b.grads, after, highlight=weight, central=central(net)
+                ),
                 "loss": v.loss_plot([0, 1], [f.loss, f_after.loss]),
             },
             figures={"loss_after": f_after.loss},
         )
-        yield check_step(net, "Check: backpropagation against central differences")
-        yield from _training(after, x, t, eta, f.loss, weight, edge, pending)
+        differences = m.central_differences(net, x, t)
+        _, engine = m.engine_gradients(net, x, t)
+        worst = max(b.grads.max_abs_diff(differences), b.grads.max_abs_diff(engine))
+        yield Step(
+            "Check: backpropagation against central differences",
+            texts.check(worst, m.EPS),
+            {"weights": v.check_table(b.grads, differences, engine)},
+            figures={"check_gap": worst},
+        )
+        yield from _training(after, x, t, eta, f.loss, weight, edge, central)
 
 
 def _training(
@@ -252,7 +239,7 @@ def _training(
     start_loss: float,
     weight: str,
     edge: tuple[int, int, int],
-    pending: Callable[[m.Net], Iterator[Step]],
+    central: Callable[[m.Net], m.Net | None],
 ) -> Iterator[Step]:
     """More updates on the same example: the error keeps falling."""
     counts, losses = [0, 1], [start_loss, m.forward(net, x, t).loss]
@@ -272,12 +259,13 @@ def _training(
             {
                 "net": v.diagram(net, f, b, highlight=edge),
                 "formula": v.formula(net, f, b, weight, v.DONE),
-                "weights": v.weights_table(net, b.grads, step_after, highlight=weight),
+                "weights": v.weights_table(
+                    net, b.grads, step_after, highlight=weight, central=central(net)
+                ),
                 "loss": v.loss_plot(counts, losses),
             },
             figures={"loss": f.loss},
         )
-        yield from pending(net)
     yield Step(
         "Summary",
         "<ul><li>The forward pass computes each neuron's sum and output, layer by layer.</li>"
@@ -293,3 +281,9 @@ def _training(
         "gradients at any step.",
         {},
     )
+
+
+if __name__ == "__main__":
+    from lessons.cli import main
+
+    raise SystemExit(main(Backprop))

@@ -22,9 +22,11 @@ from lessons._neurons import (
     Update,
     augment,
     ltu,
+    mistakes_so_far,
     separable_set,
     train,
     train_layer,
+    xor_network,
 )
 from lessons.base import (
     Annotation,
@@ -37,7 +39,6 @@ from lessons.base import (
     Slider,
     Step,
     Table,
-    TableData,
     Values,
 )
 
@@ -47,18 +48,6 @@ W_NAMES = ("w₁", "w₂", "b")
 
 def _vec(v: np.ndarray) -> str:
     return "(" + ", ".join(f"{float(a):.2f}" for a in v) + ")"
-
-
-def _running(updates: list[Update], upto: int) -> list[int]:
-    """Mistakes per epoch counted up to update ``upto`` (the current epoch so far)."""
-    counts: dict[int, int] = {}
-    for u in updates[: upto + 1]:
-        counts[u.epoch] = counts.get(u.epoch, 0) + int(u.mistake)
-    return [counts[e] for e in sorted(counts)]
-
-
-def _region(w: np.ndarray) -> np.ndarray:
-    return P.region(lambda g: 2 * ltu(w, augment(g)) - 1)
 
 
 class Perceptron(Lesson):
@@ -165,7 +154,7 @@ class Perceptron(Lesson):
             {
                 "plane": P.plane(
                     [*P.points(x, y), P.boundary(final, "final line"), *P.normal_arrow(final)],
-                    _region(final),
+                    P.ltu_region(final),
                 ),
                 "mistakes": P.count_plot([("separable set", mistakes, 0)]),
                 "numbers": P.weights_table(W_NAMES, [("start", w0), ("final", final)]),
@@ -210,7 +199,7 @@ class Perceptron(Lesson):
             {
                 "plane": P.plane(
                     [*P.points(x, y), P.boundary(w, "line z = 0"), *P.normal_arrow(w), probe],
-                    _region(w),
+                    P.ltu_region(w),
                 ),
                 "unit": P.network(
                     [np.array(w).reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]], [list(x[0]), [y_hat]]
@@ -279,12 +268,13 @@ class Perceptron(Lesson):
                 text,
                 {
                     "plane": P.plane(
-                        [*P.points(x, y), *lines, *P.normal_arrow(u.after), pt], _region(u.after)
+                        [*P.points(x, y), *lines, *P.normal_arrow(u.after), pt],
+                        P.ltu_region(u.after),
                     ),
                     "unit": P.network(
                         [u.before.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]], [list(u.x[:2]), [u.y_hat]]
                     ),
-                    "mistakes": P.count_plot([("separable set", _running(updates, k), 0)]),
+                    "mistakes": P.count_plot([("separable set", mistakes_so_far(updates, k), 0)]),
                     "numbers": P.weights_table(
                         W_NAMES,
                         [
@@ -346,7 +336,7 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
         "side.",
         {
             "plane": P.plane(
-                [*P.points(x, y), P.boundary(first, "line after epoch 1")], _region(first)
+                [*P.points(x, y), P.boundary(first, "line after epoch 1")], P.ltu_region(first)
             ),
             "unit": P.network([first.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]]),
             "numbers": P.weights_table(W_NAMES, [("after epoch 1", first)]),
@@ -367,7 +357,7 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
         "weights after each of the last epochs.",
         {
             "plane": P.plane(
-                [*P.points(x, y), *recent, P.boundary(last, "line now")], _region(last)
+                [*P.points(x, y), *recent, P.boundary(last, "line now")], P.ltu_region(last)
             ),
             "unit": P.network([last.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]]),
             "numbers": P.weights_table(
@@ -377,11 +367,7 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
         },
         figures={"xor_min_mistakes": min(per_epoch), "xor_epochs": epochs},
     )
-    hidden = np.array([[1.0, -1.0], [1.0, -1.0], [0.5, 0.5]])  # OR and NAND of the inputs
-    out = np.array([[1.0], [1.0], [-1.5]])  # AND of the two hidden units
-    h = ltu(hidden, augment(x))
-    y_hat = ltu(out, augment(h))[:, 0]
-    image = P.region(lambda g: 2 * ltu(out, augment(ltu(hidden, augment(g))))[:, 0] - 1)
+    h, y_hat = xor_network(x)
     yield Step(
         "A hidden layer solves XOR",
         "Put two units in between. One computes OR, "
@@ -392,27 +378,7 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
         "all four). The weights here are set by hand: the "
         "perceptron rule has no target for a hidden unit, and the step gives no gradient. "
         "Training hidden layers needs smooth activations and backpropagation.",
-        {
-            "plane": P.plane(
-                [
-                    *P.points(x, y),
-                    P.boundary(hidden[:, 0], "hidden OR", color=4),
-                    P.boundary(hidden[:, 1], "hidden NAND", color=2),
-                ],
-                image,
-            ),
-            "unit": P.network(
-                [hidden, out], [["x₁", "x₂"], ["OR", "NAND"], ["ŷ"]], label_weights=False
-            ),
-            "numbers": TableData(
-                ("x₁", "x₂", "OR", "NAND", "ŷ", "y"),
-                tuple(
-                    (*xy, *hh, int(yy), int(t))
-                    for xy, hh, yy, t in zip(x + 0.5, h, y_hat, y, strict=True)
-                ),
-                number_format="{:g}",
-            ),
-        },
+        P.xor_network_panels(x, y, h, y_hat),
         figures={"xor_solved": float(np.all(y_hat == y))},
     )
 

@@ -267,3 +267,9 @@ class Playground(Lesson):
                 yield frame("Fresh weights", texts.fresh_start(float(c.rate)))
                 continue
             yield frame(f"Epoch {trainer.epochs}", texts.training(trainer, data_name, c))
+
+
+if __name__ == "__main__":
+    from lessons.cli import main
+
+    raise SystemExit(main(Playground))

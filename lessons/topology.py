@@ -290,3 +290,9 @@ def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
 
 def _finite(x: float) -> float:
     return x if math.isfinite(x) else math.inf
+
+
+if __name__ == "__main__":
+    from lessons.cli import main
+
+    raise SystemExit(main(Topology))

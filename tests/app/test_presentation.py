@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from app.main import main
 from app.player import make_frame
-from app.presentation import SlideView, choose_screens, projection_scales
+from app.presentation import choose_screens
 from app.presenter import PresenterWindow
+from app.slide import SlideView, projection_scales
 from app.store import JsonStore
 from app.theme import THEMES
 from app.window import MainWindow
@@ -129,7 +130,7 @@ def test_presentation_theme_is_used_and_the_window_theme_comes_back(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     """With "High contrast" chosen for projection, the projector is black; leaving restores."""
-    window.set_presentation_theme("contrast")
+    window.settings["presentation_theme"] = "contrast"
     _present(qtbot, window)
     projector = window.presentation.projector  # type: ignore[union-attr]
     assert projector.slide.stage_theme.name == "contrast"

@@ -37,6 +37,7 @@ MACHINE_FIELDS = {
     "cpu_model",
     "cores",
     "load_average",
+    "cpu_busy_pct",
     "python",
     "numpy",
     "cupy",
@@ -78,7 +79,7 @@ def test_smoke_json_has_every_field_for_every_workload(
     assert {"blas", "blas_source", "env"} <= set(report["machine"]["threads"])
     assert report["settings"] == {"repeat": 1, "warmup": 1, "smoke": True, "seed": 0}
     assert report["gemm"]["flops_per_s"] > 0 and len(report["gemm"]["runs_s"]) == 5
-    assert "load_average_end" in report
+    assert "load_average_end" in report and "cpu_busy_pct_end" in report
     rows = {row["id"]: row for row in report["workloads"]}
     assert list(rows) == list(bench.TITLES)
     for row in rows.values():

@@ -91,16 +91,24 @@ def test_the_highlighted_weight_gets_its_formula_with_numbers() -> None:
     assert diagram.layers[2].weight_grads is not None
 
 
-def test_check_gradients_button_adds_a_check_at_the_next_step() -> None:
-    """Pressing the (live) button does not restart; the following step is a gradient check."""
+def _number(cell: str) -> float:
+    return float(cell.replace("−", "-"))
+
+
+def test_check_gradients_button_puts_central_differences_beside_the_gradients() -> None:
+    """Pressing the button keeps the learner's step; each gradient gets its central difference."""
     run = LessonRun(Backprop, strict=True)
-    run.goto(3)
-    assert run.set_control("check", 1).value == "live" and run.position == 3
-    run.next()
-    assert run.current.title == "Gradient check (you asked)"
-    assert run.current.figures["check_gap"] < 1e-8
-    run.next()
-    assert run.current.title.startswith("Forward")
+    titles = [run.step_at(n).title for n in range(run.computed)]
+    where = titles.index("Backward: gradients of the first layer")
+    run.goto(where)
+    table = run.panel_state()["weights"]
+    assert isinstance(table, TableData) and "central difference" not in table.columns
+    assert run.set_control("check", 1).value == "restart" and run.position == where
+    table = run.panel_state()["weights"]
+    assert isinstance(table, TableData)
+    assert table.columns == ("parameter", "before", "∂J/∂w", "central difference", "after")
+    for row in table.rows:
+        assert _number(row[3]) == pytest.approx(_number(row[2]), rel=1e-4, abs=1e-9)
 
 
 def test_new_weights_and_inputs_restart_with_other_numbers() -> None:
