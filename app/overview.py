@@ -173,9 +173,9 @@ class CourseOverview(QDialog):
         )
         self.continue_button.setEnabled(last is not None)
         first = self.tree.topLevelItem(0)
-        lesson = first.child(0) if first is not None else None
-        if lesson is not None:
-            self.tree.setCurrentItem(lesson)
+        first_row = first.child(0) if first is not None else None
+        if first_row is not None:
+            self.tree.setCurrentItem(first_row)
 
     def _open(self, item: QTreeWidgetItem | None, _column: int = 0) -> None:
         lesson_id = item.data(0, LESSON_ROLE) if item is not None else None

@@ -334,7 +334,7 @@ class Presentation(QObject):
             return
         point = self.projector.mapFromGlobal(QCursor.pos())
         inside = self.projector.rect().contains(point) and self.projector.isVisible()
-        new = point if inside else None
+        new = point if inside and self.blanked is None else None  # a blank screen stays blank
         if new != laser.point:
             laser.point = new
             laser.raise_()

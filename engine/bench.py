@@ -112,7 +112,8 @@ def _chosen(only: str | None) -> list[str]:
     return [i for i in TITLES if i in ids]
 
 
-def _sync(device: backend.Backend) -> Any:
+def _sync(device: backend.Backend) -> Callable[[], None]:
+    """Wait for the device to finish queued work (CuPy runs asynchronously; NumPy does not)."""
     if device.name == "gpu":
         runtime = device.xp.cuda.runtime
         return lambda: runtime.deviceSynchronize()
@@ -122,12 +123,18 @@ def _sync(device: backend.Backend) -> Any:
 def run(
     ids: Sequence[str], device: str = "cpu", repeat: int = 3, smoke: bool = False
 ) -> dict[str, Any]:
-    """Run the workloads `ids` and return the report (what --json prints).
-
-    Raises `backend.DeviceError` if `device` cannot be used.
-    """
+    """Run the workloads `ids` on `device` and return the report (what --json prints); the
+    engine's device is restored afterwards. Raises `backend.DeviceError` if `device` cannot be
+    used."""
+    previous = backend.current().name
     backend.use(device)
-    chosen = backend.current()
+    try:
+        return _run(ids, backend.current(), repeat, smoke)
+    finally:
+        backend.use(previous)
+
+
+def _run(ids: Sequence[str], chosen: backend.Backend, repeat: int, smoke: bool) -> dict[str, Any]:
     sizes = SMOKE if smoke else FULL
     ctx = Context(chosen.xp, chosen.name, sizes, repeat, _sync(chosen), smoke=smoke)
     report: dict[str, Any] = {"benchmark": "deepstep engine", "schema": 1}
