@@ -197,6 +197,9 @@ class _VectorEditor(_Editor):
         buttons.addWidget(self.more)
         buttons.addStretch(1)
         outer.addLayout(buttons)
+        fixed = spec.min_length == spec.max_length
+        self.less.setVisible(not fixed)  # a fixed-length vector has nothing to add or remove
+        self.more.setVisible(not fixed)
 
     def _spin(self, index: int) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -213,7 +216,7 @@ class _VectorEditor(_Editor):
         return tuple(spin.value() for spin in self.spins)
 
     def focusables(self) -> list[QWidget]:
-        return [*self.spins, self.less, self.more]
+        return [*self.spins, *(b for b in (self.less, self.more) if not b.isHidden())]
 
     def _resize(self, n: int) -> None:
         s = self.vector_spec
