@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,7 @@ def validate(data: Any) -> dict[str, Any]:
                 and isinstance(answer.get("response", ""), str),
                 f"{where} answer {question!r}",
             )
+        _check(isinstance(entry.get("values", {}), dict), f"{where} control values")
         task = entry.get("task")
         _check(
             task is None or (isinstance(task, dict) and isinstance(task.get("done"), bool)),
@@ -145,6 +146,10 @@ class ProgressStore:
     def last_step(self, lesson_id: str) -> int:
         return int(self._lessons().get(lesson_id, {}).get("last_step", 0))
 
+    def last_values(self, lesson_id: str) -> dict[str, Any]:
+        """The control values the learner had set (those not at their defaults)."""
+        return dict(self._lessons().get(lesson_id, {}).get("values", {}))
+
     def answers(self, lesson_id: str) -> dict[str, Answer]:
         quiz = self._lessons().get(lesson_id, {}).get("quiz", {})
         return {
@@ -173,10 +178,18 @@ class ProgressStore:
         self._store["format"], self._store["version"] = FORMAT, VERSION
         self.dirty = True
 
-    def visit(self, lesson_id: str, step: int) -> None:
-        """The learner sees ``step`` of a lesson: it is started and where to continue."""
+    def visit(self, lesson_id: str, step: int, values: Mapping[str, Any] | None = None) -> None:
+        """The learner sees ``step`` of a lesson: it is started and where to continue.
+
+        ``values`` are the lesson's control values that differ from their defaults: a live
+        lesson's step means nothing without the settings it was computed with.
+        """
         entry = self._entry(lesson_id)
         changed = entry.get("last_step") != step or self._store.get("last_lesson") != lesson_id
+        if values is not None:
+            saved = json.loads(json.dumps(dict(values)))  # tuples become lists, as on disk
+            changed = changed or entry.get("values", {}) != saved
+            entry["values"] = saved
         if entry.get("status", "new") == "new":
             entry["status"], entry["started_at"] = "started", _now()
             changed = True
@@ -186,14 +199,22 @@ class ProgressStore:
             self._touch()
 
     def record_step(
-        self, lesson: type[Lesson], position: int, task: TaskResult | None, at_end: bool
+        self,
+        lesson: type[Lesson],
+        position: int,
+        task: TaskResult | None,
+        at_end: bool,
+        values: Mapping[str, Any] | None = None,
     ) -> bool:
         """Record a step the learner sees; True if a task or completion was newly earned.
 
         A lesson with a task is completed when its task is done; one without, when the
         learner reaches its last step.
         """
-        self.visit(lesson.id, position)
+        if values is not None:
+            defaults = {c.name: c.initial for c in lesson.controls}
+            values = {k: v for k, v in values.items() if defaults.get(k, v) != v}
+        self.visit(lesson.id, position, values)
         news = False
         if task is not None and lesson.task is not None:
             news = self.record_task(lesson.id, lesson.task.id, task.done, task.message) and (

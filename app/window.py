@@ -43,6 +43,7 @@ from app.stepbar import StepBar
 from app.store import JsonStore
 from app.theme import THEMES, Theme, apply_to_application
 from lessons.base import Lesson
+from lessons.controls import usable_values
 from lessons.registry import all_lessons, find
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.player.busy_changed.connect(self.stepbar.set_busy)
         self.player.message.connect(self._control_refused)
         self.quiz.answered.connect(self._answered)
-        self.study.open_lesson.connect(self.open_lesson)
+        self.study.open_lesson.connect(self.resume_lesson)
         self.study.replaced.connect(self._progress_replaced)
         self.study.message.connect(self.show_message)
 
@@ -181,7 +182,9 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.quiz.show_task(frame.task)
         if frame.error:
             self.show_message(frame.error)
-        news = self.progress.record_step(lesson, frame.position, frame.task, frame.at_end)
+        news = self.progress.record_step(
+            lesson, frame.position, frame.task, frame.at_end, frame.values
+        )
         self.navigator.set_status(lesson.id, self.progress.status(lesson.id))
         if news:
             self.save_progress()
@@ -211,13 +214,18 @@ class MainWindow(QMainWindow, menus.WindowActions):
         if problem:
             self.show_message(problem)
 
+    def resume_lesson(self, lesson_id: str, step: int) -> None:
+        """Open a lesson at ``step`` with the control values the learner last had there."""
+        saved = self.progress.last_values(lesson_id)
+        self.open_lesson(lesson_id, step, usable_values(find(lesson_id).controls, saved))
+
     def restore_last_lesson(self) -> None:
         """Continue where the learner left off: the lesson and step last seen (or lesson 1)."""
         ids = [lesson.id for lesson in all_lessons()]
         last = self.progress.last_lesson
         lesson_id = last if last in ids else ids[0]
         step = self.progress.last_step(lesson_id) if last in ids else 0
-        self.open_lesson(lesson_id, step)
+        self.resume_lesson(lesson_id, step)
         if last in ids:
             lesson = find(lesson_id)
             self.show_message(

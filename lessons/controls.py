@@ -196,6 +196,20 @@ class Button(Control):
             raise ValueError(f"{self.label}: press count {value!r} is not an integer") from None
 
 
+def usable_values(controls: Sequence[Control], saved: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``saved`` that are still valid for ``controls`` (e.g. settings kept from
+    an older version of a lesson); the others are dropped, so the lesson uses their defaults."""
+    specs = {c.name: c for c in controls}
+    usable = {}
+    for name, value in saved.items():
+        if name in specs:
+            try:
+                usable[name] = specs[name].validate(value)
+            except ValueError:
+                continue
+    return usable
+
+
 class Values(Mapping[str, Any]):
     """The current control values, read by a lesson as attributes: ``c.temperature``."""
 

@@ -54,6 +54,7 @@ class PanelView(QWidget):
         self._title.setVisible(bool(spec.title))
         self._title.setToolTip(spec.help)
         self._title.setTextFormat(Qt.TextFormat.PlainText)
+        self._title.setWordWrap(True)  # a long title wraps on a narrow or projected panel
         self._caption = QLabel(self)
         self._caption.setObjectName("panelCaption")
         self._caption.setWordWrap(True)

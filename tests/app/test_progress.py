@@ -297,3 +297,30 @@ def test_checking_without_an_answer_records_nothing(qtbot: QtBot) -> None:
     pane.answered.connect(lambda *a: got.append(a))
     pane.boxes[0].check()
     assert got == [] and "first" in pane.boxes[0].feedback.text()
+
+
+def test_a_restart_brings_back_the_control_values_of_the_last_step(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A live lesson's step is only the same step with the same settings: they are restored."""
+    window = _window(qtbot, tmp_path)
+    window.open_lesson("playground", 0, {"data": "spiral", "neurons": 6})
+    window.player.goto(2)
+    assert window.player.frame is not None and window.player.frame.position == 2
+    window.close()
+    saved = json.loads(window.progress.path.read_text())["lessons"]["playground"]
+    assert saved["values"] == {"data": "spiral", "neurons": 6}  # only what differs from defaults
+    again = _window(qtbot, tmp_path)
+    again.restore_last_lesson()
+    frame = again.player.frame
+    assert frame is not None and frame.position == 2
+    assert frame.values["data"] == "spiral" and frame.values["neurons"] == 6
+
+
+def test_saved_control_values_that_no_longer_fit_are_dropped() -> None:
+    """A value an older version allowed falls back to the default instead of failing."""
+    from lessons.controls import usable_values
+
+    lesson = find("playground")
+    kept = usable_values(lesson.controls, {"data": "moons", "neurons": 99, "layers": 3, "x": 1})
+    assert kept == {"layers": 3}
