@@ -1,11 +1,11 @@
-"""Seeded synthetic data: playground sets, regression curves and toy sequences.
+"""Seeded synthetic data: playground sets (two or k classes), regression curves, toy sequences.
 
 Every generator takes ``seed`` (an int or a ``numpy.random.Generator``): the same int gives the
 same data. Arrays are float32 unless ``dtype`` says otherwise; labels are int64.
 
-The 2-D loss surfaces (``engine.surfaces``) and the hidden-bias hiring data (``engine.hiring``,
-whose module docstring documents how it is generated) live in their own modules and are
-re-exported here.
+The 2-D loss surfaces (``engine.surfaces``), the hidden-bias hiring data (``engine.hiring``,
+whose module docstring documents how it is generated) and the k-class point shapes
+(``engine.multiclass``) live in their own modules and are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from engine.hiring import HIRING_FEATURES, HiringSet, make_hiring
+from engine.multiclass import MULTICLASS_SETS, MultiClass, make_k_class
 from engine.seeding import FloatArray, IntArray, Seed
 from engine.seeding import as_generator as _rng
 from engine.surfaces import SURFACES, Surface, Value, surface
@@ -26,11 +27,13 @@ from engine.surfaces import SURFACES, Surface, Value, surface
 __all__ = [
     "CURVES",
     "HIRING_FEATURES",
+    "MULTICLASS_SETS",
     "PLAYGROUND_SETS",
     "SURFACES",
     "FloatArray",
     "HiringSet",
     "IntArray",
+    "MultiClass",
     "Playground",
     "PointSet",
     "RegressionSet",
@@ -39,10 +42,13 @@ __all__ = [
     "Surface",
     "Value",
     "make_adding_problem",
+    "make_arms",
+    "make_blobs",
     "make_circle",
     "make_copy_task",
     "make_gaussians",
     "make_hiring",
+    "make_multiclass",
     "make_playground",
     "make_regression",
     "make_remember_first",
@@ -184,6 +190,46 @@ def make_spiral(
 ) -> PointSet:
     """The two-spirals set (see ``make_playground``)."""
     return make_playground("spiral", n, noise=noise, test_fraction=test_fraction, seed=seed)
+
+
+def make_multiclass(
+    name: MultiClass,
+    n: int = 600,
+    classes: int = 3,
+    *,
+    noise: float = 0.0,
+    test_fraction: float = 0.5,
+    seed: Seed = 0,
+) -> PointSet:
+    """A k-class set (``engine.multiclass``: blobs or a k-arm spiral), split stratified."""
+    rng = _rng(seed)
+    x, y = make_k_class(name, n, classes, noise=noise, seed=rng)
+    xtr, ytr, xte, yte = _split(x, y, test_fraction, rng)
+    return PointSet(xtr, ytr, xte, yte, name, noise)
+
+
+def make_blobs(
+    n: int = 600,
+    classes: int = 3,
+    *,
+    noise: float = 0.0,
+    test_fraction: float = 0.5,
+    seed: Seed = 0,
+) -> PointSet:
+    """k Gaussian blobs around a circle (see ``engine.multiclass``)."""
+    return make_multiclass("blobs", n, classes, noise=noise, test_fraction=test_fraction, seed=seed)
+
+
+def make_arms(
+    n: int = 600,
+    classes: int = 3,
+    *,
+    noise: float = 0.0,
+    test_fraction: float = 0.5,
+    seed: Seed = 0,
+) -> PointSet:
+    """A spiral with k interleaved arms (see ``engine.multiclass``)."""
+    return make_multiclass("arms", n, classes, noise=noise, test_fraction=test_fraction, seed=seed)
 
 
 # ----------------------------------------------------------------------- regression curves
