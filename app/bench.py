@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
         "--seconds", type=_number(float), default=10.0, help="G1: seconds of play (default 10)"
     )
     parser.add_argument("--lesson", metavar="ID", help="G1: lesson id (default: playground)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="G1: set a lesson control (repeatable), e.g. --set layers=4 --set neurons=8",
+    )
     parser.add_argument("--runs", type=_number(int), default=5, help="G2: starts of each window")
     return parser
 
@@ -96,8 +103,9 @@ def default_lesson() -> str:
     return next((lesson.id for lesson in lessons if lesson.live), ids[0])
 
 
-def g1(lesson_id: str, seconds: float) -> dict[str, Any]:
-    """Play `lesson_id` at maximum speed in the window for `seconds`: fps and loop latency."""
+def g1(lesson_id: str, seconds: float, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Play `lesson_id` (with control `values`) at maximum speed in the window for `seconds`:
+    fps and loop latency."""
     _ensure_platform()
     from PySide6.QtWidgets import QApplication
 
@@ -116,7 +124,7 @@ def g1(lesson_id: str, seconds: float) -> dict[str, Any]:
         )
         window.resize(*WINDOW_SIZE)
         window.show()
-        window.open_lesson(lesson.id)
+        window.open_lesson(lesson.id, 0, values)
         player = window.player
         if player.frame is None:
             run_loop(FIRST_FRAME_TIMEOUT_S, until=player.frame_ready)
@@ -144,6 +152,7 @@ def g1(lesson_id: str, seconds: float) -> dict[str, Any]:
         "id": "G1",
         "status": "ok",
         "lesson": lesson.id,
+        "controls": dict(values or {}),
         "lesson_live": bool(lesson.live),
         "window_size": list(WINDOW_SIZE),
         "seconds": elapsed,
@@ -338,14 +347,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         ids = _chosen(args.only)
-        lesson = args.lesson
-        if lesson is not None:
-            from lessons.registry import find
+        from lessons.controls import Values, parse_assignments
+        from lessons.registry import find
 
-            try:
-                lesson = find(lesson).id
-            except ValueError as err:
-                raise UsageError(str(err)) from None
+        try:
+            lesson = find(args.lesson or default_lesson()).id
+            values = parse_assignments(args.set)
+            Values(find(lesson).controls, values)  # refuse a bad --set before anything runs
+        except ValueError as err:
+            raise UsageError(str(err)) from None
     except UsageError as err:
         print(f"app.bench: error: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -356,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for bench_id in ids:
         try:
             if bench_id == "G1":
-                results.append(g1(lesson or default_lesson(), args.seconds))
+                results.append(g1(lesson, args.seconds, values))
             else:
                 results.append(g2(args.runs))
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as err:

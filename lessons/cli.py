@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from lessons.base import Lesson
+from lessons.controls import parse_assignments
 from lessons.mathtext import to_plain
 from lessons.runner import LessonRun
 
@@ -31,14 +32,8 @@ def main(lesson: type[Lesson], argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="random seed")
     parser.add_argument("--steps", type=int, default=200, help="most steps to print (live lessons)")
     args = parser.parse_args(argv)
-    values = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep:
-            parser.error(f"--set needs NAME=VALUE, got {item!r}")
-        values[name.strip()] = value.strip()
     try:
-        run = LessonRun(lesson, values, seed=args.seed)
+        run = LessonRun(lesson, parse_assignments(args.set), seed=args.seed)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

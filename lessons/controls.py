@@ -196,6 +196,18 @@ class Button(Control):
             raise ValueError(f"{self.label}: press count {value!r} is not an integer") from None
 
 
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """``["rate=0.1", "layers=3"]`` as a dict of control names to value texts (for --set);
+    ValueError for an item without ``=``.  The lesson's controls validate the values."""
+    values = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--set needs NAME=VALUE, got {item!r}")
+        values[name.strip()] = value.strip()
+    return values
+
+
 def usable_values(controls: Sequence[Control], saved: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of ``saved`` that are still valid for ``controls`` (e.g. settings kept from
     an older version of a lesson); the others are dropped, so the lesson uses their defaults."""
