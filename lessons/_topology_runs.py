@@ -140,7 +140,7 @@ class Run:
 
 def results_table(runs: list[Run], budget: int, current: int | None = None) -> TableData:
     """One row per candidate: size, final losses, the early-stopping epoch, its test loss."""
-    columns = ("network", "weights", "train", "val.", "test", "stop at", "test there", "time")
+    columns = ("network", "weights", "train", "val.", "test", "best", "test@best", "time")
     rows = []
     for i, cand in enumerate(CANDIDATES):
         run = runs[i] if i < len(runs) else None

@@ -93,7 +93,7 @@ class Topology(Lesson):
             stretch=2,
             help="Solid: validation loss; dashed: training loss; dot: the best epoch.",
         ),
-        Table("results", "Results: same data, same budget", stretch=3),
+        Table("results", "Results: same data, same budget", stretch=4),
     )
     quiz = (
         NumericQuestion(
@@ -233,8 +233,9 @@ def _results_step(runs: list[tr.Run], budget: int) -> Step:
         f"The small network, with {small.trainer.parameters} weights, ends at a training loss "
         f"of {plain(small.train[-1])}: too few neurons to draw the boundary, however long it "
         "trains. A low training loss alone proves nothing: compare it with the validation "
-        "loss, which counts points the network never learned from. The time column shows "
-        "what the extra weights cost."
+        "loss, which counts points the network never learned from. The column best is the "
+        "epoch with the lowest validation loss (where early stopping keeps the weights) and "
+        "test@best the test loss there; time shows what the extra weights cost."
     )
     return Step(
         "Results",
