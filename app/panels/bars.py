@@ -121,9 +121,9 @@ class BarsView(PanelView):
             hi = max(0.0, float(heights.max())) if n else 1.0
             if hi == lo:
                 hi = lo + 1.0
-            room = 0.18 * (hi - lo)  # space for the value labels
-            hi = hi + room if hi > 0 else hi + 0.06 * (hi - lo)  # keep the zero line visible
-            lo = lo - room if lo < 0 else lo
+            room = 0.18 * (hi - lo)  # space for the value labels: above bars >= 0, below others
+            hi += room if n and (heights >= 0).any() else 0.06 * (hi - lo)  # zero line visible
+            lo -= room if n and (heights < 0).any() else 0.0
         self.plot_item.setYRange(lo, hi, padding=0)
 
     def _restyle(self) -> None:
