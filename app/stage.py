@@ -54,7 +54,8 @@ class Stage(QWidget):
         self.views.clear()
         self._shown.clear()
         specs = iter(lesson.panels)
-        for size in row_sizes(len(lesson.panels)):
+        layout = lesson.layout if sum(lesson.layout) == len(lesson.panels) else ()
+        for size in layout or row_sizes(len(lesson.panels)):
             host = QWidget()
             row = QHBoxLayout(host)
             row.setContentsMargins(0, 0, 0, 0)

@@ -191,7 +191,8 @@ def _check_columns(table: CsvTable, choices: CsvChoices) -> None:
             raise DataImportError(
                 Problem.NOT_NUMERIC,
                 f"Column '{name}' holds text (for example '{column.example}'), so it cannot be "
-                "a feature: features must be numbers. Untick it, or choose it as the label.",
+                "a feature: features must be numbers. Leave it out of the features, or use it "
+                "as the label.",
             )
     if not TEST_SHARES[0] <= choices.test_share <= TEST_SHARES[1]:
         raise ValueError(
@@ -284,11 +285,11 @@ def _clean(
         )
     if choices.missing == "fill":
         for j, name in enumerate(choices.features):
-            if gaps[:, j].all():
+            if gaps[~no_label, j].all():
                 raise DataImportError(
                     Problem.MISSING, f"Column '{name}' has no values at all: untick it."
                 )
-        means = np.nanmean(x, axis=0)
+        means = np.nanmean(x[~no_label], axis=0)  # over the rows that stay
         x = np.where(gaps, means, x)
         notes.append(f"Filled {int(gaps.sum()):,} missing values with their column's mean.")
         bad_rows = no_label

@@ -2,6 +2,9 @@
 
 Shared by lessons 3.1 (the playground) and 3.3 (topologies).  The data are the engine's seeded
 playground sets, stretched to the plane [-6, 6]^2 so the sine features see about two periods.
+With two classes the output is one sigmoid unit trained with binary cross-entropy; with k > 2
+classes (``PlaneData.classes``) it is k softmax units trained with categorical cross-entropy,
+and the targets are one-hot rows.
 A :class:`Trainer` runs one epoch of mini-batch SGD at a time on the engine's ``Sequential``
 (``train_on_batch``), shuffling with its own generator, so the same seed gives the same weights
 after every epoch.  :meth:`Trainer.probe` evaluates every neuron of the network on a grid over
@@ -19,7 +22,7 @@ from engine.autodiff import no_grad
 from engine.backend import to_numpy
 from engine.events import DivergenceError
 from engine.layers import Dense, Input, Layer
-from engine.losses import BinaryCrossentropy
+from engine.losses import BinaryCrossentropy, CategoricalCrossentropy, Loss
 from engine.model import Sequential
 from engine.optimizers import SGD, Optimizer
 from engine.synthetic import Playground, make_playground
@@ -58,13 +61,18 @@ FEATURES: tuple[FeatureSpec, ...] = (
 
 @dataclass(frozen=True, eq=False)  # holds arrays
 class PlaneData:
-    """Points on the plane (n, 2) with labels 0/1 (as float column vectors), train and test."""
+    """Points on the plane (n, 2) with labels 0 .. classes-1 (float column vectors), split.
+
+    ``class_names`` names the classes where they have names (imported data, k-class sets).
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
     name: str
+    classes: int = 2
+    class_names: tuple[str, ...] = ()
 
 
 def make_data(
@@ -107,16 +115,42 @@ def pool2(maps: np.ndarray) -> np.ndarray:
 
 
 def build_model(
-    n_inputs: int, hidden: Sequence[int], activation: str, seed: int, optimizer: Optimizer
+    n_inputs: int,
+    hidden: Sequence[int],
+    activation: str,
+    seed: int,
+    optimizer: Optimizer,
+    classes: int = 2,
 ) -> Sequential:
-    """Inputs -> hidden Dense layers -> one sigmoid unit, with binary cross-entropy."""
+    """Inputs -> hidden Dense layers -> one sigmoid unit with binary cross-entropy (2 classes),
+    or ``classes`` softmax units with categorical cross-entropy (more classes)."""
     act = ENGINE_ACTIVATION[activation]
     layers: list[Layer] = [Input((n_inputs,))]
     layers += [Dense(int(units), activation=act) for units in hidden]
-    layers.append(Dense(1, activation="sigmoid"))
+    binary = classes <= 2
+    layers.append(
+        Dense(1, activation="sigmoid") if binary else Dense(classes, activation="softmax")
+    )
     model = Sequential(layers, seed=seed)
-    model.compile(optimizer=optimizer, loss=BinaryCrossentropy())
+    loss: Loss = BinaryCrossentropy() if binary else CategoricalCrossentropy()
+    model.compile(optimizer=optimizer, loss=loss)
     return model
+
+
+def targets(labels: np.ndarray, classes: int) -> np.ndarray:
+    """What the loss compares with: the 0/1 column itself, or one-hot rows for k > 2 classes."""
+    if classes <= 2:
+        return labels
+    one_hot: np.ndarray = np.eye(classes, dtype=np.float32)[labels[:, 0].astype(np.int64)]
+    return one_hot
+
+
+def predicted_classes(outputs: np.ndarray) -> np.ndarray:
+    """Class indices from the network's outputs: p > 0.5 for one unit, else the argmax."""
+    if outputs.shape[-1] == 1:
+        return (outputs[:, 0] > 0.5).astype(np.int64)
+    indices: np.ndarray = np.argmax(outputs, axis=-1).astype(np.int64)
+    return indices
 
 
 @dataclass(frozen=True)
@@ -148,7 +182,12 @@ class Trainer:
         self.x_train = features(data.x_train, self.chosen)
         self.x_test = features(data.x_test, self.chosen)
         self.optimizer = optimizer or SGD(0.03)
-        self.model = build_model(len(self.chosen), self.hidden, activation, seed, self.optimizer)
+        self.classes = int(data.classes)
+        self.t_train = targets(data.y_train, self.classes)
+        self.t_test = targets(data.y_test, self.classes)
+        self.model = build_model(
+            len(self.chosen), self.hidden, activation, seed, self.optimizer, self.classes
+        )
         self.shuffle = np.random.default_rng([seed, 7])
         self.grid = features(grid_points(), self.chosen)
         self.epochs = 0
@@ -169,36 +208,44 @@ class Trainer:
         total = 0.0
         for start in range(0, n, batch_size):
             rows = order[start : start + batch_size]
-            total += self.model.train_on_batch(self.x_train[rows], self.data.y_train[rows]) * len(
-                rows
-            )
+            total += self.model.train_on_batch(self.x_train[rows], self.t_train[rows]) * len(rows)
             self.updates += 1
         self.epochs += 1
         return total / max(n, 1)
 
     def scores(self) -> Scores:
         """Mean cross-entropy and accuracy on both sets (inference, no gradients)."""
-        loss_fn = self.model.loss or BinaryCrossentropy()
         out: list[float] = []
-        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            for x, y in ((self.x_train, self.data.y_train), (self.x_test, self.data.y_test)):
-                if len(x) == 0:
-                    out += [float("nan"), float("nan")]
-                    continue
-                p = self.model(x)
-                out.append(float(to_numpy(loss_fn(y, p).data)))
-                out.append(float(np.mean((to_numpy(p.data) > 0.5) == (y > 0.5))))
+        for x, t, y in (
+            (self.x_train, self.t_train, self.data.y_train),
+            (self.x_test, self.t_test, self.data.y_test),
+        ):
+            out += self._loss_and_accuracy(x, t, y)
         return Scores(out[0], out[2], out[1], out[3])
+
+    def _loss_and_accuracy(self, x: np.ndarray, t: np.ndarray, y: np.ndarray) -> list[float]:
+        """Mean loss against targets ``t`` and accuracy against labels ``y`` (n, 1)."""
+        if len(x) == 0:
+            return [float("nan"), float("nan")]
+        loss_fn = self.model.loss or BinaryCrossentropy()
+        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
+            p = self.model(x)
+            loss = float(to_numpy(loss_fn(t, p).data))
+            hits = predicted_classes(to_numpy(p.data)) == y[:, 0].astype(np.int64)
+        return [loss, float(np.mean(hits))]
+
+    def predict(self, points: np.ndarray) -> np.ndarray:
+        """The predicted class of each point (n, 2) on the plane."""
+        if len(points) == 0:
+            return np.zeros(0, dtype=np.int64)
+        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
+            p = self.model(features(points, self.chosen))
+            return predicted_classes(to_numpy(p.data))
 
     def evaluate(self, points: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
         """Mean cross-entropy and accuracy on other points (n, 2) with labels (n, 1)."""
-        if len(points) == 0:
-            return float("nan"), float("nan")
-        loss_fn = self.model.loss or BinaryCrossentropy()
-        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            p = self.model(features(points, self.chosen))
-            loss = float(to_numpy(loss_fn(labels, p).data))
-            accuracy = float(np.mean((to_numpy(p.data) > 0.5) == (labels > 0.5)))
+        x = features(points, self.chosen)
+        loss, accuracy = self._loss_and_accuracy(x, targets(labels, self.classes), labels)
         return loss, accuracy
 
     def probe(self) -> list[np.ndarray]:
@@ -247,4 +294,6 @@ __all__ = [
     "grid_points",
     "make_data",
     "pool2",
+    "predicted_classes",
+    "targets",
 ]

@@ -32,10 +32,42 @@ HINTS = {
         "try ReLU, or switch on the sine features, whose waves already curve like the arms. "
         "A smaller learning rate or batch size can help once the loss stalls."
     ),
+    "blobs": (
+        "Round clouds, one per class, around a circle. Each pair of neighbouring clouds can be "
+        "cut apart by a straight line, so even a network without hidden layers can learn "
+        "them: every output neuron's score is then a plane over $(x_1, x_2)$, and a class wins "
+        "wherever its plane lies highest. Add noise and the clouds overlap."
+    ),
+    "arms": (
+        "Spiral arms, one per class, winding around each other: no straight edges separate "
+        "them. Give the network room (more neurons and layers) and time; the sine features "
+        "help here as they do on the two-arm spiral."
+    ),
 }
 
 
-def intro(trainer: Trainer, data: str) -> str:
+def _classes_intro(trainer: Trainer) -> tuple[str, str]:
+    """The first sentence and the output sentence of the intro, for 2 or k classes."""
+    k = trainer.classes
+    if k <= 2:
+        return (
+            "A network will learn to tell blue points (class 0) from orange ones (class 1) on "
+            "the plane $[-6, 6]^2$. ",
+            "The last neuron's map is the output on the right: the probability of orange. ",
+        )
+    return (
+        f"A network will learn to tell {k} classes of points apart on the plane $[-6, 6]^2$, "
+        "each in its own colour. ",
+        f"The output layer has {k} neurons, one per class. Softmax turns their scores "
+        r"$z_1, \dots, z_k$ into probabilities $p_j = e^{z_j} / \sum_i e^{z_i}$ that add up to "
+        r"1, and the loss of a point is the categorical cross-entropy $-\log p_y$ of its true "
+        "class $y$. The map on the right mixes the class colours by these probabilities; the "
+        "lines are where the winning class changes. The table below lists each class's "
+        "accuracy and where its test points went. ",
+    )
+
+
+def intro(trainer: Trainer, data: str, hint: str | None = None) -> str:
     """The first step: what the diagram and the maps mean."""
     hidden = trainer.hidden
     shape = (
@@ -44,9 +76,9 @@ def intro(trainer: Trainer, data: str) -> str:
         else f"{len(hidden)} hidden layer{'s' if len(hidden) > 1 else ''} of {hidden[0]} "
         f"neuron{'s' if hidden[0] > 1 else ''}"
     )
+    first, output = _classes_intro(trainer)
     return (
-        "A network will learn to tell blue points (class 0) from orange ones (class 1) on the "
-        "plane $[-6, 6]^2$. On the left of the diagram, each square is an input feature drawn "
+        f"{first}On the left of the diagram, each square is an input feature drawn "
         "over that plane: $x_1$ grows to the right, $x_2$ upwards. Every other square is a "
         "neuron: it adds up the previous layer times its weights plus a bias, applies the "
         f"activation ({trainer.activation}), and its square shows the result at every point "
@@ -55,13 +87,12 @@ def intro(trainer: Trainer, data: str) -> str:
         "at random. The lines are the weights: orange positive, blue negative, thicker when "
         "larger. Hover over one to read its value and its last gradient; click a neuron to "
         "see its map large; the +/- buttons change the topology. "
-        "The last neuron's map is the output on the right: the probability of orange. "
-        "Press Play (speed max trains smoothly)."
-        f"<p>{HINTS[data]}</p>"
+        f"{output}Press Play (speed max trains smoothly)."
+        f"<p>{HINTS[data] if hint is None else hint}</p>"
     )
 
 
-def training(trainer: Trainer, data: str, c: Values) -> str:
+def training(trainer: Trainer, data: str, c: Values, hint: str | None = None) -> str:
     """A training frame: the update rule with this run's numbers, and the data set's hint."""
     batch = int(c.batch)
     n = len(trainer.x_train)
@@ -74,7 +105,7 @@ def training(trainer: Trainer, data: str, c: Values) -> str:
         f"with $\\eta = {tex(float(c.rate))}$ and $\\lambda = {tex(float(c.l2))}$. "
         "The test points (triangles) never take part: "
         "their loss (dashed) shows how well the network does on points it has not seen."
-        f"<p>{HINTS[data]}</p>"
+        f"<p>{HINTS[data] if hint is None else hint}</p>"
     )
 
 

@@ -1,7 +1,10 @@
 """Panel data for the playground lessons: the network diagram, decision map, loss curves, numbers.
 
 Everything here turns numbers the engine computed (weights, gradients, the probe of every
-neuron over the plane, losses) into panel data; nothing is trained or recomputed here.
+neuron over the plane, losses) into panel data; nothing is trained or recomputed here.  With
+k > 2 classes the decision map holds each class's probability at every cell (the app mixes the
+classes' colours, Okabe-Ito, so colour-blind learners can tell them apart) and the class
+regions' edges are drawn; see :mod:`lessons._playground_classes` for the per-class table.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from lessons.base import NetworkData, NeuronLayer, PlotData, Series, TableData
 
 MAX_CURVE_POINTS = 600  # loss curves are thinned to at most this many points per series
 HEAT_LIMIT = 6.0e4  # heat maps are stored as float16; larger values are clipped
+COLOURS = ("blue", "orange", "green", "vermillion", "pink", "sky blue")  # the app's palette 0-5
 LEVELS = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 
 
@@ -46,6 +50,8 @@ def network_data(
         )
     ]
     names = [f"hidden {i + 1}" for i in range(len(trainer.hidden))] + ["output"]
+    classes = trainer.data.classes
+    outputs = tuple(f"p({class_label(trainer.data, c)})" for c in range(classes))
     for i, (name, maps) in enumerate(zip(names, probe, strict=True)):
         kernel, bias = weights[i]
         g_kernel, g_bias = grads[i]
@@ -60,23 +66,35 @@ def network_data(
                 biases=bias,
                 weight_grads=g_kernel,
                 bias_grads=g_bias,
+                labels=outputs if last and classes > 2 else (),
             )
         )
     return NetworkData(tuple(layers), editable=editable, extent=EXTENT, caption=caption)
 
 
+def class_label(data: PlaneData, index: int) -> str:
+    """A class's name with its colour, e.g. ``setosa (blue)``, or ``class 0 (blue)``."""
+    colour = COLOURS[index % len(COLOURS)]
+    if not data.class_names:
+        return f"class {index} ({colour})"
+    name = data.class_names[index]
+    return name if name == colour else f"{name} ({colour})"
+
+
 def points_series(data: PlaneData, show_test: bool = True, held_out: str = "test") -> list[Series]:
-    """Training points as circles, held-out points as triangles; blue class 0, orange class 1."""
+    """Training points as circles, held-out points as triangles; class c in palette colour c
+    (blue class 0, orange class 1, then green, vermillion, pink, sky blue)."""
     out = []
     sets = [("training", data.x_train, data.y_train, "o", 7.0)]
     if show_test:
         sets.append((held_out, data.x_test, data.y_test, "t1", 8.0))
     for kind, x, y, symbol, size in sets:
-        for label in (0, 1):
+        for label in range(data.classes):
             mask = y[:, 0] == label
+            name = data.class_names[label] if data.class_names else f"class {label}"
             out.append(
                 Series(
-                    f"{kind} · class {label}",
+                    f"{kind} · {name}",
                     x[mask, 0].astype(np.float64),
                     x[mask, 1].astype(np.float64),
                     style="scatter",
@@ -180,13 +198,20 @@ def boundary_plot(
     discretize: bool = False,
     held_out: str = "test",
 ) -> PlotData:
-    """The points over the network's output p(class 1) on the plane, with the p = 0.5 line."""
+    """The points over the network's output p(class 1) on the plane, with the p = 0.5 line.
+
+    With k > 2 classes ``output`` is (k, n, n): each class's probability over the plane; the
+    map mixes the class colours by probability (one colour per cell when ``discretize``) and
+    the lines are the edges between the regions where each class wins.
+    """
     x, y, w, h = EXTENT
     pad = 0.03 * w
     x_range, y_range = (x - pad, x + w + pad), (y - pad, y + h + pad)
     series = _points(data, show_test, held_out)
     if output is None:
         return PlotData(series=series, x_range=x_range, y_range=y_range)
+    if np.ndim(output) == 3:
+        return _regions_plot(np.asarray(output), series, discretize, x_range, y_range)
     field = np.nan_to_num(np.asarray(output, dtype=np.float32), nan=0.5)
     image = (field > 0.5).astype(np.float32) if discretize else field
     lx, ly = level_line(field, 0.5)
@@ -195,6 +220,41 @@ def boundary_plot(
         series=(line, *series),
         image=image,
         image_rect=EXTENT,
+        image_levels=(0.0, 1.0),
+        x_range=x_range,
+        y_range=y_range,
+    )
+
+
+def _regions_plot(
+    probs: np.ndarray,
+    series: tuple[Series, ...],
+    discretize: bool,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+) -> PlotData:
+    """k classes: a probability-mixed (or winner-only) map and the edges between regions."""
+    k = len(probs)
+    field = np.nan_to_num(np.asarray(probs, dtype=np.float32), nan=1.0 / k)
+    winner = np.argmax(field, axis=0)
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    for c in range(k):  # class c wins where p_c beats the best other class
+        others = np.max(np.delete(field, c, axis=0), axis=0)
+        lx, ly = level_line(field[c] - others, 0.0)
+        xs.append(lx)
+        ys.append(ly)
+    line = Series(
+        "edges between the class regions", np.concatenate(xs), np.concatenate(ys),
+        style="line", color=6, width=1.5,
+    )  # fmt: skip
+    weights = (winner[None] == np.arange(k)[:, None, None]) if discretize else field
+    image = np.moveaxis(weights.astype(np.float32), 0, -1)  # (n, n, k)
+    return PlotData(
+        series=(line, *series),
+        image=image,
+        image_rect=EXTENT,
+        image_colormap="classes",
         image_levels=(0.0, 1.0),
         x_range=x_range,
         y_range=y_range,
@@ -252,6 +312,7 @@ def stats_table(trainer: Trainer, scores: Scores, rate: float, l2: float, batch:
         ("Test accuracy", f"{100 * scores.test_accuracy:.1f} %"),
         ("Parameters", str(trainer.parameters)),
         ("Points (train/test)", f"{len(trainer.x_train)}/{len(trainer.x_test)}"),
+        ("Classes", str(trainer.classes)),
         ("Learning rate η", plain(rate)),
         ("L2 strength λ", plain(l2)),
         ("Batch size", str(batch)),

@@ -225,6 +225,7 @@ class Lesson:
     live: ClassVar[bool] = False
     max_steps: ClassVar[int] = 2000  # safety cap for finite lessons
     watch: ClassVar[tuple[type, ...]] = ()  # engine events to record with each step
+    layout: ClassVar[tuple[int, ...]] = ()  # panels per stage row; () = balanced rows
 
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         """Yield the lesson's steps for control values ``c``; randomness only from ``rng``."""

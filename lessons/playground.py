@@ -7,6 +7,12 @@ neuron's output as a small heat map, the edges show the weights, and the decisio
 the output.  The data, features, topology and activation restart the run (the same seed gives
 the same run); the learning rate, L2 strength, batch size and the display toggles are read by
 the next epoch.  Back shows the exact earlier epochs, weights included.
+
+Besides the four two-class sets there are k-class sets (blobs, a k-arm spiral; the classes
+control sets k) and "your data": a table the learner imported with two numeric features
+(:mod:`lessons.userdata`).  With more than two classes the output layer is a softmax over k
+neurons trained with categorical cross-entropy; the per-class table shows each class's
+accuracy and the confusion matrix of the test points.
 """
 
 from __future__ import annotations
@@ -16,9 +22,13 @@ from collections.abc import Iterator
 import numpy as np
 
 from engine.optimizers import SGD
+from engine.synthetic import MultiClass
 from engine.synthetic import Playground as PointSetName
+from lessons import _playground_data as more_data
 from lessons import _playground_net as net
 from lessons import _playground_texts as texts
+from lessons import userdata
+from lessons._playground_classes import confusion, confusion_table, with_class_rows
 from lessons._playground_views import boundary_plot, loss_plot, network_data, stats_table
 from lessons.base import (
     Button,
@@ -43,6 +53,8 @@ DATA_LABELS: dict[str, PointSetName] = {
     "two gaussians": "gaussians",
     "spiral": "spiral",
 }
+K_CLASS_LABELS: dict[str, MultiClass] = {"blobs": "blobs", "k-arm spiral": "arms"}
+USER_DATA = "your data"
 
 
 def _feature_toggles() -> tuple[Toggle, ...]:
@@ -77,9 +89,19 @@ class Playground(Lesson):
         Choice(
             "data",
             "Data set",
-            options=tuple(DATA_LABELS),
+            options=(*DATA_LABELS, *K_CLASS_LABELS, USER_DATA),
             default="circle",
-            help="Which points to classify (restarts training).",
+            help="Which points to classify (restarts training). 'your data' is the table you "
+            "imported with Data ▸ Import CSV….",
+        ),
+        Slider(
+            "classes",
+            "Classes (blobs, k-arm spiral)",
+            2,
+            more_data.MAX_CLASSES,
+            default=3,
+            integer=True,
+            help="How many classes the blobs and the k-arm spiral have (restarts).",
         ),
         Slider("noise", "Noise", 0.0, 0.5, default=0.0, step=0.05, help="Jitter of the points."),
         Slider(
@@ -174,9 +196,17 @@ class Playground(Lesson):
             stretch=2,
             help="The network's probability of orange over the plane; the line is p = 0.5.",
         ),
-        Plot("loss", "Loss per epoch", x_label="epoch", y_label="cross-entropy", stretch=3),
+        Plot("loss", "Loss per epoch", x_label="epoch", y_label="cross-entropy", stretch=2),
         Table("numbers", "Every number", stretch=2),
+        Table(
+            "confusion",
+            "Confusion matrix (test points)",
+            stretch=3,
+            help="How many test points of each true class (row) went to each predicted class "
+            "(column); the highlighted diagonal holds the correct ones.",
+        ),
     )
+    layout = (2, 3)
     quiz = texts.QUIZ
     task = Task(
         "spiral",
@@ -185,15 +215,26 @@ class Playground(Lesson):
     )
 
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
-        data_name = DATA_LABELS[c.data]
         data_seed = int(rng.integers(2**31))
         model_seed = int(rng.integers(2**31))
-        data = net.make_data(
-            data_name,
-            float(c.noise),
-            float(c.train_share) / 100.0,
-            (data_seed, int(c.regenerate)),
-        )
+        seeds = (data_seed, int(c.regenerate))
+        data_name, hint = str(DATA_LABELS.get(c.data, c.data)), None
+        if c.data in DATA_LABELS:
+            noise, share = float(c.noise), float(c.train_share) / 100.0
+            data = net.make_data(DATA_LABELS[c.data], noise, share, seeds)
+        elif c.data in K_CLASS_LABELS:
+            data_name = K_CLASS_LABELS[c.data]
+            k, noise, share = int(c.classes), float(c.noise), float(c.train_share) / 100.0
+            data = more_data.k_class_data(data_name, k, noise, share, seeds)
+        else:
+            entry = userdata.for_playground()
+            placed = more_data.user_data(entry)
+            if isinstance(placed, more_data.Unusable):
+                yield Step(placed.title, placed.text, stop=True)
+                return
+            data, data_name = placed, "user"
+            if entry is not None and entry.table is not None:
+                hint = more_data.user_intro(entry.table, data)
         chosen = [f for f in net.FEATURES if c[f.control]]
         hidden = (int(c.neurons),) * int(c.layers)
         if not chosen:
@@ -223,6 +264,7 @@ class Playground(Lesson):
                 solved = scores.test_loss < TASK_LOSS
                 task = TaskResult(solved, texts.task_message(solved, scores.test_loss))
             rate, l2, batch = float(c.rate), float(c.l2), int(c.batch)
+            counts = confusion(trainer, data)
             return Step(
                 title,
                 text,
@@ -230,12 +272,15 @@ class Playground(Lesson):
                     "network": network_data(trainer, probe, inputs),
                     "boundary": boundary_plot(
                         data,
-                        probe[-1][0],
+                        probe[-1][0] if data.classes <= 2 else probe[-1],
                         show_test=bool(c.show_test),
                         discretize=bool(c.discretize),
                     ),
                     "loss": loss_plot(*history, target=TASK_LOSS if spiral else None),
-                    "numbers": stats_table(trainer, scores, rate, l2, batch),
+                    "numbers": with_class_rows(
+                        stats_table(trainer, scores, rate, l2, batch), counts, data
+                    ),
+                    "confusion": confusion_table(counts, data),
                 },
                 task=task,
                 figures={
@@ -243,11 +288,12 @@ class Playground(Lesson):
                     "train_loss": scores.train_loss,
                     "test_loss": scores.test_loss,
                     "test_accuracy": scores.test_accuracy,
+                    "classes": float(data.classes),
                 },
                 stop=stop,
             )
 
-        yield frame("Before training", texts.intro(trainer, data_name))
+        yield frame("Before training", texts.intro(trainer, data_name, hint))
         while True:
             optimizer.learning_rate = float(c.rate)
             optimizer.weight_decay = float(c.l2)
@@ -266,7 +312,7 @@ class Playground(Lesson):
                     column.clear()
                 yield frame("Fresh weights", texts.fresh_start(float(c.rate)))
                 continue
-            yield frame(f"Epoch {trainer.epochs}", texts.training(trainer, data_name, c))
+            yield frame(f"Epoch {trainer.epochs}", texts.training(trainer, data_name, c, hint))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """A plot's background layer: a coloured 2-D field (decision regions, a loss surface) with
 optional contour lines, drawn under the series and stretched over a rectangle in data units.
+
+A 3-D field with the colour map "classes" holds one weight per class at every cell (k class
+probabilities): the cell gets the classes' palette colours mixed by those weights.
 """
 
 from __future__ import annotations
@@ -14,9 +17,24 @@ from app.panels.chart import levels_for, make_pen
 from app.theme import Theme
 from lessons.base import PlotData
 
-__all__ = ["SurfaceLayer"]
+__all__ = ["SurfaceLayer", "class_colours"]
 
 OPACITY = 0.5  # the field is a backdrop: series drawn over it must stay clear
+
+
+def class_colours(weights: np.ndarray, theme: Theme) -> np.ndarray:
+    """(h, w, k) class weights (e.g. probabilities) as RGB: each class's palette colour mixed
+    in proportion to its weight, so sure cells show their class's colour, unsure ones a blend.
+    """
+    k = weights.shape[-1]
+    palette = np.array(
+        [QColor(theme.color(c)).getRgbF()[:3] for c in range(k)], dtype=np.float64
+    )  # (k, 3)
+    w = np.clip(np.nan_to_num(weights, nan=1.0 / k), 0.0, None)
+    total = w.sum(axis=-1, keepdims=True)
+    w = np.where(total > 0, w / np.where(total > 0, total, 1.0), 1.0 / k)
+    rgb: np.ndarray = np.clip(w @ palette, 0.0, 1.0)
+    return rgb
 
 
 class SurfaceLayer:
@@ -37,7 +55,11 @@ class SurfaceLayer:
             return
         array = np.array(data.image, dtype=np.float64)
         array[~np.isfinite(array)] = np.nan
-        if array.ndim == 3:  # already coloured: RGB or RGBA in 0..1
+        if array.ndim == 3 and data.image_colormap == "classes":
+            array = class_colours(array, theme)
+            self.image.setLookupTable(None)
+            self.image.setImage(array, levels=(0.0, 1.0))
+        elif array.ndim == 3:  # already coloured: RGB or RGBA in 0..1
             self.image.setLookupTable(None)
             self.image.setImage(np.clip(np.nan_to_num(array), 0, 1), levels=(0.0, 1.0))
         elif array.ndim == 2:
