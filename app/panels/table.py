@@ -26,6 +26,7 @@ from lessons.base import Panel, Table, TableData
 __all__ = ["TableModel", "TableView", "format_cell"]
 
 AUTO_RESIZE_MAX_ROWS = 500  # resizing columns to contents reads every row
+MIN_FONT_SCALE = 0.8  # a table too wide for its panel may shrink its font this far
 _Index = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
 
@@ -63,6 +64,7 @@ class TableModel(QAbstractTableModel):
         self._text: list[list[str]] = []
         self._rows: frozenset[int] = frozenset()
         self._cells: frozenset[tuple[int, int]] = frozenset()
+        self.px = 0  # font size of the table's cells (0: the theme's body size)
 
     def set_table(self, table: TableData) -> None:
         """Show ``table``; keeps the selection when only the values changed."""
@@ -110,6 +112,8 @@ class TableModel(QAbstractTableModel):
                 return QBrush(QColor(self.theme.highlight_text))
             if role == _ROLE.FontRole and (row, col) in self._cells:
                 font = self.theme.font("body", bold=True)
+                if self.px:
+                    font.setPixelSize(self.px)
                 return font
         return None
 
@@ -121,6 +125,11 @@ class TableModel(QAbstractTableModel):
             numeric = bool(self.table.rows) and _is_number(self.table.rows[0][section])
             align = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ROLE.FontRole and horizontal:
+            font = self.theme.font("body", bold=True)
+            if self.px:
+                font.setPixelSize(self.px)
+            return font
         if role != _ROLE.DisplayRole:
             return None
         if horizontal:
@@ -129,23 +138,95 @@ class TableModel(QAbstractTableModel):
 
 
 class _CopyableTable(QTableView):
-    """A QTableView whose Ctrl+C copies the selected cells as TSV and whose columns fill it."""
+    """A QTableView whose Ctrl+C copies the selected cells as TSV and whose columns fill it.
+
+    When the columns are wider than the panel, the table first tries a slightly smaller font
+    (never below :data:`MIN_FONT_SCALE` of the theme's), then wraps its text columns, so that
+    no column hides behind a scroll bar while the panel has room for all of them.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._base_px = 0  # the theme's body size; set by TableView._restyle
+        self._px = 0  # the size in use now
+        self._wrapped = False  # rows have their own heights for wrapped text
+
+    def set_base_font(self, px: int) -> None:
+        """The font size of cells and headers when the columns fit."""
+        self._base_px = px
+        self._px = 0
+        self._apply_px(px)
+
+    def _apply_px(self, px: int) -> None:
+        """Cells and headers at ``px`` pixels (the model gives the headers their font)."""
+        if px <= 0 or px == self._px:
+            return
+        self._px = px
+        font = QFont(self.font())
+        font.setPixelSize(px)
+        self.setFont(font)
+        self.verticalHeader().setDefaultSectionSize(round(px * 1.9))
+        model = self.model()
+        if isinstance(model, TableModel):
+            model.px = px
+
+    def _text_columns(self) -> list[int]:
+        model = self.model()
+        if not isinstance(model, TableModel) or not model.table.rows:
+            return []
+        first = model.table.rows[0]
+        return [i for i in range(len(first)) if not _is_number(first[i])]
 
     def fit_columns(self, force: bool = False) -> None:
         """Columns as wide as their contents; spare width shared out evenly among them.
 
-        Long tables are measured only when ``force`` is set (their columns changed).
+        Too wide for the panel: a smaller font first, then text columns wrap. Long tables
+        are measured only when ``force`` is set (their columns changed).
         """
         model = self.model()
         if model is None or (model.rowCount() > AUTO_RESIZE_MAX_ROWS and not force):
             return
-        self.resizeColumnsToContents()
         header = self.horizontalHeader()
+        width = self.viewport().width()
+        self.setWordWrap(False)
+        if self._base_px:
+            smallest = max(8, round(self._base_px * MIN_FONT_SCALE))
+            for px in range(self._base_px, smallest - 1, -1):
+                self._apply_px(px)
+                self.resizeColumnsToContents()
+                if header.length() <= width:
+                    break
+        else:
+            self.resizeColumnsToContents()
+        rows = self.verticalHeader()
+        if self._wrapped:
+            self._wrapped = False
+            for r in range(rows.count()):
+                rows.resizeSection(r, rows.defaultSectionSize())
         count = header.count()
-        spare = self.viewport().width() - header.length()
+        spare = width - header.length()
         if count and spare > 0:
             for i in range(count):
                 header.resizeSection(i, header.sectionSize(i) + spare // count)
+        elif count and spare < 0:
+            self._wrap_text_columns(-spare)
+
+    def _wrap_text_columns(self, excess: int) -> None:
+        """Narrow the text columns by ``excess`` pixels in all (as far as they can) and wrap."""
+        header = self.horizontalHeader()
+        texts = self._text_columns()
+        widths = {i: header.sectionSize(i) for i in texts}
+        chars = 6 * self.fontMetrics().averageCharWidth()
+        floors = {i: max(chars, header.sectionSizeHint(i)) for i in texts}
+        room = sum(max(0, w - floors[i]) for i, w in widths.items())
+        if not texts or room <= 0:
+            return
+        cut = min(excess, room)
+        for i, w in widths.items():
+            header.resizeSection(i, w - round(cut * max(0, w - floors[i]) / room))
+        self.setWordWrap(True)
+        self.resizeRowsToContents()
+        self._wrapped = True
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -231,9 +312,11 @@ class TableView(PanelView):
             f"QHeaderView {{ background-color: {t.window}; }}"
             f"QHeaderView::section {{ background-color: {t.window}; color: {t.foreground};"
             f" border: none; border-right: 1px solid {t.grid};"
-            f" border-bottom: 1px solid {t.grid}; padding: 2px 6px; }}"
+            f" border-bottom: 1px solid {t.grid}; padding: 2px 4px; }}"
             f"QTableCornerButton::section {{ background-color: {t.window}; border: none; }}"
         )
+        self.table.set_base_font(t.px("body"))
+        self.table.fit_columns()
 
     def _clear(self) -> None:
         self.model.set_table(TableData(columns=(), rows=()))
