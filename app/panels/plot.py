@@ -32,6 +32,7 @@ __all__ = ["PlotView"]
 
 LONG_SERIES = 2000  # points above which sorted series are clipped to the view and downsampled
 HOVER_RADIUS_PX = 14
+LEGEND_MARGIN_PX = 8  # between the legend and the plot's edge
 _SYMBOLS = {"o", "s", "t", "t1", "t2", "t3", "d", "+", "x", "p", "h", "star", "star2"}
 
 
@@ -68,7 +69,9 @@ class PlotView(PanelView):
         self._legend_entries: tuple[tuple[str, str], ...] = ()
 
         self.surface = SurfaceLayer(self.plot_item)
-        self.legend: pg.LegendItem = self.plot_item.addLegend(offset=(-8, 8))
+        self.legend: pg.LegendItem = self.plot_item.addLegend(
+            offset=(-LEGEND_MARGIN_PX, LEGEND_MARGIN_PX)
+        )
         self.legend.hide()
         self._hover = HoverLabel(self.plot_item, theme)
         self._hover_dot = pg.ScatterPlotItem()
@@ -83,6 +86,7 @@ class PlotView(PanelView):
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self.plot_item.getViewBox().sigResized.connect(self._fit_legend)
+        self.plot_item.getViewBox().sigRangeChanged.connect(lambda *_: self._place_legend())
         if spec.pick:
             self.plot_widget.setCursor(Qt.CursorShape.CrossCursor)
             self.plot_widget.setToolTip("Click to choose a value")
@@ -261,6 +265,51 @@ class PlotView(PanelView):
         legend = self.legend.boundingRect()
         fits = legend.width() < 0.6 * vb.width() and legend.height() < 0.7 * vb.height()
         self.legend.setVisible(bool(self._legend_entries) and fits)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        """Put the legend in the corner of the plot where it hides the fewest data points.
+
+        Ties keep the top right. Lines count along their segments too, so a line crossing a
+        corner counts even when none of its vertices lies there.
+        """
+        if not self.legend.isVisible():
+            return
+        vb = self.plot_item.getViewBox()
+        rect = self.legend.boundingRect()
+        width, height = vb.width(), vb.height()
+        if width <= 0 or height <= 0:
+            return
+        (x0, x1), (y0, y1) = vb.viewRange()
+        px, py = (x1 - x0) / width, (y1 - y0) / height
+        lw, lh = (rect.width() + LEGEND_MARGIN_PX) * px, (rect.height() + LEGEND_MARGIN_PX) * py
+        points = [self._dense(key) for key in self._points]
+        best, best_count = (1, 0), -1
+        for right, bottom in ((1, 0), (0, 0), (1, 1), (0, 1)):
+            xa = x1 - lw if right else x0
+            ya = y0 if bottom else y1 - lh
+            count = 0
+            for x, y in points:
+                inside = (x >= xa) & (x <= xa + lw) & (y >= ya) & (y <= ya + lh)
+                count += int(np.count_nonzero(inside))
+            if best_count < 0 or count < best_count:
+                best, best_count = (right, bottom), count
+        right, bottom = best
+        margin = LEGEND_MARGIN_PX
+        offset = (-margin if right else margin, -margin if bottom else margin)
+        self.legend.anchor(itemPos=best, parentPos=best, offset=offset)
+
+    def _dense(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """A series' points in view coordinates, with lines filled in between vertices."""
+        _name, x, y = self._points[key]
+        item = self._items.get(key)
+        vy = np.log10(np.where(y > 0, y, np.nan)) if self._spec.log_y else y
+        if item is None or item.opts.get("pen") is None or x.size < 2 or x.size > LONG_SERIES:
+            return x, vy
+        t = np.linspace(0.0, 1.0, 9)[:-1]
+        xs = (x[:-1, None] + (x[1:] - x[:-1])[:, None] * t).ravel()
+        ys = (vy[:-1, None] + (vy[1:] - vy[:-1])[:, None] * t).ravel()
+        return np.append(xs, x[-1]), np.append(ys, vy[-1])
 
     def _apply_ranges(self, data: PlotData | None) -> None:
         vb = self.plot_item.getViewBox()
