@@ -23,7 +23,7 @@ W_GLOBAL = 2.0
 W_LOCAL = -1.5
 W_PEAK = 0.0
 W_RANGE = (-3.0, 3.5)  # what the curve plot shows
-J_RANGE = (-0.6, 12.0)  # a little room below zero for the valley labels
+J_RANGE = (-1.4, 12.0)  # room below zero for the valley labels, also on a small screen
 FAR = 10.0  # a ball beyond |w| = FAR has left the picture
 AT_REST = 0.01  # within this of a minimum, moving less than this: the ball has settled
 

@@ -24,7 +24,9 @@ def bowl_preview() -> PlotData:
     bowl = surface("bowl")
     z, rect = d.surface_image(bowl)
     return PlotData(
-        annotations=(Annotation(0.0, 0.0, "two weights: later", 6, (0.5, 0.5)),),
+        annotations=(
+            Annotation(0.0, 0.0, "J = w₁² + w₂²\nfor two weights,\nafter momentum", 6, (0.5, 0.5)),
+        ),
         image=z,
         image_rect=(rect[0], rect[1], rect[2], rect[3]),
         image_colormap="viridis",
@@ -47,10 +49,10 @@ def _bowl_plot(
             Series(f"_{name} steps", p[:, 0], p[:, 1], style="scatter", color=color, size=6)
         )
     start = paths[0][1].points[0]
-    series.append(Series("start", start[:1], start[1:2], style="marker", color=6, size=10))
+    series.append(Series("_start", start[:1], start[1:2], style="marker", color=6, size=10))
     series.append(
         Series(
-            "minimum",
+            "_minimum",
             np.array([surf.minima[0][0]]),
             np.array([surf.minima[0][1]]),
             style="marker",
