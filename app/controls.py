@@ -208,7 +208,11 @@ class _VectorEditor(_Editor):
         spin.setMinimumWidth(76)
         spin.setSingleStep(0.1)
         spin.setKeyboardTracking(False)
-        spin.setAccessibleName(f"{self.vector_spec.label} entry {index + 1}")
+        labels = self.vector_spec.labels
+        name = labels[index] if index < len(labels) else f"entry {index + 1}"
+        if index < len(labels):
+            spin.setPrefix(f"{name} = ")  # which entry is which, e.g. "x₁ = 0.80"
+        spin.setAccessibleName(f"{self.vector_spec.label} {name}")
         spin.valueChanged.connect(lambda _v: self.edited.emit(self.current()))
         return spin
 

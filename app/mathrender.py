@@ -153,13 +153,26 @@ _URL, _WIDTH, _ASCENT, _DEPTH = (
 )
 
 
+MIN_FIT = 0.6  # a formula wider than the text shrinks to fit, but no smaller than this
+
+
+def _fit(doc: QTextDocument, width: float) -> float:
+    """The scale that fits a formula ``width`` wide into the document's text width (<= 1)."""
+    available = doc.textWidth() - 2 * doc.documentMargin() - 2
+    if doc.textWidth() <= 0 or width <= available:
+        return 1.0
+    return max(MIN_FIT, available / width)
+
+
 class _MathObjects(QPyTextObject):
     """Sizes and paints formula objects (and the struts that reserve their depth)."""
 
     def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
         if fmt.objectType() == _STRUT:
             return QSizeF(0.0, 2 * fmt.doubleProperty(_DEPTH))
-        return QSizeF(fmt.doubleProperty(_WIDTH), fmt.doubleProperty(_ASCENT))
+        width = fmt.doubleProperty(_WIDTH)
+        scale = _fit(doc, width)
+        return QSizeF(width * scale, fmt.doubleProperty(_ASCENT) * scale)
 
     def drawObject(
         self,
@@ -186,12 +199,15 @@ class _MathObjects(QPyTextObject):
             corner = QPointF(rect.left(), rect.bottom())
         left_base = snapped.map(QPointF(round(corner.x()), round(corner.y())))
         ratio = image.devicePixelRatio()
+        scale = _fit(doc, fmt.doubleProperty(_WIDTH))
         target = QRectF(
             left_base.x(),
-            left_base.y() - fmt.doubleProperty(_ASCENT),
-            image.width() / ratio,
-            image.height() / ratio,
+            left_base.y() - fmt.doubleProperty(_ASCENT) * scale,
+            image.width() / ratio * scale,
+            image.height() / ratio * scale,
         )
+        if scale < 1.0:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(target, image)
 
 
