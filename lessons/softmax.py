@@ -87,7 +87,7 @@ class Softmax(Lesson):
         Bars("exp", "Exponentials", y_label="exp(score)"),
         Bars("probs", "Probabilities", y_label="probability", y_range=(0.0, 1.0)),
         Plot("curve", "Zoom in", x_label="", y_label="", legend=True),
-        Table("numbers", "Every number", stretch=1),
+        Table("numbers", "Every number", stretch=2),  # eight columns need the width
     )
     quiz = (
         MultipleChoice(

@@ -197,6 +197,9 @@ class PlotView(PanelView):
                 label.hide()
                 continue
             vy = self._view_y(y[i])
+            (left, right), _ = self.plot_item.viewRange()
+            near_right = x[i] > left + 0.65 * (right - left)  # write it leftwards, not cut off
+            label.setAnchor((1.2, 1.1) if near_right else (-0.2, 1.1))
             label.setFont(font)
             label.setText(s.labels[i], color)
             label.fill = pg.mkBrush(fill)
@@ -223,7 +226,11 @@ class PlotView(PanelView):
             item.setFont(self.theme.font("label", bold=True))
             item.setText(a.text, QColor(self.theme.color(a.color)))
             item.fill = pg.mkBrush(fill)
-            item.setAnchor(a.anchor)
+            (left, right), _ = self.plot_item.viewRange()
+            ax, ay = a.anchor
+            if ax <= 0.0 and a.x > left + 0.65 * (right - left):
+                ax = 1.0 - ax  # text that would run past the right edge goes leftwards
+            item.setAnchor((ax, ay))
             item.setPos(float(a.x), vy)
             item.show()
 
