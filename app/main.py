@@ -7,6 +7,7 @@
     deepstep --lesson softmax --step 2 --screenshot s.png --presentation   (the projected view)
     deepstep --lesson softmax --export-pdf handout.pdf [--size 1920x1080]
     deepstep --lesson softmax --export-png slides/
+    deepstep --lesson playground --data my.csv [--features a,b --label y]   (your own data)
 
 Bad arguments print one line on stderr and exit with code 2; nothing raises a traceback.
 """
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from app import __version__
+from app import __version__, cli_data
 from lessons.registry import CHAPTERS, find
 
 EXIT_USAGE = 2
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="set a lesson control (repeatable), e.g. --set temperature=2",
     )
+    cli_data.add_arguments(parser)
     return parser
 
 
@@ -126,6 +128,7 @@ class Request:
     presentation: bool = False
     export_pdf: Path | None = None
     export_png: Path | None = None
+    data: cli_data.DataRequest | None = None
 
 
 def validate(args: argparse.Namespace) -> Request:
@@ -151,6 +154,10 @@ def validate(args: argparse.Namespace) -> Request:
         if not sep or not name.strip():
             raise UsageError(f"--set needs NAME=VALUE, got {item!r}")
         values[name.strip()] = value.strip()
+    try:
+        data = cli_data.prepare(args, lesson_id, values)
+    except cli_data.DataArgError as err:
+        raise UsageError(str(err)) from None
     if lesson_id and values:
         from lessons.base import Values
 
@@ -178,6 +185,7 @@ def validate(args: argparse.Namespace) -> Request:
         args.presentation,
         pdf,
         png,
+        data,
     )
 
 
@@ -281,6 +289,10 @@ def screenshot(request: Request) -> int:
             threaded=False,
             progress=ProgressStore(Path(tmp) / "progress.json"),
         )
+        problem = cli_data.install(request.data, window)
+        if problem:
+            window.player.shutdown()
+            return _fail(problem)
         width, height = request.size or (1600, 900)
         window.resize(width, height)
         window.show()
@@ -329,6 +341,9 @@ def presentation_screenshot(request: Request) -> int:
     from app.export import DEFAULT_SIZE, ExportPlan, render_slide
     from app.theme import THEMES
 
+    problem = cli_data.install(request.data)
+    if problem:
+        return _fail(problem)
     lesson = find(request.lesson or "")
     plan = ExportPlan(
         lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
@@ -348,6 +363,9 @@ def export(request: Request) -> int:
     from app.export import DEFAULT_SIZE, ExportPlan, PdfHandout, PngSequence
     from app.theme import THEMES
 
+    problem = cli_data.install(request.data)
+    if problem:
+        return _fail(problem)
     lesson = find(request.lesson or "")
     plan = ExportPlan(
         lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
@@ -372,6 +390,10 @@ def run_window(request: Request) -> int:
 
     window = MainWindow(settings_store(), theme=request.theme)
     _install_excepthook(window)
+    problem = cli_data.install(request.data, window)
+    if problem:
+        window.player.shutdown()
+        return _fail(problem)
     if request.lesson:
         window.open_lesson(request.lesson, (request.step or 1) - 1, request.values)
     else:

@@ -61,6 +61,8 @@ class WindowActions:
     export_progress_action: QAction
     import_progress_action: QAction
     data_action: QAction
+    import_csv_action: QAction
+    import_folder_action: QAction
     theme_actions: dict[str, QAction]
     scale_actions: dict[str, QAction]
     step_actions: dict[str, QAction]
@@ -206,6 +208,11 @@ def _menus(w: MainWindow) -> None:
     w.data_action = data_menu.addAction("Browse data sets…")
     w.data_action.setShortcut(QKeySequence("Ctrl+D"))
     w.data_action.triggered.connect(lambda: w.open_data_browser())
+    data_menu.addSeparator()
+    w.import_csv_action = _action(w, "Import CSV…", w.imports.ask_csv, "Ctrl+I")
+    w.import_folder_action = _action(w, "Import image folder…", w.imports.ask_folder)
+    data_menu.addAction(w.import_csv_action)
+    data_menu.addAction(w.import_folder_action)
     help_menu = keep["help"] = menu.addMenu("&Help")
     help_menu.addAction(w.about_action)
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import devices, menus
 from app.controls import ControlsPanel
+from app.imports import DataImports
 from app.narrative import Narrative
 from app.navigator import Navigator
 from app.overview import StudyActions
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.side.setMinimumWidth(280)
         self.setCentralWidget(self.splitter)
 
+        self.imports = DataImports(self)  # imported data sets: Data menu, drops, settings
         menus.build(self)
         self._editor_keys = menus.EditorKeys(self)
         QApplication.instance().installEventFilter(self._editor_keys)  # type: ignore[union-attr]
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
         for problem in (settings.problem, self.progress.problem):
             if problem:
                 self.show_message(problem)
+        self.imports.restore()
 
     # ---- lessons and frames ----------------------------------------------------------------
 
@@ -334,7 +337,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
     def open_data_browser(self, dataset_id: str | None = None) -> None:
         from app.databrowser import DataBrowser
 
-        browser = DataBrowser(self.theme, self, dataset_id)
+        browser = DataBrowser(self.theme, self, dataset_id, self.imports)
         browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         browser.show()
 
