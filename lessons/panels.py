@@ -131,6 +131,7 @@ class PlotData:
     contours: tuple[float, ...] = ()  # draw these level lines of ``image`` (a surface)
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
+    axis_labels: tuple[str, str] | None = None  # (x, y) for this step, instead of the panel's
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class BarData:
     highlight: int | None = None
     y_range: tuple[float, float] | None = None
     caption: str = ""
+    y_label: str | None = None  # the value axis's label for this step, instead of the panel's
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.values):

@@ -268,6 +268,7 @@ class Softmax(Lesson):
                     vlines=(temp,),
                     x_range=(0.0, 5.0),
                     y_range=(0.0, 1.0),
+                    axis_labels=("temperature T", "probability"),
                 ),
                 "probs": BarData(pv, names, highlight=winner),
             },
@@ -304,6 +305,7 @@ class Softmax(Lesson):
                     annotations=(Annotation(diff, float(p_two[0]), f"  p = {p_two[0]:.3f}"),),
                     x_range=(-8.0, 8.0),
                     y_range=(0.0, 1.0),
+                    axis_labels=("score difference x", "probability"),
                 ),
             },
             figures={"logistic": float(1 / (1 + np.exp(-diff))), "softmax2": float(p_two[0])},
@@ -334,6 +336,7 @@ class Softmax(Lesson):
                     annotations=(Annotation(float(pv[true_index]), loss_v, f"  L = {loss_v:.3f}"),),
                     x_range=(0.0, 1.0),
                     y_range=(0.0, 5.5),
+                    axis_labels=("p of the true class", "loss −log p"),
                 ),
                 "probs": BarData(
                     pv, names, highlight=true_index, caption=f"true class: {names[true_index]}"
@@ -355,7 +358,11 @@ class Softmax(Lesson):
             f"{_math(float(grad[true_index]))}$.",
             {
                 "scores": BarData(
-                    grad, names, highlight=true_index, caption="∂L/∂z from backward()"
+                    grad,
+                    names,
+                    highlight=true_index,
+                    caption="∂L/∂z from backward()",
+                    y_label="∂L/∂z",
                 ),
                 "numbers": table(7),
             },

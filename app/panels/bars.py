@@ -34,6 +34,8 @@ class BarsView(PanelView):
 
     accepts = (BarData,)
 
+    _y_label: str | None = None  # the shown step's own axis label, if it has one
+
     def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
         if not isinstance(spec, Bars):
             raise ValueError(f"BarsView needs a Bars spec, got {type(spec).__name__}")
@@ -79,6 +81,9 @@ class BarsView(PanelView):
         self._show_value_labels(values, heights, highlight)
         self._set_range(heights, data.y_range or self._spec.y_range)
         self.set_caption(data.caption)
+        if data.y_label != self._y_label:
+            self._y_label = data.y_label
+            self._restyle()
 
     def _set_ticks(self, labels: tuple[str, ...]) -> None:
         step = max(1, math.ceil(len(labels) / MAX_TICK_LABELS))
@@ -129,7 +134,8 @@ class BarsView(PanelView):
     def _restyle(self) -> None:
         t = self.theme
         self.plot_widget.setBackground(t.background)
-        style_axes(self.plot_item, t, "", self._spec.y_label)
+        y_label = self._spec.y_label if self._y_label is None else self._y_label
+        style_axes(self.plot_item, t, "", y_label)
         self.plot_item.getAxis("bottom").setGrid(False)
         self._zero.setPen(make_pen(t.muted, 1.5))
         self._hover.restyle(t)

@@ -94,6 +94,10 @@ def style_axes(
             tickLength=-max(4, round(5 * theme.font_scale)),
             maxTickLevel=1,
         )
+        # Numbers are shown as they are: no SI prefix. pyqtgraph 0.14 still computes one when
+        # auto-prefixing is turned off (and keeps it as the range changes), unless no value
+        # range allows one.
+        axis.setSIPrefixEnableRanges(())
         axis.enableAutoSIPrefix(False)
         axis.setZValue(-1)  # grid lines behind the data, not over it
         text = labels.get(name, "")

@@ -52,6 +52,8 @@ class PlotView(PanelView):
     picked = Signal(str, object)
     picked_point = Signal(str, float, float)
 
+    _axis_labels: tuple[str, str] | None = None  # the shown step's own (x, y) labels, if any
+
     def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
         if not isinstance(spec, Plot):
             raise ValueError(f"PlotView needs a Plot spec, got {type(spec).__name__}")
@@ -109,6 +111,9 @@ class PlotView(PanelView):
         self._vlines = self._show_lines(self._vlines, data.vlines, 90)
         self._hlines = self._show_lines(self._hlines, tuple(map(self._view_y, data.hlines)), 0)
         self.surface.show(data, self.theme)
+        if data.axis_labels != self._axis_labels:
+            self._axis_labels = data.axis_labels
+            self._restyle()
         self._update_legend(keys)
         self._apply_ranges(data)
 
@@ -344,7 +349,8 @@ class PlotView(PanelView):
     def _restyle(self) -> None:
         t = self.theme
         self.plot_widget.setBackground(t.background)
-        style_axes(self.plot_item, t, self._spec.x_label, self._spec.y_label)
+        x_label, y_label = self._axis_labels or (self._spec.x_label, self._spec.y_label)
+        style_axes(self.plot_item, t, x_label, y_label)
         fill = QColor(t.background)
         fill.setAlpha(215)
         self.legend.setBrush(pg.mkBrush(fill))

@@ -484,6 +484,24 @@ def test_bar_values_are_written_with_the_spec_format_and_shown_on_hover(qtbot: Q
     assert not any(label.isVisible() for label in view._value_labels)
 
 
+def test_small_values_are_labelled_as_they_are_and_a_step_can_rename_the_axis(
+    qtbot: QtBot,
+) -> None:
+    """Ticks of a range below 1 are not silently scaled to milli-units (a pyqtgraph default);
+    a step's own y label replaces the panel's and goes back when the step has none."""
+    view = make(qtbot, KINDS["bars"].spec)
+    view.set_data(BarData(np.array([-0.341, 0.242, 0.099]), ("a", "b", "c"), y_label="∂L/∂z"))
+    axis = view.plot_item.getAxis("left")
+    assert axis.autoSIPrefixScale == 1.0 and axis.labelUnitPrefix == ""
+    assert axis.tickStrings([-0.2, 0.2], axis.autoSIPrefixScale * axis.scale, 0.1) == [
+        "-0.2",
+        "0.2",
+    ]
+    assert "∂L/∂z" in axis.labelString()
+    view.set_data(BarData(np.array([0.5, 0.25]), ("a", "b")))
+    assert not axis.label.isVisible()  # the panel itself has no y label
+
+
 # ---- images --------------------------------------------------------------------------------
 
 
