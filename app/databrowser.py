@@ -121,7 +121,7 @@ class DataBrowser(QDialog):
             self.listing.addItem(item)
         self.listing.blockSignals(False)
         ids = [self.listing.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
-        self.listing.setCurrentRow(ids.index(select) if select in ids else 0)
+        self.listing.setCurrentRow(ids.index(select) if select is not None and select in ids else 0)
         self._show_row(self.listing.currentRow())
 
     def count(self) -> int:
@@ -144,6 +144,7 @@ class DataBrowser(QDialog):
     def _clear_views(self) -> None:
         for view in self.views:
             self.views_layout.removeWidget(view)
+            view.hide()  # gone at once, even before the event loop deletes it
             view.deleteLater()
         self.views.clear()
 

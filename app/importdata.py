@@ -55,7 +55,7 @@ class CsvImportDialog(QDialog):
         start = choices or default_choices(table)
         self.setWindowTitle(f"Import {table.path.name}")
         self.setAccessibleName("Import a CSV file")
-        self.resize(980, 680)
+        self.resize(1180, 720)
 
         heading = QLabel(f"<b>{_html(table.path.name)}</b>: {_html(table.describe())}")
         heading.setWordWrap(True)
@@ -74,7 +74,7 @@ class CsvImportDialog(QDialog):
             checked = column.name in start.features
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.features.addItem(item)
-        self.features.setMaximumHeight(150)
+        self.features.setMaximumHeight(170)
         self.standardise = QCheckBox("Standardise the features (mean 0, standard deviation 1)")
         self.standardise.setChecked(start.standardise)
         self.standardise.setToolTip(
@@ -102,7 +102,7 @@ class CsvImportDialog(QDialog):
         self.status.setAccessibleName("Import status")
 
         form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above
         form.addRow("&Label column (the class to predict):", self.label_box)
         form.addRow("&Feature columns (the inputs, numbers):", self.features)
         form.addRow("", self.standardise)

@@ -89,6 +89,7 @@ class ImageImportDialog(QDialog):
             item = self.views_layout.takeAt(i)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         try:

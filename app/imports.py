@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
@@ -154,8 +154,14 @@ class DataImports(QObject):
         self.changed.emit()
         if not problems:
             return None
-        message = "Imported data not available: " + "; ".join(problems) + "."
+        message = (
+            "Imported data not available: "
+            + "; ".join(problems)
+            + ". It stays listed in Data ▸ Browse data sets until you forget it there."
+        )
         self.window.show_message(message)
+        # Once the window is up (after its "Welcome back"), in a box that stays until read.
+        QTimer.singleShot(0, lambda: self.fail(message, "Imported data not available"))
         return message
 
     def _remember(self, entry: UserSet, playground: bool) -> None:

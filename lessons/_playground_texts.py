@@ -62,8 +62,8 @@ def _classes_intro(trainer: Trainer) -> tuple[str, str]:
         r"$z_1, \dots, z_k$ into probabilities $p_j = e^{z_j} / \sum_i e^{z_i}$ that add up to "
         r"1, and the loss of a point is the categorical cross-entropy $-\log p_y$ of its true "
         "class $y$. The map on the right mixes the class colours by these probabilities; the "
-        "lines are where the winning class changes. The table below lists each class's "
-        "accuracy and where its test points went. ",
+        "lines are where the winning class changes. The confusion matrix below counts where "
+        "each class's test points went, and <i>Every number</i> lists each class's accuracy. ",
     )
 
 

@@ -229,6 +229,7 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     browser = DataBrowser(second.theme, second, None, second.imports)
     qtbot.addWidget(browser)
     browser.show()
+    assert browser.current_id() == "mnist" and browser.views  # the first set, not the heading
     items = [browser.listing.item(i).text() for i in range(browser.listing.count())]
     assert "Your imported data" in items
     browser.listing.setCurrentRow(items.index(titles[0]))
@@ -240,6 +241,7 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     third = _window(qtbot, settings)
     message = third.statusBar().currentMessage()
     assert "points.csv" in message and "no longer there" in message
+    qtbot.waitUntil(lambda: any("no longer there" in t for t in _close_boxes(third)))
     missing = shelf.sets()[0]
     assert missing.data is None and shelf.sets()[1].images is not None
     third.open_lesson("playground", 0, {"data": "your data"})
