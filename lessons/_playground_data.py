@@ -99,6 +99,7 @@ def user_data(entry: UserSet | None) -> PlaneData | Unusable:
         "user",
         len(table.class_names),
         table.class_names,
+        (f"x₁: {table.feature_names[0]}", f"x₂: {table.feature_names[1]}"),
     )
 
 

@@ -63,7 +63,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
 class PlaneData:
     """Points on the plane (n, 2) with labels 0 .. classes-1 (float column vectors), split.
 
-    ``class_names`` names the classes where they have names (imported data, k-class sets).
+    ``class_names`` names the classes where they have names (imported data, k-class sets);
+    ``axis_names`` the columns placed on the axes (imported data).
     """
 
     x_train: np.ndarray
@@ -73,6 +74,7 @@ class PlaneData:
     name: str
     classes: int = 2
     class_names: tuple[str, ...] = ()
+    axis_names: tuple[str, str] | None = None  # what x1 and x2 are (imported columns)
 
 
 def make_data(

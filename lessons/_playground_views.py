@@ -208,10 +208,11 @@ def boundary_plot(
     pad = 0.03 * w
     x_range, y_range = (x - pad, x + w + pad), (y - pad, y + h + pad)
     series = _points(data, show_test, held_out)
+    axes = data.axis_names
     if output is None:
-        return PlotData(series=series, x_range=x_range, y_range=y_range)
+        return PlotData(series=series, x_range=x_range, y_range=y_range, axis_labels=axes)
     if np.ndim(output) == 3:
-        return _regions_plot(np.asarray(output), series, discretize, x_range, y_range)
+        return _regions_plot(np.asarray(output), series, discretize, x_range, y_range, axes)
     field = np.nan_to_num(np.asarray(output, dtype=np.float32), nan=0.5)
     image = (field > 0.5).astype(np.float32) if discretize else field
     lx, ly = level_line(field, 0.5)
@@ -223,6 +224,7 @@ def boundary_plot(
         image_levels=(0.0, 1.0),
         x_range=x_range,
         y_range=y_range,
+        axis_labels=axes,
     )
 
 
@@ -232,6 +234,7 @@ def _regions_plot(
     discretize: bool,
     x_range: tuple[float, float],
     y_range: tuple[float, float],
+    axes: tuple[str, str] | None = None,
 ) -> PlotData:
     """k classes: a probability-mixed (or winner-only) map and the edges between regions."""
     k = len(probs)
@@ -258,6 +261,7 @@ def _regions_plot(
         image_levels=(0.0, 1.0),
         x_range=x_range,
         y_range=y_range,
+        axis_labels=axes,
     )
 
 

@@ -126,6 +126,7 @@ def test_an_imported_table_with_two_features_trains_on_the_plane() -> None:
     assert run.current.figures["test_accuracy"] >= 0.9
     plot = run.panel_state()["boundary"]
     assert isinstance(plot, PlotData)
+    assert plot.axis_labels == ("x₁: f0", "x₂: f1")
     train_points = sum(len(s.x) for s in plot.series if s.name.startswith("training"))
     assert train_points == len(table.x_train)
     xs = np.concatenate([s.x for s in plot.series if s.style == "scatter"])
