@@ -27,9 +27,8 @@ def class_colours(weights: np.ndarray, theme: Theme) -> np.ndarray:
     in proportion to its weight, so sure cells show their class's colour, unsure ones a blend.
     """
     k = weights.shape[-1]
-    palette = np.array(
-        [QColor(theme.color(c)).getRgbF()[:3] for c in range(k)], dtype=np.float64
-    )  # (k, 3)
+    colours = [QColor(theme.color(c)) for c in range(k)]
+    palette = np.array([(q.redF(), q.greenF(), q.blueF()) for q in colours])  # (k, 3)
     w = np.clip(np.nan_to_num(weights, nan=1.0 / k), 0.0, None)
     total = w.sum(axis=-1, keepdims=True)
     w = np.where(total > 0, w / np.where(total > 0, total, 1.0), 1.0 / k)

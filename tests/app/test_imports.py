@@ -273,3 +273,23 @@ def test_the_browser_picks_two_of_three_features_for_the_playground(
     assert "<b>f2</b>" in frame.step.text
     assert isinstance(window.imports, DataImports)
     browser.close()
+
+
+def test_a_file_too_large_offers_a_seeded_subset_in_the_dialog(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Over 20,000 rows: the limit is stated and ticking the subset box makes it importable."""
+    from engine.userdata import MAX_ROWS
+
+    rows = "".join(f"{i % 97},{i % 13},{i % 2}\n" for i in range(MAX_ROWS + 10))
+    path = tmp_path / "big.csv"
+    path.write_text("a,b,y\n" + rows)
+    dialog = CsvImportDialog(read_csv(path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.subset.isVisible() and not ok.isEnabled()
+    assert "more than the 20,000" in dialog.status.text()
+    dialog.subset.setChecked(True)
+    assert ok.isEnabled() and dialog.result_table is not None
+    assert dialog.result_table.rows == MAX_ROWS
