@@ -42,8 +42,6 @@ __all__ = [
     "Surface",
     "Value",
     "make_adding_problem",
-    "make_arms",
-    "make_blobs",
     "make_circle",
     "make_copy_task",
     "make_gaussians",
@@ -206,30 +204,6 @@ def make_multiclass(
     x, y = make_k_class(name, n, classes, noise=noise, seed=rng)
     xtr, ytr, xte, yte = _split(x, y, test_fraction, rng)
     return PointSet(xtr, ytr, xte, yte, name, noise)
-
-
-def make_blobs(
-    n: int = 600,
-    classes: int = 3,
-    *,
-    noise: float = 0.0,
-    test_fraction: float = 0.5,
-    seed: Seed = 0,
-) -> PointSet:
-    """k Gaussian blobs around a circle (see ``engine.multiclass``)."""
-    return make_multiclass("blobs", n, classes, noise=noise, test_fraction=test_fraction, seed=seed)
-
-
-def make_arms(
-    n: int = 600,
-    classes: int = 3,
-    *,
-    noise: float = 0.0,
-    test_fraction: float = 0.5,
-    seed: Seed = 0,
-) -> PointSet:
-    """A spiral with k interleaved arms (see ``engine.multiclass``)."""
-    return make_multiclass("arms", n, classes, noise=noise, test_fraction=test_fraction, seed=seed)
 
 
 # ----------------------------------------------------------------------- regression curves

@@ -25,7 +25,7 @@ def test_k_class_sets_are_balanced_seeded_and_split(name: syn.MultiClass, k: int
 
 def test_blob_centres_lie_on_a_circle() -> None:
     """Each blob's mean is about 0.6 from the origin, one class per angle."""
-    ps = syn.make_blobs(1200, 4, test_fraction=0.2, seed=0)
+    ps = syn.make_multiclass("blobs", 1200, 4, test_fraction=0.2, seed=0)
     x = np.concatenate([ps.x_train, ps.x_test])
     y = np.concatenate([ps.y_train, ps.y_test])
     radii = [np.linalg.norm(x[y == c].mean(axis=0)) for c in range(4)]
@@ -36,6 +36,6 @@ def test_bad_class_counts_are_refused() -> None:
     """One class, or more than the palette holds, is a ValueError naming the range."""
     for k in (1, 9):
         with pytest.raises(ValueError, match="classes"):
-            syn.make_arms(100, k)
+            syn.make_multiclass("arms", 100, k)
     with pytest.raises(ValueError, match="unknown"):
         syn.make_multiclass("moons", 10)  # type: ignore[arg-type]
