@@ -114,7 +114,7 @@ class DataBrowser(QDialog):
             header.setFont(font)
             self.listing.addItem(header)
         for user in imported:
-            item = QListWidgetItem(user.title + ("" if user.data is not None else " (missing)"))
+            item = QListWidgetItem(user.title + (" (not available)" if user.problem else ""))
             item.setData(Qt.ItemDataRole.UserRole, user.key)
             item.setData(IMPORTED, True)
             item.setToolTip(user.problem or user.title)
@@ -176,6 +176,8 @@ class DataBrowser(QDialog):
         """Show an imported set (or why it is not available) with its actions."""
         self._clear_views()
         user = shelf.find(key)
+        if user is not None and user.data is None and not user.problem and self.imports:
+            user = self.imports.load_pending(key)  # an image folder, decoded when first shown
         if user is None:
             self.summary.setText("This imported set has been forgotten.")
             return

@@ -73,8 +73,12 @@ def _record(entry: UserSet) -> dict[str, Any]:
     raise ValueError(f"nothing to remember for {entry.key}")
 
 
-def load_record(record: Any) -> UserSet:
-    """Read a remembered set again; a set that cannot be read is an entry with a problem."""
+def load_record(record: Any, *, images: bool = True) -> UserSet:
+    """Read a remembered set again; a set that cannot be read is an entry with a problem.
+
+    With ``images=False`` an image folder that is still there is not decoded yet: its entry
+    has neither data nor a problem (see :meth:`DataImports.load_pending`).
+    """
     if not isinstance(record, dict) or not isinstance(record.get("path"), str):
         raise ValueError("not a remembered data set")
     path = Path(record["path"])
@@ -91,6 +95,8 @@ def load_record(record: Any) -> UserSet:
         if kind == "csv":
             choices = CsvChoices.from_json(record.get("choices") or {})
             return csv_entry(load_csv(path, choices))
+        if not images:
+            return UserSet(key, title, None)
         from app.imagedecode import decode_folder
 
         share = float(record.get("test_share", 0.25))
@@ -115,6 +121,7 @@ class DataImports(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: QDialog | None = None
+        self._pending: dict[str, dict[str, Any]] = {}  # image folders decoded when first shown
         window.setAcceptDrops(True)
         window.installEventFilter(self)  # a CSV file or a folder dropped on the window
 
@@ -137,15 +144,19 @@ class DataImports(QObject):
         return [r for r in records if isinstance(r, dict)]
 
     def restore(self) -> str | None:
-        """Read every remembered set again; one message for those that could not be."""
+        """Read every remembered table again (image folders when first shown, so a large
+        folder does not hold up the start); one message for those that could not be read."""
         entries: list[UserSet] = []
         problems: list[str] = []
+        self._pending.clear()
         for record in self._records():
             try:
-                entry = load_record(record)
+                entry = load_record(record, images=False)
             except (ValueError, TypeError) as err:
                 log.warning("ignoring a remembered data set: %s", err)
                 continue
+            if entry.data is None and not entry.problem:
+                self._pending[entry.key] = record
             entries.append(entry)
             if entry.problem:
                 problems.append(f"{entry.title}: {entry.problem}")
@@ -163,6 +174,14 @@ class DataImports(QObject):
         # Once the window is up (after its "Welcome back"), in a box that stays until read.
         QTimer.singleShot(0, lambda: self.fail(message, "Imported data not available"))
         return message
+
+    def load_pending(self, key: str) -> UserSet | None:
+        """Decode a remembered image folder now (the data browser shows it); its entry."""
+        record = self._pending.pop(key, None)
+        if record is not None:
+            self.window.show_message(f"Reading the images of {Path(record['path']).name}…")
+            shelf.add(load_record(record))
+        return shelf.find(key)
 
     def _remember(self, entry: UserSet, playground: bool) -> None:
         record = _record(entry)

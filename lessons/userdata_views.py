@@ -92,7 +92,7 @@ def user_view(entry: UserSet) -> DataView:
     if images is not None:
         counts = view_of(images.images).panels[-1]
         return DataView(images.describe(), (_image_samples(images), counts))
-    why = entry.problem or "it could not be read"
+    why = entry.problem or "it has not been read yet"
     return DataView(
         f"{entry.title}: not available",
         ((Text("problem", "Not available"), TextData(f"<p>{_escape(why)}</p>")),),

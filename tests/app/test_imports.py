@@ -226,12 +226,17 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     titles = [s.title for s in shelf.sets()]
     assert titles == ["points.csv: f0, f1, f2 → kind", "shapes (images)"]
     assert shelf.sets()[0].table is not None and shelf.sets()[0].table.rows == 90
+    assert shelf.sets()[1].images is None  # the folder is decoded when first shown
     browser = DataBrowser(second.theme, second, None, second.imports)
     qtbot.addWidget(browser)
     browser.show()
     assert browser.current_id() == "mnist" and browser.views  # the first set, not the heading
     items = [browser.listing.item(i).text() for i in range(browser.listing.count())]
     assert "Your imported data" in items
+    browser.listing.setCurrentRow(items.index(titles[1]))
+    assert shelf.sets()[1].images is not None and "Could not read 1 images" in (
+        browser.summary.text()
+    )
     browser.listing.setCurrentRow(items.index(titles[0]))
     assert browser.views and all(v.has_content() for v in browser.views)
     assert browser.use_button.isVisible() and browser.forget_button.isVisible()
@@ -242,8 +247,9 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     message = third.statusBar().currentMessage()
     assert "points.csv" in message and "no longer there" in message
     qtbot.waitUntil(lambda: any("no longer there" in t for t in _close_boxes(third)))
-    missing = shelf.sets()[0]
-    assert missing.data is None and shelf.sets()[1].images is not None
+    missing, folder_entry = shelf.sets()
+    assert missing.data is None and folder_entry.data is None  # images: decoded when shown
+    assert third.imports.load_pending(folder_entry.key).images is not None  # type: ignore[union-attr]
     third.open_lesson("playground", 0, {"data": "your data"})
     assert third.player.frame is not None and "no longer there" in third.player.frame.step.text
     third.imports.forget(missing.key)
