@@ -179,8 +179,8 @@ class DataImports(QObject):
         """Decode a remembered image folder now (the data browser shows it); its entry."""
         record = self._pending.pop(key, None)
         if record is not None:
-            self.window.show_message(f"Reading the images of {Path(record['path']).name}…")
             shelf.add(load_record(record))
+            self.window.show_message(f"Read the images of {Path(record['path']).name}.")
         return shelf.find(key)
 
     def _remember(self, entry: UserSet, playground: bool) -> None:

@@ -171,7 +171,8 @@ def build_image_set(
         )
     notes = list(folder.notes)
     if unreadable:
-        notes.append(f"Could not read {len(unreadable)} images: {_named(unreadable)}")
+        n = len(unreadable)
+        notes.append(f"Could not read {n} image{'s' if n > 1 else ''}: {_named(unreadable)}")
     x = np.stack(images).astype(np.float32)[:, None] / np.float32(255.0)
     train, test = split_stratified(y, test_share, seed)
     notes.append(f"Resized to {SIDE} x {SIDE} greyscale, values 0 (black) to 1 (white).")

@@ -234,7 +234,7 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     items = [browser.listing.item(i).text() for i in range(browser.listing.count())]
     assert "Your imported data" in items
     browser.listing.setCurrentRow(items.index(titles[1]))
-    assert shelf.sets()[1].images is not None and "Could not read 1 images" in (
+    assert shelf.sets()[1].images is not None and "Could not read 1 image" in (
         browser.summary.text()
     )
     browser.listing.setCurrentRow(items.index(titles[0]))

@@ -76,7 +76,7 @@ def test_decoded_images_become_a_split_image_set_and_unreadable_ones_are_named(
     assert np.all(images.x_train[images.y_train == 1] == 1.0)
     assert np.all(images.x_train[images.y_train == 0] == 0.0)
     assert built.unreadable == ("light/3.png (unsupported image format)",)
-    assert "Could not read 1 images: light/3.png" in built.describe()
+    assert "Could not read 1 image: light/3.png" in built.describe()
 
 
 def test_when_only_one_class_can_be_read_the_import_fails_with_the_names(tmp_path: Path) -> None:
