@@ -33,14 +33,30 @@ def ltu_region(w: np.ndarray) -> np.ndarray:
 
 
 def line_through(w: Vec, box: float = BOX) -> tuple[np.ndarray, np.ndarray]:
-    """Two end points of w1 x1 + w2 x2 + b = 0 inside the box (NaN if there is no line)."""
+    """The two ends of w1 x1 + w2 x2 + b = 0 where it crosses the box (NaN if it misses it).
+
+    Clipped to the box, a line stops where the decision regions stop and leaves the band
+    above the box free for the legend.
+    """
     w1, w2, b = (float(v) for v in w)
+    nan = np.full(2, np.nan)
     if abs(w1) < 1e-12 and abs(w2) < 1e-12:
-        return np.full(2, np.nan), np.full(2, np.nan)
-    t = np.array([-2 * box, 2 * box])
-    if abs(w2) >= abs(w1):
-        return t, -(b + w1 * t) / w2
-    return -(b + w2 * t) / w1, t
+        return nan, nan
+    # the point of the line nearest the origin, and its direction
+    foot = -b * np.array([w1, w2]) / (w1 * w1 + w2 * w2)
+    d = np.array([-w2, w1])
+    lo, hi = -np.inf, np.inf
+    for k in range(2):
+        if abs(d[k]) < 1e-12:
+            if abs(foot[k]) > box:
+                return nan, nan
+            continue
+        t0, t1 = sorted(((-box - foot[k]) / d[k], (box - foot[k]) / d[k]))
+        lo, hi = max(lo, t0), min(hi, t1)
+    if lo >= hi:
+        return nan, nan
+    ends = foot[:, None] + d[:, None] * np.array([lo, hi])
+    return ends[0], ends[1]
 
 
 def points(x: np.ndarray, y: np.ndarray) -> list[Series]:
@@ -78,6 +94,12 @@ def plane(
     )
 
 
+def misses_box(w: Vec) -> bool:
+    """Whether the unit's line lies wholly outside the square shown (it fires everywhere or
+    nowhere there)."""
+    return bool(np.isnan(line_through(w)[0]).all())
+
+
 def boundary(w: Vec, name: str, color: int = 6, style: str = "line") -> Series:
     """The straight boundary of one linear threshold unit."""
     x1, x2 = line_through(w)
@@ -91,6 +113,8 @@ def normal_arrow(w: Vec, name: str = "_w", color: int = 6) -> list[Series]:
     if norm2 < 1e-12:
         return []
     foot = np.array([w1, w2]) * (-b / norm2)
+    if np.any(np.abs(foot) > BOX):
+        return []  # the line misses the square shown: no arrow floating outside it
     tip = foot + 0.35 * np.array([w1, w2]) / np.sqrt(norm2)
     line = Series(name, np.array([foot[0], tip[0]]), np.array([foot[1], tip[1]]), color=color)
     head = Series(name + " tip", tip[:1], tip[1:], style="scatter", color=color, size=8, symbol="d")
@@ -158,7 +182,10 @@ def network(
                 if labelled:
                     at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
                     color = 0 if weight >= 0 else 3
-                    notes.append(Annotation(*at, _num(weight), color=color, anchor=(0.5, 0.5)))
+                    # on a level edge the line would run into the number like a minus sign
+                    level = abs(y1 - y0) < 1e-9
+                    anchor = (0.5, 1.0) if level else (0.5, 0.5)
+                    notes.append(Annotation(*at, _num(weight), color=color, anchor=anchor))
         for positive, flat in lines.items():
             if flat:
                 seg = np.array(flat).reshape(-1, 2, 3)
@@ -198,9 +225,10 @@ def network(
             text = labels[k]
             if values is not None and k < len(values[c]):
                 text += f" = {_num(values[c][k]) if c == 0 else f'{values[c][k]:g}'}"
-            anchor = (1.0, 0.5) if c == 0 else ((0.0, 0.5) if c == last else (0.5, 1.2))
+            anchor = (1.0, 0.5) if c == 0 else ((0.0, 0.5) if c == last else (0.5, 1.0))
             shift = -0.2 if c == 0 else (0.2 if c == last else 0.0)
-            notes.append(Annotation(x + shift, y, text, anchor=anchor))
+            lift = 0.0 if c in (0, last) else 0.18  # a hidden unit's name clears its symbol
+            notes.append(Annotation(x + shift, y + lift, text, anchor=anchor))
     return PlotData(
         tuple(series), tuple(notes), x_range=(-2.0, gap * last + 1.4), y_range=(-1.3, 1.3)
     )

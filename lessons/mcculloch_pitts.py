@@ -199,8 +199,9 @@ class McCullochPitts(Lesson):
             r = rows[inputs]
             yield Step(
                 f"Flip {flips[k - 1]}: A = {inputs[0]}, B = {inputs[1]}",
-                f"Now {flips[k - 1]} flips, so A = {inputs[0]} and B = {inputs[1]}. "
-                f"{_row_text(wiring, r)} The row is written into the truth table"
+                f"Now {flips[k - 1]} flips, so A = {inputs[0]} and B = {inputs[1]}"
+                + (" (the controls keep your starting inputs). " if k == 1 else ". ")
+                + f"{_row_text(wiring, r)} The row is written into the truth table"
                 + (
                     ": all four input rows are seen now."
                     if k == 3

@@ -260,6 +260,16 @@ class Perceptron(Lesson):
                     "has every component). The line turns and shifts so that this point moves "
                     "towards its own side."
                 )
+                if P.misses_box(u.after):
+                    fires = bool(ltu(u.after, np.array([[0.0, 0.0, 1.0]]))[0])
+                    text += (
+                        " This time it overshoots: the new line lies outside the square shown, "
+                        + (
+                            "so the unit fires for every point in it."
+                            if fires
+                            else "so no point in it makes the unit fire."
+                        )
+                    )
             if only_mistakes and checked > 1:
                 text += f" (Samples checked since the last update: {checked}.)"
             checked = 0

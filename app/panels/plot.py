@@ -33,6 +33,7 @@ __all__ = ["PlotView"]
 LONG_SERIES = 2000  # points above which sorted series are clipped to the view and downsampled
 HOVER_RADIUS_PX = 14
 LEGEND_MARGIN_PX = 8  # between the legend and the plot's edge
+MAX_LEGEND_COLUMNS = 4  # a legend that hides data may lay its entries out side by side
 _SYMBOLS = {"o", "s", "t", "t1", "t2", "t3", "d", "+", "x", "p", "h", "star", "star2"}
 
 
@@ -53,6 +54,7 @@ class PlotView(PanelView):
     picked_point = Signal(str, float, float)
 
     _axis_labels: tuple[str, str] | None = None  # the shown step's own (x, y) labels, if any
+    _x_span: tuple[float, float] = (0.0, 1.0)  # the x range labels are placed against
 
     def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
         if not isinstance(spec, Plot):
@@ -100,6 +102,7 @@ class PlotView(PanelView):
 
     def _show(self, data: PlotData) -> None:
         self._hide_hover()
+        self._x_span = self._target_x_range(data)
         keys: list[str] = []
         for i, series in enumerate(data.series):
             key = series.name if series.name not in keys else f"{series.name}#{i}"
@@ -202,12 +205,11 @@ class PlotView(PanelView):
                 label.hide()
                 continue
             vy = self._view_y(y[i])
-            (left, right), _ = self.plot_item.viewRange()
-            near_right = x[i] > left + 0.65 * (right - left)  # write it leftwards, not cut off
-            label.setAnchor((1.2, 1.1) if near_right else (-0.2, 1.1))
             label.setFont(font)
             label.setText(s.labels[i], color)
             label.fill = pg.mkBrush(fill)
+            leftwards = self._runs_past_right(label, float(x[i]), -0.2)
+            label.setAnchor((1.2, 1.1) if leftwards else (-0.2, 1.1))
             label.setPos(float(x[i]), vy)
             label.show()
 
@@ -231,13 +233,39 @@ class PlotView(PanelView):
             item.setFont(self.theme.font("label", bold=True))
             item.setText(a.text, QColor(self.theme.color(a.color)))
             item.fill = pg.mkBrush(fill)
-            (left, right), _ = self.plot_item.viewRange()
             ax, ay = a.anchor
-            if ax <= 0.0 and a.x > left + 0.65 * (right - left):
+            if ax <= 0.0 and self._runs_past_right(item, float(a.x), ax):
                 ax = 1.0 - ax  # text that would run past the right edge goes leftwards
             item.setAnchor((ax, ay))
             item.setPos(float(a.x), vy)
             item.show()
+
+    def _runs_past_right(self, item: pg.TextItem, x: float, ax: float) -> bool:
+        """Whether the text of ``item``, anchored at ``x`` with x-anchor ``ax``, runs off the right.
+
+        Measured in pixels against the range this step shows; before the plot has a size,
+        text starting in the right third of the range counts as running past.
+        """
+        left, right = self._x_span
+        span = right - left
+        width_px = self.plot_item.getViewBox().width()
+        if not (span > 0 and width_px > 0):
+            return x > left + 0.65 * span
+        text_px = float(item.textItem.boundingRect().width())
+        return bool(x + (1.0 - ax) * text_px * span / width_px > right)
+
+    def _target_x_range(self, data: PlotData) -> tuple[float, float]:
+        """The x range this step will show: its own or the spec's, else the current view's.
+
+        Labels decide which way to write from it; the view itself only takes the new range
+        after the series and labels are set, so asking the view would use the last step's
+        range (the empty unit square on the first step).
+        """
+        x_range = data.x_range or self._spec.x_range
+        if x_range is not None:
+            return float(min(x_range)), float(max(x_range))
+        (left, right), _ = self.plot_item.viewRange()
+        return float(left), float(right)
 
     def _show_lines(
         self, pool: list[pg.InfiniteLine], positions: tuple[float, ...], angle: int
@@ -273,43 +301,59 @@ class PlotView(PanelView):
 
     def _fit_legend(self) -> None:
         """Show the legend when it has entries and leaves most of the plot visible."""
-        vb = self.plot_item.getViewBox()
-        legend = self.legend.boundingRect()
-        fits = legend.width() < 0.6 * vb.width() and legend.height() < 0.7 * vb.height()
-        self.legend.setVisible(bool(self._legend_entries) and fits)
         self._place_legend()
 
     def _place_legend(self) -> None:
-        """Put the legend in the corner of the plot where it hides the fewest data points.
+        """Lay the legend out and put it in the corner of the plot where it hides fewest points.
 
-        Ties keep the top right. Lines count along their segments too, so a line crossing a
-        corner counts even when none of its vertices lies there.
+        One column first; where that hides data, two or more columns side by side (a wide,
+        flat legend fits the band above the data that many plots leave for it). Ties keep
+        fewer columns and the top right. Lines count along their segments too, so a line
+        crossing a corner counts even when none of its vertices lies there. A legend that
+        would cover most of the plot in every layout is hidden.
         """
-        if not self.legend.isVisible():
+        entries = len(self._legend_entries)
+        if not entries:
+            self.legend.hide()
             return
         vb = self.plot_item.getViewBox()
-        rect = self.legend.boundingRect()
         width, height = vb.width(), vb.height()
         if width <= 0 or height <= 0:
             return
         (x0, x1), (y0, y1) = vb.viewRange()
         px, py = (x1 - x0) / width, (y1 - y0) / height
-        lw, lh = (rect.width() + LEGEND_MARGIN_PX) * px, (rect.height() + LEGEND_MARGIN_PX) * py
         points = [self._dense(key) for key in self._points]
-        best, best_count = (1, 0), -1
-        for right, bottom in ((1, 0), (0, 0), (1, 1), (0, 1)):
-            xa = x1 - lw if right else x0
-            ya = y0 if bottom else y1 - lh
-            count = 0
-            for x, y in points:
-                inside = (x >= xa) & (x <= xa + lw) & (y >= ya) & (y <= ya + lh)
-                count += int(np.count_nonzero(inside))
-            if best_count < 0 or count < best_count:
-                best, best_count = (right, bottom), count
-        right, bottom = best
+        best: tuple[int, int, tuple[int, int]] | None = None  # hidden points, columns, corner
+        for columns in range(1, min(entries, MAX_LEGEND_COLUMNS) + 1):
+            self.legend.setColumnCount(columns)
+            rect = self.legend.boundingRect()
+            room = 0.6 * width if columns == 1 else width - 2 * LEGEND_MARGIN_PX
+            if rect.width() >= room or rect.height() >= 0.7 * height:
+                continue
+            lw = (rect.width() + LEGEND_MARGIN_PX) * px
+            lh = (rect.height() + LEGEND_MARGIN_PX) * py
+            for right, bottom in ((1, 0), (0, 0), (1, 1), (0, 1)):
+                xa = x1 - lw if right else x0
+                ya = y0 if bottom else y1 - lh
+                count = 0
+                for x, y in points:
+                    inside = (x >= xa) & (x <= xa + lw) & (y >= ya) & (y <= ya + lh)
+                    count += int(np.count_nonzero(inside))
+                if best is None or count < best[0]:
+                    best = (count, columns, (right, bottom))
+            if best is not None and best[0] == 0:
+                break
+        if best is None:
+            self.legend.setColumnCount(1)
+            self.legend.hide()
+            return
+        _count, columns, corner = best
+        self.legend.setColumnCount(columns)
+        self.legend.show()
+        right, bottom = corner
         margin = LEGEND_MARGIN_PX
         offset = (-margin if right else margin, -margin if bottom else margin)
-        self.legend.anchor(itemPos=best, parentPos=best, offset=offset)
+        self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
 
     def _dense(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """A series' points in view coordinates, with lines filled in between vertices."""

@@ -54,6 +54,23 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_)
 
 
+def _is_placeholder(value: Any) -> bool:
+    """A cell that stands in for a number not shown yet ("·", "?", "—"): no letters or digits."""
+    return isinstance(value, str) and len(value) <= 4 and not any(c.isalnum() for c in value)
+
+
+def numeric_columns(rows: tuple[tuple[Any, ...], ...], count: int) -> tuple[bool, ...]:
+    """Which columns hold numbers (placeholders for numbers not shown yet count as numbers)."""
+    flags = []
+    for col in range(count):
+        cells = [row[col] for row in rows if col < len(row)]
+        flags.append(
+            any(_is_number(v) for v in cells)
+            and all(_is_number(v) or _is_placeholder(v) for v in cells)
+        )
+    return tuple(flags)
+
+
 class TableModel(QAbstractTableModel):
     """A read-only model over one :class:`~lessons.base.TableData`."""
 
@@ -64,6 +81,7 @@ class TableModel(QAbstractTableModel):
         self._text: list[list[str]] = []
         self._rows: frozenset[int] = frozenset()
         self._cells: frozenset[tuple[int, int]] = frozenset()
+        self._numeric: tuple[bool, ...] = ()  # per column: right-aligned
         self.px = 0  # font size of the table's cells (0: the theme's body size)
 
     def set_table(self, table: TableData) -> None:
@@ -74,6 +92,7 @@ class TableModel(QAbstractTableModel):
         self.table = table
         fmt = table.number_format
         self._text = [[format_cell(v, fmt) for v in row] for row in table.rows]
+        self._numeric = numeric_columns(table.rows, len(table.columns))
         self._rows = frozenset(table.highlight_rows)
         self._cells = frozenset((int(r), int(c)) for r, c in table.highlight_cells)
         if same_shape:
@@ -89,6 +108,10 @@ class TableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.table.columns)
 
+    def is_numeric(self, col: int) -> bool:
+        """Whether column ``col`` holds numbers (its cells and header are right-aligned)."""
+        return col < len(self._numeric) and self._numeric[col]
+
     def is_highlighted(self, row: int, col: int) -> bool:
         return row in self._rows or (row, col) in self._cells
 
@@ -102,7 +125,7 @@ class TableModel(QAbstractTableModel):
                 return repr(value) if isinstance(value, float) else self._text[row][col]
             return self._text[row][col]
         if role == _ROLE.TextAlignmentRole:
-            numeric = _is_number(self.table.rows[row][col])
+            numeric = self.is_numeric(col) or _is_number(self.table.rows[row][col])
             align = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         if self.is_highlighted(row, col):
@@ -122,7 +145,7 @@ class TableModel(QAbstractTableModel):
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if role == _ROLE.TextAlignmentRole and horizontal:
-            numeric = bool(self.table.rows) and _is_number(self.table.rows[0][section])
+            numeric = self.is_numeric(section)
             align = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         if role == _ROLE.FontRole and horizontal:

@@ -4,7 +4,7 @@ plots, bars, images, grids, tables and text each behave as the learner expects."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -389,6 +389,43 @@ def test_series_that_vanish_are_hidden_and_the_legend_follows(qtbot: QtBot) -> N
     assert not view.legend.isVisible()  # it would cover the whole plot
 
 
+def test_labels_go_leftwards_only_when_they_would_run_off_the_right(qtbot: QtBot) -> None:
+    """Judged against the range the step shows (not the last one), by the text's width."""
+    view = make(qtbot, Plot("p"))
+    data = PlotData(
+        series=(Series("s", X, X),),
+        annotations=(
+            Annotation(2.0, 0.0, "short", anchor=(0.0, 0.5)),
+            Annotation(3.9, 0.0, "runs past the edge", anchor=(0.0, 0.5)),
+        ),
+        x_range=(-4.0, 4.0),
+    )
+    view.set_data(data)
+    anchors = [item.anchor.x() for item in view._annotations[:2]]
+    assert anchors == [0.0, 1.0]
+
+
+def test_a_legend_that_hides_data_goes_side_by_side_in_a_free_band(qtbot: QtBot) -> None:
+    """Points fill the plot but for a band on top: the legend lies flat there, hiding none."""
+    view = make(qtbot, Plot("p"))
+    grid = np.linspace(-1.0, 1.0, 9)
+    gx, gy = (a.ravel() for a in np.meshgrid(grid, grid))
+    data = PlotData(
+        series=(
+            Series("a", gx, gy, style="scatter"),
+            Series("b", gx[:3], gy[:3], style="scatter"),
+        ),
+        x_range=(-1.1, 1.1),
+        y_range=(-1.1, 1.5),
+    )
+    view.set_data(data)
+    pixels(view)
+    assert view.legend.isVisible() and view.legend.columnCount == 2
+    view.set_data(replace(data, y_range=(-1.1, 3.0)))  # room for the usual column: it returns
+    pixels(view)
+    assert view.legend.isVisible() and view.legend.columnCount == 1
+
+
 def test_long_sorted_series_are_clipped_and_downsampled_but_scatters_are_not(qtbot: QtBot) -> None:
     """A 100k-point loss history draws only what is on screen; point clouds are left whole."""
     view = make(qtbot, Plot("p"))
@@ -585,6 +622,19 @@ def test_table_formats_numbers_and_highlights_rows_and_cells(qtbot: QtBot) -> No
     assert model.index(1, 2).data(background).color().name() == LIGHT.highlight
     assert model.index(0, 1).data(background).color().name() == LIGHT.highlight
     assert model.index(0, 0).data(background) is None
+
+
+def test_number_columns_align_right_with_their_placeholders(qtbot: QtBot) -> None:
+    """A column of numbers whose unrevealed cells read "·" or "?" is right-aligned throughout."""
+    view = make(qtbot, Table("t"))
+    view.set_data(TableData(("A", "C", "name"), (("·", "?", "x"), (1, 0, "y"))))
+    align = Qt.ItemDataRole.TextAlignmentRole
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    model = view.model
+    assert [model.index(0, c).data(align) for c in range(3)] == [right, right, left]
+    horizontal = Qt.Orientation.Horizontal
+    assert [model.headerData(c, horizontal, align) for c in range(3)] == [right, right, left]
 
 
 def test_ctrl_c_copies_the_selected_cells_as_tab_separated_text(qtbot: QtBot) -> None:
