@@ -100,10 +100,10 @@ def misses_box(w: Vec) -> bool:
     return bool(np.isnan(line_through(w)[0]).all())
 
 
-def boundary(w: Vec, name: str, color: int = 6, style: str = "line") -> Series:
+def boundary(w: Vec, name: str, color: int = 6, style: str = "line", width: float = 3.0) -> Series:
     """The straight boundary of one linear threshold unit."""
     x1, x2 = line_through(w)
-    return Series(name, x1, x2, style=style, color=color, width=3.0)
+    return Series(name, x1, x2, style=style, color=color, width=width)
 
 
 def normal_arrow(w: Vec, name: str = "_w", color: int = 6) -> list[Series]:

@@ -9,6 +9,7 @@ ReLU between the layers bends it.  Each step writes y = g(w0 + X^T W) with the p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -86,18 +87,44 @@ def _regions(
     )
 
 
-def _slice(curves: list[tuple[str, Net, int]], x2: float) -> PlotData:
-    pts = np.stack([SLICE, np.full_like(SLICE, x2)], axis=1)
-    series = tuple(
-        Series(name, SLICE, net.score(pts), color=color, width=3) for name, net, color in curves
+def _slice(
+    curves: list[tuple[str, Net, int]], probe: np.ndarray, dash_last: bool = False
+) -> PlotData:
+    """Each net's score z along the probe's row x2 = probe[1], the probe marked on the last.
+
+    ``dash_last`` dashes the last curve, so that a curve it covers exactly shows through.
+    """
+    pts = np.stack([SLICE, np.full_like(SLICE, probe[1])], axis=1)
+    series = [
+        Series(
+            name,
+            SLICE,
+            net.score(pts),
+            style="dash" if dash_last and i == len(curves) - 1 else "line",
+            color=color,
+            width=3,
+        )
+        for i, (name, net, color) in enumerate(curves)
+    ]
+    z = curves[-1][1].score(probe[None, :])
+    series.append(Series("_probe X", probe[:1], z, style="marker", color=4, size=12))
+    ys = np.concatenate([s.y for s in series] + [np.zeros(1)])
+    lo, hi = float(np.min(ys)), float(np.max(ys))
+    pad = max(hi - lo, 1e-3)
+    return PlotData(
+        tuple(series),
+        hlines=(0.0,),
+        x_range=(-P.BOX, P.BOX),
+        # a band on top for the legend, which shows when there are two curves or more
+        y_range=(lo - 0.08 * pad, hi + (0.45 if len(curves) > 1 else 0.08) * pad),
     )
-    return PlotData(series, hlines=(0.0,), x_range=(-P.BOX, P.BOX))
 
 
 def _weights(net: Net, collapsed: tuple[np.ndarray, np.ndarray] | None = None) -> TableData:
     """One row per hidden unit: its weights from x1 and x2, its bias b, its weight to z.
 
-    The row "z" holds the output's bias; "collapsed" the single layer W1 W2, b1 W2 + b2.
+    The row "z" holds the output's bias; "collapsed" the single layer W1 W2, b1 W2 + b2,
+    first and highlighted (with many hidden units the last rows scroll out of sight).
     """
     rows: list[tuple[object, ...]] = [
         (f"h{j + 1}", *net.w1[:, j], net.b1[j], net.w2[j, 0]) for j in range(net.w1.shape[1])
@@ -105,8 +132,13 @@ def _weights(net: Net, collapsed: tuple[np.ndarray, np.ndarray] | None = None) -
     rows.append(("z", "", "", float(net.b2[0]), ""))
     if collapsed is not None:
         wc, bc = collapsed
-        rows.append(("collapsed", float(wc[0, 0]), float(wc[1, 0]), float(bc[0]), ""))
-    return TableData(("", "x₁", "x₂", "b", "to z"), tuple(rows), number_format="{:.3f}")
+        rows.insert(0, ("collapsed", float(wc[0, 0]), float(wc[1, 0]), float(bc[0]), ""))
+    return TableData(
+        ("", "x₁", "x₂", "b", "to z"),
+        tuple(rows),
+        number_format="{:.3f}",
+        highlight_rows=(0,) if collapsed is not None else (),
+    )
 
 
 def _hidden_formula(net: Net, probe: np.ndarray, g: str) -> str:
@@ -217,7 +249,7 @@ class Nonlinearity(Lesson):
             "class 0, squares class 1).",
             {
                 "plane": _regions(single, x, y, probe),
-                "slice": _slice([("one neuron", single, 0)], probe[1]),
+                "slice": _slice([("one neuron", single, 0)], probe),
                 "formula": TextData(formula),
                 "numbers": TableData(
                     ("", "x₁", "x₂", "w₀"), (("W", *w, w0),), number_format="{:.3f}"
@@ -231,14 +263,14 @@ class Nonlinearity(Lesson):
             "Stack two linear layers",
             f"Now feed the two inputs to {k} hidden units without any $g$, and those to one "
             "output: $$H = X^T W_1 + b_1$$ $$z = H W_2 + b_2$$ "
-            f"$W_1$ is $2 \\times {k}$ and $W_2$ is ${k} \\times 1$ (random; the table "
+            f"Here $W_1$ is $2 \\times {k}$ and $W_2$ is ${k} \\times 1$ (random; the table "
             "has a row per hidden unit: its weights from $x_1$, $x_2$, its bias, its weight to "
             "$z$). "
             f"For the probe the {k} hidden values are in the panel, and the output is "
             f"$z = {tex(z_stack, 4)}$. It looks like a bigger network. Is it?",
             {
                 "plane": _regions(linear, x, y, probe),
-                "slice": _slice([("two linear layers", linear, 1)], probe[1]),
+                "slice": _slice([("two linear layers", linear, 1)], probe),
                 "formula": TextData(_hidden_formula(linear, probe, "\\mathrm{id}")),
                 "numbers": _weights(linear),
             },
@@ -260,7 +292,9 @@ class Nonlinearity(Lesson):
             {
                 "plane": _regions(one, x, y, probe),
                 "slice": _slice(
-                    [("two linear layers", linear, 1), ("one layer W₁W₂", one, 0)], probe[1]
+                    [("two linear layers", linear, 1), ("one layer W₁W₂", one, 0)],
+                    probe,
+                    dash_last=True,
                 ),
                 "formula": TextData(one_unit(probe, wc[:, 0], float(bc[0]))[0]),
                 "numbers": _weights(linear, (wc, bc)),
@@ -280,7 +314,7 @@ class Nonlinearity(Lesson):
             f"separates this data. Along the probe's row the score stays a straight line.",
             {
                 "plane": _regions(trained_linear, x, y, probe),
-                "slice": _slice([("linear, trained", trained_linear, 1)], probe[1]),
+                "slice": _slice([("linear, trained", trained_linear, 1)], probe),
                 "formula": TextData(_hidden_formula(trained_linear, probe, "\\mathrm{id}")),
                 "numbers": _weights(trained_linear),
             },
@@ -300,7 +334,7 @@ class Nonlinearity(Lesson):
             "before any training. The panel shows each hidden unit before and after $g$.",
             {
                 "plane": _regions(bent, x, y, probe),
-                "slice": _slice([("linear", linear, 1), (f"with {gname}", bent, 2)], probe[1]),
+                "slice": _slice([("linear", linear, 1), (f"with {gname}", bent, 2)], probe),
                 "formula": TextData(_hidden_formula(bent, probe, gtex)),
                 "numbers": _weights(bent),
             },
@@ -312,9 +346,10 @@ class Nonlinearity(Lesson):
         lines = [
             P.boundary(
                 (*trained.w1[:, j], trained.b1[j]),
-                "hidden units' lines" if j == 0 else f"_h{j}",
-                color=5,
+                "hidden lines" if j == 0 else f"_h{j}",
+                color=6,
                 style="dash",
+                width=1.5,
             )
             for j in range(k)
         ]
@@ -329,7 +364,7 @@ class Nonlinearity(Lesson):
                 "plane": _regions(trained, x, y, probe, lines),
                 "slice": _slice(
                     [("linear, trained", trained_linear, 1), (f"{gname}, trained", trained, 2)],
-                    probe[1],
+                    probe,
                 ),
                 "formula": TextData(_hidden_formula(trained, probe, gtex)),
                 "numbers": _weights(trained),
@@ -358,7 +393,7 @@ class Nonlinearity(Lesson):
             {
                 "plane": _regions(trained, x, y, probe, lines),
                 "formula": TextData(_hidden_formula(trained, probe, gtex)),
-                "numbers": _weights(trained),
+                "numbers": replace(_weights(trained), highlight_rows=(j,)),
             },
         )
 
