@@ -19,13 +19,13 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from app import __version__, cli_data
+from app import __version__, cli_data, headless
+from lessons.controls import Values, parse_assignments
 from lessons.registry import CHAPTERS, find
 
 EXIT_USAGE = 2
@@ -148,19 +148,15 @@ def validate(args: argparse.Namespace) -> Request:
             lesson_id = find(args.lesson).id
         except ValueError as err:
             raise UsageError(str(err)) from None
-    values: dict[str, str] = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--set needs NAME=VALUE, got {item!r}")
-        values[name.strip()] = value.strip()
+    try:
+        values = parse_assignments(args.set)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     try:
         data = cli_data.prepare(args, lesson_id, values)
     except cli_data.DataArgError as err:
         raise UsageError(str(err)) from None
     if lesson_id and values:
-        from lessons.base import Values
-
         try:
             Values(find(lesson_id).controls, values)
         except ValueError as err:
@@ -258,133 +254,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"deepstep: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     if request.screenshot and request.presentation:
-        return presentation_screenshot(request)
+        return headless.presentation_screenshot(request)
     if request.screenshot:
-        return screenshot(request)
+        return headless.screenshot(request)
     if request.export_pdf or request.export_png:
-        return export(request)
+        return headless.export(request)
     return run_window(request)
-
-
-def _application() -> object:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("DeepStep")
-    app.setOrganizationName("DeepStep")
-    return app
-
-
-def screenshot(request: Request) -> int:
-    """Render one lesson step offscreen and save it; exit code 2 if the step doesn't exist."""
-    _offscreen_application()
-    from app.progress import ProgressStore
-    from app.store import JsonStore
-    from app.window import MainWindow
-
-    with tempfile.TemporaryDirectory() as tmp:  # never touch the learner's settings or progress
-        window = MainWindow(
-            JsonStore(Path(tmp) / "settings.json"),
-            theme=request.theme,
-            threaded=False,
-            progress=ProgressStore(Path(tmp) / "progress.json"),
-        )
-        problem = cli_data.install(request.data, window)
-        if problem:
-            window.player.shutdown()
-            return _fail(problem)
-        width, height = request.size or (1600, 900)
-        window.resize(width, height)
-        window.show()
-        step = (request.step or 1) - 1
-        window.open_lesson(request.lesson or "", step, request.values)
-        frame = window.player.frame
-        if frame is None or frame.position != step:
-            total = (
-                frame.length
-                if frame and frame.length is not None
-                else (frame.computed if frame else 0)
-            )
-            print(
-                f"deepstep: error: lesson {request.lesson!r} has {total} steps; "
-                f"there is no step {step + 1}",
-                file=sys.stderr,
-            )
-            window.player.shutdown()
-            return EXIT_USAGE
-        from PySide6.QtWidgets import QApplication
-
-        for _ in range(3):
-            QApplication.processEvents()
-        saved = window.grab().save(str(request.screenshot), "PNG")
-        window.player.shutdown()
-        if not saved:
-            print(f"deepstep: error: cannot write {request.screenshot}", file=sys.stderr)
-            return EXIT_USAGE
-    return 0
-
-
-def _offscreen_application() -> None:
-    if not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _application()
-
-
-def _fail(message: str) -> int:
-    print(f"deepstep: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
-def presentation_screenshot(request: Request) -> int:
-    """Render one step as presentation mode projects it, at --size (default 1920x1080)."""
-    _offscreen_application()
-    from app.export import DEFAULT_SIZE, ExportPlan, render_slide
-    from app.theme import THEMES
-
-    problem = cli_data.install(request.data)
-    if problem:
-        return _fail(problem)
-    lesson = find(request.lesson or "")
-    plan = ExportPlan(
-        lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
-    )
-    try:
-        image = render_slide(plan, (request.step or 1) - 1)
-    except IndexError as err:
-        return _fail(f"lesson {lesson.id!r}: {err}")
-    if not image.save(str(request.screenshot), "PNG"):
-        return _fail(f"cannot write {request.screenshot}")
-    return 0
-
-
-def export(request: Request) -> int:
-    """Write the lesson's PDF handout and/or PNG slides; one line per file on stdout."""
-    _offscreen_application()
-    from app.export import DEFAULT_SIZE, ExportPlan, PdfHandout, PngSequence
-    from app.theme import THEMES
-
-    problem = cli_data.install(request.data)
-    if problem:
-        return _fail(problem)
-    lesson = find(request.lesson or "")
-    plan = ExportPlan(
-        lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
-    )
-    try:
-        if request.export_pdf:
-            pages = PdfHandout(plan, request.export_pdf).run_all()
-            print(f"wrote {request.export_pdf} ({pages} pages)")
-        if request.export_png:
-            count = PngSequence(plan, request.export_png).run_all()
-            print(f"wrote {count} PNG files to {request.export_png}")
-    except OSError as err:
-        return _fail(str(err))
-    return 0
 
 
 def run_window(request: Request) -> int:
     """Open the window (restoring the last lesson unless one was asked for) and run Qt."""
-    app = _application()
+    app = headless.application()
     from app.store import settings_store
     from app.window import MainWindow
 
@@ -393,7 +273,7 @@ def run_window(request: Request) -> int:
     problem = cli_data.install(request.data, window)
     if problem:
         window.player.shutdown()
-        return _fail(problem)
+        return headless.fail(problem)
     if request.lesson:
         window.open_lesson(request.lesson, (request.step or 1) - 1, request.values)
     else:
