@@ -164,7 +164,17 @@ def _learn_plot(named: list[tuple[str, np.ndarray, int]], bias: bool = True) -> 
         series.append(Series(f"w, {label}", steps, trace[:, 0], color=color, width=3))
         if bias:
             series.append(Series(f"b, {label}", steps, trace[:, 1], style="dash", color=color))
-    return PlotData(tuple(series), x_range=(0.0, float(TRAIN_STEPS)))
+    ys = np.concatenate([s.y for s in series])
+    ys = ys[np.isfinite(ys)]
+    lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
+    pad = max(hi - lo, 0.5)
+    # a band above the curves for the legend, which would otherwise sit on a flat w line
+    top = 0.15 + 0.3 * ((len(series) + 1) // 2)
+    return PlotData(
+        tuple(series),
+        x_range=(0.0, float(TRAIN_STEPS)),
+        y_range=(lo - 0.08 * pad, hi + top * pad),
+    )
 
 
 def _family(

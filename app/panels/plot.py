@@ -34,6 +34,8 @@ LONG_SERIES = 2000  # points above which sorted series are clipped to the view a
 HOVER_RADIUS_PX = 14
 LEGEND_MARGIN_PX = 8  # between the legend and the plot's edge
 MAX_LEGEND_COLUMNS = 4  # a legend that hides data may lay its entries out side by side
+MARKER_WEIGHT = 120.0  # a marker or label under the legend costs as much as this many px of line
+POINT_WEIGHT = 40.0  # and a point of a scatter (it vanishes; a line shows on either side)
 _SYMBOLS = {"o", "s", "t", "t1", "t2", "t3", "d", "+", "x", "p", "h", "star", "star2"}
 
 
@@ -66,8 +68,10 @@ class PlotView(PanelView):
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self._items: dict[str, pg.PlotDataItem] = {}
         self._points: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}  # key -> name, x, y
+        self._styles: dict[str, str] = {}  # key -> the series' style
         self._point_labels: dict[str, list[pg.TextItem]] = {}
         self._annotations: list[pg.TextItem] = []
+        self._placed: list[tuple[pg.TextItem, float, float, float]] = []  # label, x, anchor
         self._vlines: list[pg.InfiniteLine] = []
         self._hlines: list[pg.InfiniteLine] = []
         self._legend_entries: tuple[tuple[str, str], ...] = ()
@@ -89,7 +93,7 @@ class PlotView(PanelView):
         scene = self.plot_widget.scene()
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
-        self.plot_item.getViewBox().sigResized.connect(self._fit_legend)
+        self.plot_item.getViewBox().sigResized.connect(self._on_resized)
         self.plot_item.getViewBox().sigRangeChanged.connect(lambda *_: self._place_legend())
         if spec.pick:
             self.plot_widget.setCursor(Qt.CursorShape.CrossCursor)
@@ -103,6 +107,7 @@ class PlotView(PanelView):
     def _show(self, data: PlotData) -> None:
         self._hide_hover()
         self._x_span = self._target_x_range(data)
+        self._placed = []
         keys: list[str] = []
         for i, series in enumerate(data.series):
             key = series.name if series.name not in keys else f"{series.name}#{i}"
@@ -140,6 +145,7 @@ class PlotView(PanelView):
         item.setDownsampling(auto=fast, method="peak")
         item.show()
         self._points[key] = (series.name, x, y)
+        self._styles[key] = series.style
         self._show_point_labels(key, series, finite_or_nan(series.x), finite_or_nan(series.y))
 
     def _hide_series(self, key: str) -> None:
@@ -208,8 +214,8 @@ class PlotView(PanelView):
             label.setFont(font)
             label.setText(s.labels[i], color)
             label.fill = pg.mkBrush(fill)
-            leftwards = self._runs_past_right(label, float(x[i]), -0.2)
-            label.setAnchor((1.2, 1.1) if leftwards else (-0.2, 1.1))
+            self._placed.append((label, float(x[i]), -0.2, 1.1))
+            self._place_label(label, float(x[i]), -0.2, 1.1)
             label.setPos(float(x[i]), vy)
             label.show()
 
@@ -233,12 +239,22 @@ class PlotView(PanelView):
             item.setFont(self.theme.font("label", bold=True))
             item.setText(a.text, QColor(self.theme.color(a.color)))
             item.fill = pg.mkBrush(fill)
-            ax, ay = a.anchor
-            if ax <= 0.0 and self._runs_past_right(item, float(a.x), ax):
-                ax = 1.0 - ax  # text that would run past the right edge goes leftwards
-            item.setAnchor((ax, ay))
+            self._placed.append((item, float(a.x), *a.anchor))
+            self._place_label(item, float(a.x), *a.anchor)
             item.setPos(float(a.x), vy)
             item.show()
+
+    def _place_label(self, item: pg.TextItem, x: float, ax: float, ay: float) -> None:
+        """Anchor a label as asked, or mirrored leftwards if its text would run off the right."""
+        if ax <= 0.0 and self._runs_past_right(item, x, ax):
+            ax = 1.0 - ax
+        item.setAnchor((ax, ay))
+
+    def _on_resized(self) -> None:
+        """The plot changed size: labels measure again which way to write, the legend refits."""
+        for item, x, ax, ay in self._placed:
+            self._place_label(item, x, ax, ay)
+        self._fit_legend()
 
     def _runs_past_right(self, item: pg.TextItem, x: float, ax: float) -> bool:
         """Whether the text of ``item``, anchored at ``x`` with x-anchor ``ax``, runs off the right.
@@ -322,8 +338,9 @@ class PlotView(PanelView):
             return
         (x0, x1), (y0, y1) = vb.viewRange()
         px, py = (x1 - x0) / width, (y1 - y0) / height
-        points = [self._dense(key) for key in self._points]
-        best: tuple[int, int, tuple[int, int]] | None = None  # hidden points, columns, corner
+        points = [self._obstacle(key, px, py) for key in self._points]
+        points += self._label_samples(px, py)
+        best: tuple[float, int, tuple[int, int]] | None = None  # hidden, columns, corner
         for columns in range(1, min(entries, MAX_LEGEND_COLUMNS) + 1):
             self.legend.setColumnCount(columns)
             rect = self.legend.boundingRect()
@@ -335,10 +352,10 @@ class PlotView(PanelView):
             for right, bottom in ((1, 0), (0, 0), (1, 1), (0, 1)):
                 xa = x1 - lw if right else x0
                 ya = y0 if bottom else y1 - lh
-                count = 0
-                for x, y in points:
+                count = 0.0
+                for x, y, weight in points:
                     inside = (x >= xa) & (x <= xa + lw) & (y >= ya) & (y <= ya + lh)
-                    count += int(np.count_nonzero(inside))
+                    count += weight * int(np.count_nonzero(inside))
                 if best is None or count < best[0]:
                     best = (count, columns, (right, bottom))
             if best is not None and best[0] == 0:
@@ -354,6 +371,45 @@ class PlotView(PanelView):
         margin = LEGEND_MARGIN_PX
         offset = (-margin if right else margin, -margin if bottom else margin)
         self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+
+    def _label_samples(self, px: float, py: float) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        """A 3 x 3 grid of points over each shown annotation (view coordinates) for the legend.
+
+        ``px`` and ``py`` are view units per pixel. A label a third covered by the legend
+        costs as much as a hidden marker: half a label cannot be read.
+        """
+        out = []
+        for item in self._annotations:
+            if not item.isVisible():
+                continue
+            rect = item.textItem.boundingRect()
+            w, h = rect.width() * px, rect.height() * py
+            pos, anchor = item.pos(), item.anchor
+            left = pos.x() - anchor.x() * w
+            top = pos.y() + anchor.y() * h
+            gx, gy = np.meshgrid(np.linspace(left, left + w, 3), np.linspace(top - h, top, 3))
+            out.append((gx.ravel(), gy.ravel(), MARKER_WEIGHT / 3))
+        return out
+
+    def _obstacle(self, key: str, px: float, py: float) -> tuple[np.ndarray, np.ndarray, float]:
+        """A series' points for the legend to avoid, and what hiding each one costs.
+
+        A line costs the pixels of it that are hidden (its samples share its length); a
+        point costs :data:`POINT_WEIGHT` pixels, a marker (what the step points at)
+        :data:`MARKER_WEIGHT`. Shaded areas are backgrounds: the legend may lie on them.
+        """
+        x, y = self._dense(key)
+        style = self._styles.get(key, "line")
+        if style == "area":
+            return x, y, 0.0
+        if style == "marker":
+            return x, y, MARKER_WEIGHT
+        if style == "scatter" or x.size < 2:
+            return x, y, POINT_WEIGHT
+        with np.errstate(invalid="ignore"):
+            steps = np.hypot(np.diff(x) / px, np.diff(y) / py)
+        length = float(np.nansum(steps))
+        return x, y, length / x.size if length > 0 else 1.0
 
     def _dense(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """A series' points in view coordinates, with lines filled in between vertices."""

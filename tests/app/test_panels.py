@@ -426,6 +426,23 @@ def test_a_legend_that_hides_data_goes_side_by_side_in_a_free_band(qtbot: QtBot)
     assert view.legend.isVisible() and view.legend.columnCount == 1
 
 
+def test_the_legend_keeps_off_labels_and_markers(qtbot: QtBot) -> None:
+    """A read-out label in the top right sends the legend to the free top-left corner."""
+    view = make(qtbot, Plot("p"))
+    flat = np.zeros_like(X)
+    data = PlotData(
+        series=(Series("a", X, flat), Series("b", X, flat - 0.05)),
+        annotations=(Annotation(3.9, 1.0, "f(1.00) = 0.731", anchor=(1.0, 0.0)),),
+        x_range=(-4.0, 4.0),
+        y_range=(-0.1, 1.0),
+    )
+    view.set_data(data)
+    pixels(view)
+    vb = view.plot_item.getViewBox()
+    assert view.legend.isVisible()
+    assert view.legend.mapRectToItem(vb, view.legend.boundingRect()).center().x() < vb.width() / 2
+
+
 def test_long_sorted_series_are_clipped_and_downsampled_but_scatters_are_not(qtbot: QtBot) -> None:
     """A 100k-point loss history draws only what is on screen; point clouds are left whole."""
     view = make(qtbot, Plot("p"))
