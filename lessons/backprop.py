@@ -201,7 +201,7 @@ class Backprop(Lesson):
             f"Put together, the gradient of the highlighted weight {weight} is a product of "
             "local derivatives along the path from the error back to the weight: the output "
             "errors, the sigmoid slopes, the weights in between, and the value that entered "
-            f"the weight. The panel above writes it out: ${tex(grad)}$. Choose another weight "
+            f"the weight. The gradient panel writes it out: ${tex(grad)}$. Choose another weight "
             "under Highlighted weight to see its chain.",
             {"net": show(v.DONE, selected=(layer, j))},
             figures={"highlighted_gradient": grad},

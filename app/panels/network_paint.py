@@ -87,6 +87,7 @@ class NetworkPainting(QWidget):
         if self.data is not None and self.rects:
             self._paint_edges(painter)
             self._paint_nodes(painter)
+            self._paint_weight_tag(painter)
             if self.enlarged is not None:
                 self._paint_overlay(painter, *self.enlarged)
             elif self.hover is not None:
@@ -115,14 +116,29 @@ class NetworkPainting(QWidget):
             value = sign * self._scale * level / EDGE_LEVELS if sign != 2 else float("nan")
             painter.setPen(QPen(self._colour(value), width))
             painter.drawLines([self._line(i) for i in indices])
-        highlight = data.highlight_edge
-        if highlight is not None and self._valid(Hit(highlight[0], highlight[2], highlight[1])):
-            layer, i, j = highlight
-            weights = data.layers[layer].weights
-            if weights is not None:
-                a, b = self.rects[layer - 1][i], self.rects[layer][j]
-                mid = QPointF((a.right() + b.left()) / 2, (a.center().y() + b.center().y()) / 2)
-                self._paint_box(painter, mid, f"w = {fmt(float(weights[i, j]))}", centred=True)
+
+    def _paint_weight_tag(self, painter: QPainter) -> None:
+        """The highlighted weight's value on its edge, drawn over the neurons so none hides it.
+
+        It sits at the middle of the edge; where "w = ..." is wider than the gap between the
+        two columns, the tag shows the number alone so that it covers no neuron's text.
+        """
+        data = self.data
+        highlight = data.highlight_edge if data is not None else None
+        if data is None or highlight is None:
+            return
+        layer, i, j = highlight
+        weights = data.layers[layer].weights
+        if weights is None or not self._valid(Hit(layer, j, i)):
+            return
+        a, b = self.rects[layer - 1][i], self.rects[layer][j]
+        mid = QPointF((a.right() + b.left()) / 2, (a.center().y() + b.center().y()) / 2)
+        value = fmt(float(weights[i, j]))
+        text = f"w = {value}"
+        box_width = QFontMetricsF(self.theme.font("small")).horizontalAdvance(text) + 12
+        if box_width > b.left() - a.right() - 4:
+            text = value
+        self._paint_box(painter, mid, text, centred=True)
 
     def _paint_nodes(self, painter: QPainter) -> None:
         data = self.data

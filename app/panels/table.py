@@ -59,14 +59,43 @@ def _is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= 4 and not any(c.isalnum() for c in value)
 
 
+def _two_lines(text: str) -> str:
+    """``text`` broken at the space that makes its longer line shortest ("central difference"
+    -> "central" / "difference"); unchanged where a line would keep a lone symbol ("z / T")."""
+    best, best_len = text, len(text)
+    for i, char in enumerate(text):
+        if char != " ":
+            continue
+        first, second = text[:i].rstrip(), text[i + 1 :].lstrip()
+        if min(len(first.replace(" ", "")), len(second.replace(" ", ""))) < 2:
+            continue
+        if max(len(first), len(second)) < best_len:
+            best, best_len = f"{first}\n{second}", max(len(first), len(second))
+    return best
+
+
+def _reads_as_number(value: Any) -> bool:
+    """A number, or a number already written out as text ("−0.77", "1.2e-05", "50.4 %")."""
+    if _is_number(value):
+        return True
+    if not isinstance(value, str) or not value.strip():
+        return False
+    text = value.strip().removesuffix("%").strip().replace("−", "-")
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def numeric_columns(rows: tuple[tuple[Any, ...], ...], count: int) -> tuple[bool, ...]:
     """Which columns hold numbers (placeholders for numbers not shown yet count as numbers)."""
     flags = []
     for col in range(count):
         cells = [row[col] for row in rows if col < len(row)]
         flags.append(
-            any(_is_number(v) for v in cells)
-            and all(_is_number(v) or _is_placeholder(v) for v in cells)
+            any(_reads_as_number(v) for v in cells)
+            and all(_reads_as_number(v) or _is_placeholder(v) for v in cells)
         )
     return tuple(flags)
 
@@ -83,6 +112,7 @@ class TableModel(QAbstractTableModel):
         self._cells: frozenset[tuple[int, int]] = frozenset()
         self._numeric: tuple[bool, ...] = ()  # per column: right-aligned
         self.px = 0  # font size of the table's cells (0: the theme's body size)
+        self.split_headers = False  # headers with one word per line, for narrower columns
 
     def set_table(self, table: TableData) -> None:
         """Show ``table``; keeps the selection when only the values changed."""
@@ -156,7 +186,10 @@ class TableModel(QAbstractTableModel):
         if role != _ROLE.DisplayRole:
             return None
         if horizontal:
-            return self.table.columns[section] if section < len(self.table.columns) else None
+            if section >= len(self.table.columns):
+                return None
+            text = self.table.columns[section]
+            return _two_lines(text) if self.split_headers else text
         return str(section)
 
 
@@ -197,13 +230,13 @@ class _CopyableTable(QTableView):
         model = self.model()
         if not isinstance(model, TableModel) or not model.table.rows:
             return []
-        first = model.table.rows[0]
-        return [i for i in range(len(first)) if not _is_number(first[i])]
+        return [i for i in range(model.columnCount()) if not model.is_numeric(i)]
 
     def fit_columns(self, force: bool = False) -> None:
         """Columns as wide as their contents; spare width shared out evenly among them.
 
-        Too wide for the panel: a smaller font first, then text columns wrap. Long tables
+        Too wide for the panel: headers one word per line, then a smaller font (each size
+        tried with headers on one line and then split), then text columns wrap. Long tables
         are measured only when ``force`` is set (their columns changed).
         """
         model = self.model()
@@ -212,10 +245,16 @@ class _CopyableTable(QTableView):
         header = self.horizontalHeader()
         width = self.viewport().width()
         self.setWordWrap(False)
+        self._split_headers(False)
         if self._base_px:
             smallest = max(8, round(self._base_px * MIN_FONT_SCALE))
             for px in range(self._base_px, smallest - 1, -1):
                 self._apply_px(px)
+                self._split_headers(False)
+                self.resizeColumnsToContents()
+                if header.length() <= width:
+                    break
+                self._split_headers(True)  # headers on two lines before a smaller font
                 self.resizeColumnsToContents()
                 if header.length() <= width:
                     break
@@ -233,6 +272,15 @@ class _CopyableTable(QTableView):
                 header.resizeSection(i, header.sectionSize(i) + spare // count)
         elif count and spare < 0:
             self._wrap_text_columns(-spare)
+
+    def _split_headers(self, split: bool) -> None:
+        """Break the headers over two lines (or put them back on one)."""
+        model = self.model()
+        if isinstance(model, TableModel) and model.split_headers != split:
+            model.split_headers = split
+            count = model.columnCount()
+            if count:
+                model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, count - 1)
 
     def _wrap_text_columns(self, excess: int) -> None:
         """Narrow the text columns by ``excess`` pixels in all (as far as they can) and wrap."""

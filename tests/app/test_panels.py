@@ -652,6 +652,24 @@ def test_number_columns_align_right_with_their_placeholders(qtbot: QtBot) -> Non
     assert [model.index(0, c).data(align) for c in range(3)] == [right, right, left]
     horizontal = Qt.Orientation.Horizontal
     assert [model.headerData(c, horizontal, align) for c in range(3)] == [right, right, left]
+    view.set_data(TableData(("w", "grad", "id"), (("−0.77", "", "a1"), ("0.55", "1.2e-05", "b"))))
+    assert [model.index(0, c).data(align) for c in range(3)] == [right, right, left]
+
+
+def test_long_headers_break_over_two_lines_before_a_column_hides(qtbot: QtBot) -> None:
+    """Columns as wide as their two-word headers narrow to the longer word; all stay in view."""
+    view = make(qtbot, Table("t"))
+    columns = ("central difference", "largest gap", "backprop value", "engine result")
+    view.set_data(TableData(columns, ((1.5, 2.5, 3.5, 4.5), (0.25, 0.5, 0.75, 1.0))))
+    table = view.table
+    wide = table.horizontalHeader().length()
+    view.resize(round(wide * 0.8) + 40, 300)
+    pixels(view)
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert view.model.headerData(0, Qt.Orientation.Horizontal) == "central\ndifference"
+    view.resize(wide + 200, 300)
+    pixels(view)
+    assert view.model.headerData(0, Qt.Orientation.Horizontal) == "central difference"
 
 
 def test_ctrl_c_copies_the_selected_cells_as_tab_separated_text(qtbot: QtBot) -> None:
