@@ -120,8 +120,8 @@ class NetworkPainting(QWidget):
     def _paint_weight_tag(self, painter: QPainter) -> None:
         """The highlighted weight's value on its edge, drawn over the neurons so none hides it.
 
-        It sits at the middle of the edge; where "w = ..." is wider than the gap between the
-        two columns, the tag shows the number alone so that it covers no neuron's text.
+        It sits at the middle of the edge, inside the gap between the two columns so that it
+        covers no neuron's text: "w = ..." where that fits, else the number alone, else none.
         """
         data = self.data
         highlight = data.highlight_edge if data is not None else None
@@ -134,11 +134,13 @@ class NetworkPainting(QWidget):
         a, b = self.rects[layer - 1][i], self.rects[layer][j]
         mid = QPointF((a.right() + b.left()) / 2, (a.center().y() + b.center().y()) / 2)
         value = fmt(float(weights[i, j]))
-        text = f"w = {value}"
-        box_width = QFontMetricsF(self.theme.font("small")).horizontalAdvance(text) + 12
-        if box_width > b.left() - a.right() - 4:
-            text = value
-        self._paint_box(painter, mid, text, centred=True)
+        metrics = QFontMetricsF(self.theme.font("small"))
+        room = b.left() - a.right() - 4
+        for text in (f"w = {value}", value):
+            if metrics.horizontalAdvance(text) + 12 <= room:
+                self._paint_box(painter, mid, text, centred=True)
+                return
+        # No room between the columns: the edge stays marked, and hovering it shows the value.
 
     def _paint_nodes(self, painter: QPainter) -> None:
         data = self.data

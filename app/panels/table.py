@@ -282,13 +282,28 @@ class _CopyableTable(QTableView):
             if count:
                 model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, count - 1)
 
+    def _longest_word(self, col: int) -> int:
+        """The widest word in column ``col`` (pixels): a wrapped column may not cut a word."""
+        model = self.model()
+        if not isinstance(model, TableModel):
+            return 0
+        metrics = self.fontMetrics()
+        words = {
+            word
+            for r in range(min(model.rowCount(), AUTO_RESIZE_MAX_ROWS))
+            for word in str(model.index(r, col).data() or "").split()
+        }
+        return max((metrics.horizontalAdvance(w) for w in words), default=0)
+
     def _wrap_text_columns(self, excess: int) -> None:
         """Narrow the text columns by ``excess`` pixels in all (as far as they can) and wrap."""
         header = self.horizontalHeader()
         texts = self._text_columns()
         widths = {i: header.sectionSize(i) for i in texts}
         chars = 6 * self.fontMetrics().averageCharWidth()
-        floors = {i: max(chars, header.sectionSizeHint(i)) for i in texts}
+        floors = {
+            i: max(chars, header.sectionSizeHint(i), self._longest_word(i) + 12) for i in texts
+        }
         room = sum(max(0, w - floors[i]) for i, w in widths.items())
         if not texts or room <= 0:
             return

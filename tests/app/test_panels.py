@@ -672,6 +672,20 @@ def test_long_headers_break_over_two_lines_before_a_column_hides(qtbot: QtBot) -
     assert view.model.headerData(0, Qt.Orientation.Horizontal) == "central difference"
 
 
+def test_wrapped_text_columns_never_cut_a_word(qtbot: QtBot) -> None:
+    """A narrow table wraps its text columns between words, not inside one ("unfin…")."""
+    view = make(qtbot, Table("t"))
+    columns = ("network", "weights", "train", "validation", "test", "best epoch", "time")
+    rows = tuple((f"funnel {k}–6–4–2", 119, "unfinished", "", "", "", "") for k in range(5))
+    view.set_data(TableData(columns, rows))
+    view.resize(330, 300)
+    pixels(view)
+    table = view.table
+    assert table.horizontalHeader().sectionSize(2) >= table.fontMetrics().horizontalAdvance(
+        "unfinished"
+    )
+
+
 def test_ctrl_c_copies_the_selected_cells_as_tab_separated_text(qtbot: QtBot) -> None:
     """Selecting a block and pressing Ctrl+C puts it on the clipboard as TSV."""
     view = make(qtbot, Table("t"))
