@@ -295,8 +295,10 @@ def set_markup(
         pieces = [text]
     parts: list[str] = []
     formulas: dict[str, RenderedMath] = {}
+    after_display = False  # nothing but white space since the last display formula
     for piece in pieces:
         if isinstance(piece, str):
+            after_display = after_display and not piece.strip()
             parts.append(piece)
             continue
         try:
@@ -304,14 +306,21 @@ def set_markup(
         except MathError as err:
             _log.warning("formula shown unrendered: %s", err)
             parts.append(f"<code>{html.escape(piece.source)}</code>")
+            after_display = False
             continue
         math = render_math(node, font, color, piece.display, dpr)
         url = f"math:{len(formulas)}"
         formulas[url] = math
         img = f'<img src="{url}" alt="{html.escape(node_to_plain(node), quote=True)}">'
-        parts.append(
-            f'<div align="center" style="margin: 6px 0">{img}</div>' if piece.display else img
-        )
+        if piece.display:
+            parts.append(f'<div align="center" style="margin: 6px 0">{img}</div>')
+        elif after_display:
+            # Qt would put an image right after a display block into that block, on the
+            # formula's line: a zero-width space starts the next paragraph first.
+            parts.append(f"&#8203;{img}")
+        else:
+            parts.append(img)
+        after_display = piece.display
     undo = document.isUndoRedoEnabled()
     document.setUndoRedoEnabled(False)
     document.setDefaultFont(font)

@@ -182,3 +182,18 @@ def test_text_browser_shows_math_in_the_theme_colour(qtbot: QtBot) -> None:
         if shot.pixelColor(x, y).red() > 200 and shot.pixelColor(x, y).blue() < 80
     )
     assert yellow > 30
+
+
+def test_inline_math_after_a_display_formula_starts_the_next_line(qapp: QApplication) -> None:
+    """Qt would put an image that follows a display block into that block, on its line."""
+    document = QTextDocument()
+    document.setTextWidth(600)
+    set_markup(document, "Before $$z = a + b$$ $W_1$ then text.", QFont(), QColor("black"))
+    blocks = []
+    block = document.begin()
+    while block.isValid():
+        blocks.append(block.text())
+        block = block.next()
+    display = next(text for text in blocks if "\ufffc" in text)
+    assert display.count("\ufffc") == 2  # the display formula and its depth strut only
+    assert any(text.endswith("then text.") and "\ufffc" in text for text in blocks)
