@@ -336,14 +336,22 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
     per_epoch = [sum(u.mistake for u in updates if u.epoch == e) for e in range(1, epochs + 1)]
     ends = [next(u.after for u in reversed(updates) if u.epoch == e) for e in range(1, epochs + 1)]
     first = ends[0]
+    answers = ltu(first, augment(x))
+    frame = augment(np.array([[a, b] for a in (-P.BOX, P.BOX) for b in (-P.BOX, P.BOX)]))
+    off_drawing = len(set(ltu(first, frame).tolist())) == 1  # the square is one region
+    outside = (
+        f" All four get class {int(answers[0])}: the line does not pass between any two of "
+        "them" + (", and it lies outside the square drawn." if off_drawing else ".")
+        if np.all(answers == answers[0])
+        else ""
+    )
     yield Step(
         "XOR: four points, no line",
         "XOR fires when exactly one input is on: the corners $(0, 1)$ and $(1, 0)$ are class 1, "
         "$(0, 0)$ and $(1, 1)$ class 0 (drawn centred on the origin). Try to draw one straight "
         "line with both squares on one side and both circles on the other: it cannot be done. "
         f"In its first epoch the rule made {per_epoch[0]} mistakes, and its weights now "
-        f"leave {int((ltu(first, augment(x)) != y).sum())} of the 4 corners on the wrong "
-        "side.",
+        f"leave {int((answers != y).sum())} of the 4 corners on the wrong side.{outside}",
         {
             "plane": P.plane(
                 [*P.points(x, y), P.boundary(first, "line after epoch 1")], P.ltu_region(first)
