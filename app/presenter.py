@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from app.narrative import Narrative
 from app.player import Frame
-from app.slide import polish_then_theme
 from app.stage import Stage
 from app.theme import Theme
 from lessons.base import Lesson, PanelData, Step
@@ -99,7 +98,6 @@ class PresenterWindow(QWidget):
 
     def set_lesson(self, lesson: type[Lesson]) -> None:
         self.preview.set_lesson(lesson)
-        polish_then_theme(self.preview)
         for widget in self.findChildren(QWidget):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 

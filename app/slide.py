@@ -38,17 +38,6 @@ def projection_scales(theme: Theme, height: int) -> tuple[float, float]:
     return max(stage, 0.5), max(narrative, 0.5)
 
 
-def polish_then_theme(stage: Stage) -> None:
-    """Style new panels now, then give them the theme's fonts.
-
-    Under an application style sheet Qt sets a widget's font when it is first polished,
-    replacing any font set before; panels built for a lesson would keep the normal size.
-    """
-    for widget in stage.findChildren(QWidget):
-        widget.ensurePolished()
-    stage.apply_theme(stage.theme)
-
-
 class SlideView(QWidget):
     """One projected step: the stage, the narrative beside it, and a one-line footer."""
 
@@ -104,7 +93,6 @@ class SlideView(QWidget):
             self._fit = 0
             self.apply_theme(self._theme)
         self.stage.set_lesson(lesson)
-        polish_then_theme(self.stage)
         for widget in self.findChildren(QWidget):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the clicker keys go to the window
 

@@ -70,6 +70,12 @@ class Stage(QWidget):
                 self.views[spec.id] = view
             self.rows.addWidget(host, height)
             self._row_hosts.append(host)
+        # Under an application style sheet Qt sets a widget's font when it is first polished,
+        # replacing any font set before: polish the new panels now, then give them the
+        # theme's fonts (otherwise a projected stage would keep the normal sizes).
+        for widget in self.findChildren(QWidget):
+            widget.ensurePolished()
+        self.apply_theme(self.theme)
 
     def show_state(self, state: dict[str, PanelData]) -> None:
         """Give each view its data for this step (unchanged data objects are skipped)."""

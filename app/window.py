@@ -38,7 +38,6 @@ from app.player import Frame, Player
 from app.presentation import Presentation
 from app.progress import ProgressStore
 from app.quiz import QuizPane
-from app.slide import polish_then_theme
 from app.stage import Stage
 from app.stepbar import StepBar
 from app.store import JsonStore
@@ -168,7 +167,6 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.lesson = lesson
         self.navigator.select(lesson.id)
         self.stage.set_lesson(lesson)
-        polish_then_theme(self.stage)
         self.controls.set_controls(lesson.controls)
         self.quiz.set_lesson(lesson, self.progress.answers(lesson.id))
         self.setWindowTitle(f"DeepStep: {lesson.number} {lesson.title}")
