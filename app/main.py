@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from app import __version__, cli_data, headless
-from lessons.controls import Values, parse_assignments
+from app import __version__
+from app.data import cli as cli_data
+from app.output import headless
+from lessons.core.controls import Values, parse_assignments
 from lessons.registry import CHAPTERS, find
 
 EXIT_USAGE = 2
@@ -165,7 +167,7 @@ def validate(args: argparse.Namespace) -> Request:
     pdf = _output_file(args.export_pdf, ".pdf", "--export-pdf") if args.export_pdf else None
     png = _output_folder(args.export_png) if args.export_png else None
     if args.device:
-        from app import devices
+        from app.shell import devices
 
         problem = devices.switch(args.device)
         if problem:
@@ -265,8 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_window(request: Request) -> int:
     """Open the window (restoring the last lesson unless one was asked for) and run Qt."""
     app = headless.application()
-    from app.store import settings_store
-    from app.window import MainWindow
+    from app.shell.window import MainWindow
+    from app.state.store import settings_store
 
     window = MainWindow(settings_store(), theme=request.theme)
     _install_excepthook(window)

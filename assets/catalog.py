@@ -1,6 +1,6 @@
 """What each data file is: title, kind, build command and provenance (short form).
 
-``engine.datasets`` turns these entries into ``DatasetInfo`` objects for the data browser;
+``engine.data.datasets`` turns these entries into ``DatasetInfo`` objects for the data browser;
 ATTRIBUTION.md is the long form. Plain data only: no imports from the engine.
 """
 

@@ -1,47 +1,53 @@
 """DeepStep engine: an instrumented NumPy/CuPy deep-learning engine with Keras-style models.
 
-The public names are re-exported here; the modules (`engine.backend`, `engine.events`,
-`engine.losses`, ...) hold the rest. The engine knows nothing of lessons or Qt.
+The public names are re-exported here, and so are the modules by their short names
+(`engine.backend`, `engine.losses`, ...). The packages hold the rest:
+
+- `engine.core`: the array backend, Tensor and its autodiff, and the events the engine emits;
+- `engine.nn`: activations, layers, losses, optimizers, convolution, pooling, recurrence;
+- `engine.models`: the Sequential model, its persistence, named architectures, sequence models;
+- `engine.data`: feeding data to a model, shipped data sets, synthetic sets, the learner's files;
+- `engine.analysis`: metrics and loss landscapes;
+- `engine.bench`: `python -m engine.bench`.
+
+The engine knows nothing of lessons or Qt.
 """
 
-from engine import (
+from engine import data
+from engine.analysis import landscape, metrics
+from engine.core import backend, events
+from engine.core.backend import DeviceError, to_numpy
+from engine.core.events import DivergenceError, Tracer, current_tracer, use_tracer
+from engine.core.tensor import Tensor, backward_steps, no_grad, topological_order
+from engine.data.loading import DataLoader, Dataset, StandardScaler, k_fold, train_validation_split
+from engine.models import architectures, seqmodels
+from engine.models.seqmodels import EncoderDecoder, RepeatVector
+from engine.models.sequential import Sequential
+from engine.nn import (
     activations,
-    architectures,
-    backend,
     blocks,
     callbacks,
     cells,
     conv,
-    data,
-    events,
     initializers,
-    landscape,
     losses,
-    metrics,
     optimizers,
     pooling,
     recurrent,
-    seqmodels,
 )
-from engine.backend import DeviceError, to_numpy
-from engine.blocks import BatchNormalization, InceptionBlock, ResidualBlock
-from engine.callbacks import Callback, EarlyStopping, History
-from engine.conv import Conv2D, conv_windows, convolve2d
-from engine.data import DataLoader, Dataset, StandardScaler, k_fold, train_validation_split
-from engine.events import DivergenceError, Tracer, current_tracer, use_tracer
-from engine.layers import Activation, Dense, Dropout, Flatten, Input, Layer
-from engine.losses import (
+from engine.nn.blocks import BatchNormalization, InceptionBlock, ResidualBlock
+from engine.nn.callbacks import Callback, EarlyStopping, History
+from engine.nn.conv import Conv2D, conv_windows, convolve2d
+from engine.nn.layers import Activation, Dense, Dropout, Flatten, Input, Layer
+from engine.nn.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
     MeanSquaredError,
     SparseCategoricalCrossentropy,
 )
-from engine.model import Sequential
-from engine.optimizers import SGD, Adam, Momentum, Nesterov, RMSprop
-from engine.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
-from engine.recurrent import GRU, LSTM, SimpleRNN
-from engine.seqmodels import EncoderDecoder, RepeatVector
-from engine.tensor import Tensor, backward_steps, no_grad, topological_order
+from engine.nn.optimizers import SGD, Adam, Momentum, Nesterov, RMSprop
+from engine.nn.pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from engine.nn.recurrent import GRU, LSTM, SimpleRNN
 
 __all__ = [
     "GRU",

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lessons.activations import ActivationFunctions
-from lessons.autodiff import Autodiff
-from lessons.backprop import Backprop
-from lessons.base import Lesson
-from lessons.gradient_descent import GradientDescent
-from lessons.mcculloch_pitts import McCullochPitts
-from lessons.nonlinearity import Nonlinearity
-from lessons.perceptron import Perceptron
-from lessons.playground import Playground
-from lessons.softmax import Softmax
-from lessons.topology import Topology
+from lessons.ch1_prerequisites.autodiff.lesson import Autodiff
+from lessons.ch1_prerequisites.gradient_descent.lesson import GradientDescent
+from lessons.ch1_prerequisites.softmax import Softmax
+from lessons.ch2_neurons.activations.lesson import ActivationFunctions
+from lessons.ch2_neurons.mcculloch_pitts.lesson import McCullochPitts
+from lessons.ch2_neurons.nonlinearity import Nonlinearity
+from lessons.ch2_neurons.perceptron import Perceptron
+from lessons.ch3_mlp.backprop.lesson import Backprop
+from lessons.ch3_mlp.playground.lesson import Playground
+from lessons.ch3_mlp.topology.lesson import Topology
+from lessons.core.base import Lesson
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from app.panels.network import NetworkView
 from app.panels.plot import PlotView
 from app.panels.table import TableView
 from app.panels.text import TextView, render_markup
-from app.theme import Theme
-from lessons.base import Bars, Image, ImageGrid, Panel, Plot, Table, Text
-from lessons.panels import Graph, Network
+from app.shell.theme import Theme
+from lessons.core.base import Bars, Image, ImageGrid, Panel, Plot, Table, Text
+from lessons.core.panels import Graph, Network
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 

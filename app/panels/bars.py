@@ -19,8 +19,8 @@ from app.panels.chart import (
     make_plot_widget,
     style_axes,
 )
-from app.theme import Theme
-from lessons.base import BarData, Bars, Panel
+from app.shell.theme import Theme
+from lessons.core.base import BarData, Bars, Panel
 
 __all__ = ["BarsView"]
 
@@ -30,7 +30,7 @@ BAR_WIDTH = 0.72
 
 
 class BarsView(PanelView):
-    """Shows :class:`~lessons.base.BarData` for a :class:`~lessons.base.Bars` spec."""
+    """Shows :class:`~lessons.core.base.BarData` for a :class:`~lessons.core.base.Bars` spec."""
 
     accepts = (BarData,)
 

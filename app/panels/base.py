@@ -1,6 +1,6 @@
 """The base of every stage panel: a titled, themed widget that shows one kind of panel data.
 
-A view is built once for its spec and then fed :mod:`lessons.base` panel data step after step
+A view is built once for its spec and then fed :mod:`lessons.core.base` panel data step after step
 with :meth:`PanelView.set_data`; subclasses update their widgets and plot items in place.
 """
 
@@ -12,8 +12,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.theme import Theme, contrast_ratio
-from lessons.base import Panel
+from app.shell.theme import Theme, contrast_ratio
+from lessons.core.base import Panel
 
 __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "PanelView"]
 

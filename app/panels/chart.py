@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPen
 
-from app.theme import Theme
+from app.shell.theme import Theme
 
 __all__ = [
     "Axis",

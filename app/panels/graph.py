@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.panels.base import PanelView
-from app.theme import Theme
-from lessons.panels import Graph, GraphData, GraphEdge, GraphNode, Panel
+from app.shell.theme import Theme
+from lessons.core.panels import Graph, GraphData, GraphEdge, GraphNode, Panel
 
 __all__ = ["GraphView"]
 
@@ -111,7 +111,7 @@ class _FitView(QGraphicsView):
 
 
 class GraphView(PanelView):
-    """Shows :class:`~lessons.panels.GraphData` for a :class:`~lessons.panels.Graph` spec."""
+    """Shows :class:`~lessons.core.panels.GraphData` for a `Graph` spec."""
 
     accepts = (GraphData,)
 

@@ -23,8 +23,8 @@ from app.panels.chart import (
     make_plot_widget,
     style_axes,
 )
-from app.theme import Theme
-from lessons.base import Image, ImageData, Panel
+from app.shell.theme import Theme
+from lessons.core.base import Image, ImageData, Panel
 
 __all__ = ["ImageView"]
 
@@ -58,7 +58,7 @@ def _ticks(count: int, labels: tuple[str, ...]) -> list[tuple[float, str]]:
 
 
 class ImageView(PanelView):
-    """Shows :class:`~lessons.base.ImageData` for an :class:`~lessons.base.Image` spec."""
+    """Shows :class:`~lessons.core.base.ImageData` for an :class:`~lessons.core.base.Image` spec."""
 
     accepts = (ImageData,)
 

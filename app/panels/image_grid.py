@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.panels.base import PanelView
 from app.panels.chart import format_number, levels_for
-from app.theme import Theme
-from lessons.base import ImageGrid, ImageGridData, Panel
+from app.shell.theme import Theme
+from lessons.core.base import ImageGrid, ImageGridData, Panel
 
 __all__ = ["ImageGridView"]
 
@@ -133,7 +133,7 @@ class _GridCanvas(QWidget):
 
 
 class ImageGridView(PanelView):
-    """Shows :class:`~lessons.base.ImageGridData` for an :class:`~lessons.base.ImageGrid`."""
+    """Shows :class:`~lessons.core.base.ImageGridData` for an `ImageGrid` spec."""
 
     accepts = (ImageGridData,)
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from app.panels.base import PanelView
 from app.panels.network_canvas import Hit, NetworkCanvas
-from app.theme import Theme
-from lessons.base import Network, NetworkData, Panel
+from app.shell.theme import Theme
+from lessons.core.base import Network, NetworkData, Panel
 
 __all__ = ["NetworkView"]
 
@@ -52,7 +52,7 @@ class _Stepper(QWidget):
 
 
 class NetworkView(PanelView):
-    """Shows :class:`~lessons.base.NetworkData` for a :class:`~lessons.base.Network` spec.
+    """Shows :class:`~lessons.core.base.NetworkData` for a :class:`~lessons.core.base.Network` spec.
 
     Signal ``picked(control_name, value)``: a +/- button asks for a new topology.
     """

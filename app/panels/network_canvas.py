@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.panels.chart import format_number as fmt
 from app.panels.network_paint import EDGE_LEVELS, Hit, NetworkPainting, heat_images
-from app.theme import Theme
-from lessons.base import NetworkData, NeuronLayer
+from app.shell.theme import Theme
+from lessons.core.base import NetworkData, NeuronLayer
 
 __all__ = ["Hit", "NetworkCanvas", "heat_images"]
 
@@ -32,7 +32,7 @@ EDGE_HIT_PX = 6.0
 
 
 class NetworkCanvas(NetworkPainting):
-    """Paints a :class:`~lessons.base.NetworkData`; emits ``enlarged_changed`` on clicks."""
+    """Paints a :class:`~lessons.core.base.NetworkData`; emits ``enlarged_changed`` on clicks."""
 
     enlarged_changed = Signal(object)
 

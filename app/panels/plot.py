@@ -25,8 +25,8 @@ from app.panels.chart import (
     style_axes,
 )
 from app.panels.surface import SurfaceLayer
-from app.theme import Theme
-from lessons.base import Annotation, Panel, Plot, PlotData, Series
+from app.shell.theme import Theme
+from lessons.core.base import Annotation, Panel, Plot, PlotData, Series
 
 __all__ = ["PlotView"]
 
@@ -45,7 +45,7 @@ def _is_sorted(x: np.ndarray) -> bool:
 
 
 class PlotView(PanelView):
-    """Shows :class:`~lessons.base.PlotData` for a :class:`~lessons.base.Plot` spec.
+    """Shows :class:`~lessons.core.base.PlotData` for a :class:`~lessons.core.base.Plot` spec.
 
     Signals: ``picked(control_name, x)`` and ``picked_point(control_name, x, y)`` when the
     spec has ``pick`` and the learner left-clicks inside the plot.

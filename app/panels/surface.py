@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.panels.chart import levels_for, make_pen
-from app.theme import Theme
-from lessons.base import PlotData
+from app.shell.theme import Theme
+from lessons.core.base import PlotData
 
 __all__ = ["SurfaceLayer", "class_colours"]
 

@@ -20,8 +20,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.panels.base import PanelView
-from app.theme import Theme
-from lessons.base import Panel, Table, TableData
+from app.shell.theme import Theme
+from lessons.core.base import Panel, Table, TableData
 
 __all__ = ["TableModel", "TableView", "format_cell"]
 
@@ -101,7 +101,7 @@ def numeric_columns(rows: tuple[tuple[Any, ...], ...], count: int) -> tuple[bool
 
 
 class TableModel(QAbstractTableModel):
-    """A read-only model over one :class:`~lessons.base.TableData`."""
+    """A read-only model over one :class:`~lessons.core.base.TableData`."""
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
@@ -347,7 +347,7 @@ class _CopyableTable(QTableView):
 
 
 class TableView(PanelView):
-    """Shows :class:`~lessons.base.TableData` for a :class:`~lessons.base.Table` spec."""
+    """Shows :class:`~lessons.core.base.TableData` for a :class:`~lessons.core.base.Table` spec."""
 
     accepts = (TableData,)
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from app.panels.base import PanelView
-from app.theme import Theme
-from lessons.base import Panel, Text, TextData
+from app.shell.theme import Theme
+from lessons.core.base import Panel, Text, TextData
 
 __all__ = ["TextView", "render_markup"]
 
@@ -30,7 +30,7 @@ def _fallback_html(text: str) -> str:
 def render_markup(browser: QTextBrowser, text: str, theme: Theme) -> None:
     """Show lesson markup in ``browser`` with the theme's font and text colour.
 
-    This is the one place the math renderer plugs in: when ``app.mathrender`` exists, it
+    This is the one place the math renderer plugs in: when ``app.math.render`` exists, it
     lays out the markup (math typeset) into the browser's document through
     ``set_markup(document, text, font, color)``; otherwise the markup is shown as HTML with
     the dollar signs removed.
@@ -51,14 +51,14 @@ def render_markup(browser: QTextBrowser, text: str, theme: Theme) -> None:
 
 
 def _math_renderer() -> Any:
-    """The math plug-in point: the ``app.mathrender`` module when it exists, else None."""
-    if importlib.util.find_spec("app.mathrender") is None:
+    """The math plug-in point: the ``app.math.render`` module when it exists, else None."""
+    if importlib.util.find_spec("app.math.render") is None:
         return None
-    return importlib.import_module("app.mathrender")
+    return importlib.import_module("app.math.render")
 
 
 class TextView(PanelView):
-    """Shows :class:`~lessons.base.TextData` for a :class:`~lessons.base.Text` spec."""
+    """Shows :class:`~lessons.core.base.TextData` for a :class:`~lessons.core.base.Text` spec."""
 
     accepts = (TextData,)
 

@@ -1,7 +1,7 @@
 """Shared helpers for the asset build scripts: reproducible .npz writing and the manifest.
 
 Every build script in this folder writes one ``assets/<name>.npz`` and records its sha256 in
-``assets/manifest.json``; ``engine.datasets`` verifies that checksum on load.
+``assets/manifest.json``; ``engine.data.datasets`` verifies that checksum on load.
 
 File format (read with ``numpy.load(path, allow_pickle=False)``):
 

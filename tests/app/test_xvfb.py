@@ -21,8 +21,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 assert app.platformName() == "xcb", app.platformName()
-from app.store import JsonStore
-from app.window import MainWindow
+from app.state.store import JsonStore
+from app.shell.window import MainWindow
 window = MainWindow(JsonStore(Path(sys.argv[1]) / "s.json"))
 window.resize(1280, 720)
 window.show()

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from engine import backend as backend_module
-from engine.autodiff import no_grad
-from engine.tensor import Tensor
+from engine.core import backend as backend_module
+from engine.core.autodiff import no_grad
+from engine.core.tensor import Tensor
 
 GradCheck = Callable[..., None]
 

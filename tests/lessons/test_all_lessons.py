@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lessons.base import Lesson, MultipleChoice, NumericQuestion
-from lessons.mathtext import check_markup
+from lessons.core.base import Lesson, MultipleChoice, NumericQuestion
+from lessons.core.runner import LessonRun
+from lessons.markup.mathtext import check_markup
 from lessons.registry import CHAPTERS, all_lessons, find
-from lessons.runner import LessonRun
 
 LESSONS = all_lessons()
 LIVE_STEPS = 30  # live lessons are stepped this far
@@ -76,7 +76,7 @@ def test_lesson_declares_a_check_and_metadata(lesson: type[Lesson]) -> None:
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
 def test_every_control_extreme_runs(lesson: type[Lesson]) -> None:
     """Each slider at its minimum and maximum, each choice option: no exception."""
-    from lessons.base import Choice, Slider
+    from lessons.core.base import Choice, Slider
 
     for spec in lesson.controls:
         if isinstance(spec, Slider):

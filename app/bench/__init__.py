@@ -1,0 +1,1 @@
+"""`python -m app.bench`: the GUI benchmarks G1 and G2 (see BENCHMARKS.md)."""

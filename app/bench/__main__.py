@@ -1,0 +1,5 @@
+"""`python -m app.bench` runs the benchmarks of app.bench.cli."""
+
+from app.bench.cli import main
+
+raise SystemExit(main())

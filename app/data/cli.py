@@ -1,0 +1,146 @@
+"""The command line's ``--data``: import a CSV file or an image folder with sensible defaults.
+
+    deepstep --lesson playground --data my.csv [--features a,b] [--label y]
+             [--missing drop|fill] [--subset] [--step 30 --screenshot out.png]
+    deepstep --data my_images/            (one subfolder of PNG/JPEG images per class)
+
+Defaults: the last column is the label, every other numeric column a feature, features are
+standardised, a quarter of the rows are test rows.  The file is read and checked before Qt
+starts (:func:`prepare`); a problem becomes one line on stderr and exit code 2, with the flag
+that solves it where there is one.  With ``--lesson playground`` the lesson trains on the
+imported table ("your data").  :func:`install` hands the set to the window (which remembers
+it, like an import from the Data menu) or, for exports, straight to the lessons' shelf.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.data.user.csvimport import DataImportError, Problem, read_csv
+from engine.data.user.images import ImageFolder, build_image_set, scan_image_folder
+from engine.data.user.table import MAX_ROWS, build_table, default_choices
+from lessons.core import userdata as shelf
+from lessons.core.userdata import UserSet
+
+if TYPE_CHECKING:
+    from app.shell.window import MainWindow
+
+__all__ = ["DataArgError", "DataRequest", "add_arguments", "install", "prepare"]
+
+PLAYGROUND = "playground"
+HINTS = {
+    Problem.MISSING: "add --missing drop or --missing fill",
+    Problem.TOO_LARGE: f"add --subset to train on a random {MAX_ROWS:,} rows",
+    Problem.NOT_NUMERIC: "choose numeric columns with --features NAME,NAME",
+    Problem.UNKNOWN_COLUMN: "check --features and --label",
+    Problem.NO_FEATURES: "choose feature columns with --features NAME,NAME",
+    Problem.ONE_CLASS: "choose another label column with --label NAME",
+    Problem.TOO_MANY_CLASSES: "choose another label column with --label NAME",
+}
+
+
+class DataArgError(Exception):
+    """A ``--data`` problem: one line for stderr."""
+
+
+@dataclass(frozen=True)
+class DataRequest:
+    """What ``--data`` named: a checked table, or a scanned image folder to decode later."""
+
+    entry: UserSet | None = None
+    folder: ImageFolder | None = None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``--data`` option and the choices that go with it."""
+    parser.add_argument(
+        "--data",
+        metavar="FILE.csv|FOLDER",
+        help="import your own data: a CSV file (last column = label) or a folder with one "
+        "subfolder of images per class",
+    )
+    parser.add_argument(
+        "--features", metavar="A,B", help="with --data: the feature columns (default: numeric)"
+    )
+    parser.add_argument("--label", metavar="NAME", help="with --data: the label column")
+    parser.add_argument(
+        "--missing", choices=("drop", "fill"), help="with --data: drop rows with gaps or fill them"
+    )
+    parser.add_argument(
+        "--subset",
+        action="store_true",
+        help=f"with --data: train on a random subset of {MAX_ROWS:,} rows of a larger file",
+    )
+
+
+def _fail(err: DataImportError) -> DataArgError:
+    hint = HINTS.get(err.problem)
+    return DataArgError(f"--data: {err}" + (f" ({hint})" if hint else ""))
+
+
+def prepare(args: argparse.Namespace, lesson: str | None, values: dict[str, str]) -> DataRequest:
+    """Read and check ``--data`` (DataArgError); the playground is set to train on it."""
+    extras = args.features or args.label or args.missing or args.subset
+    if not args.data:
+        if extras:
+            raise DataArgError("--features, --label, --missing and --subset go with --data")
+        return DataRequest()
+    path = Path(args.data).expanduser()
+    if not path.exists():
+        raise DataArgError(f"--data: {path} does not exist")
+    if path.is_dir():
+        if extras:
+            raise DataArgError("--features, --label, --missing and --subset are for CSV files")
+        try:
+            return DataRequest(folder=scan_image_folder(path))
+        except DataImportError as err:
+            raise _fail(err) from None
+    try:
+        table = read_csv(path)
+        choices = default_choices(table)
+        if args.label:
+            table.column(args.label)
+            numeric = (c.name for c in table.columns if c.kind == "numeric")
+            choices = replace(
+                choices, label=args.label, features=tuple(n for n in numeric if n != args.label)
+            )
+        if args.features:  # as given: a text column or the label is reported, not dropped
+            names = tuple(n.strip() for n in args.features.split(",") if n.strip())
+            choices = replace(choices, features=names)
+        choices = replace(choices, missing=args.missing or "ask", subset=bool(args.subset))
+        built = build_table(table, choices)
+    except DataImportError as err:
+        raise _fail(err) from None
+    from app.data.imports import csv_entry
+
+    if lesson == PLAYGROUND:
+        values.setdefault("data", "your data")
+    return DataRequest(entry=csv_entry(built))
+
+
+def install(request: DataRequest | None, window: MainWindow | None = None) -> str | None:
+    """Put the set on the shelf (through the window, which remembers it); a problem or None.
+
+    Image folders are decoded here, so Qt must be running.
+    """
+    if request is None or (request.entry is None and request.folder is None):
+        return None
+    entry = request.entry
+    if entry is None and request.folder is not None:
+        from app.data.imagedecode import decode_folder
+        from app.data.imports import images_entry
+
+        try:
+            entry = images_entry(build_image_set(request.folder, decode_folder(request.folder)))
+        except DataImportError as err:
+            return str(_fail(err))
+    if entry is None:
+        return None
+    if window is not None:
+        window.imports.adopt(entry)
+    else:
+        shelf.add(entry, playground=entry.table is not None)
+    return None

@@ -1,0 +1,365 @@
+"""Bring your own data: import CSV files and image folders, remember them, hand them to lessons.
+
+:class:`DataImports` is what the Data menu, drag-and-drop onto the window and the command line
+use.  A file is read and checked first; a problem is shown in words (status bar and a message
+box) and nothing changes, so the lesson in progress keeps its data.  A CSV file opens the
+import dialog (:mod:`app.data.csvdialog`), a folder the image dialog (:mod:`app.data.imagedialog`).
+An imported set goes on the lessons' shelf (:mod:`lessons.core.userdata`), a table also becomes the
+playground's "your data", and the file's path and the choices are remembered in the settings
+(never the data itself) so the set is read again at the next start; a file that has vanished
+by then is reported and stays listed until the learner forgets it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from engine.data.user.csvimport import DataImportError, read_csv
+from engine.data.user.images import UserImages, build_image_set, scan_image_folder
+from engine.data.user.table import CsvChoices, UserTable, build_table, default_choices, load_csv
+from lessons.core import userdata as shelf
+from lessons.core.userdata import UserSet
+
+if TYPE_CHECKING:
+    from app.shell.window import MainWindow
+
+__all__ = ["CSV_SUFFIXES", "DataImports", "csv_entry", "images_entry"]
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "imported_data"
+PLAYGROUND_KEY = "playground_data"
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+PLAYGROUND = "playground"
+USER_DATA = "your data"
+
+
+def csv_key(path: Path, choices: CsvChoices) -> str:
+    return f"csv:{path}:{choices.label}:{'|'.join(choices.features)}"
+
+
+def csv_entry(table: UserTable) -> UserSet:
+    """A shelf entry for an imported table, titled by file, features and label."""
+    choices = table.choices
+    title = f"{table.name}: {', '.join(choices.features)} → {choices.label}"
+    return UserSet(csv_key(table.path, choices), title, table)
+
+
+def images_entry(images: UserImages) -> UserSet:
+    """A shelf entry for an imported image folder."""
+    return UserSet(f"images:{images.path}", f"{images.name} (images)", images)
+
+
+def _record(entry: UserSet) -> dict[str, Any]:
+    """What the settings remember of a set: its kind, path and choices (no data)."""
+    if entry.table is not None:
+        table = entry.table
+        return {"kind": "csv", "path": str(table.path), "choices": table.choices.to_json()}
+    if entry.images is not None:
+        images = entry.images
+        return {
+            "kind": "images",
+            "path": str(images.path),
+            "test_share": images.test_share,
+            "seed": images.seed,
+        }
+    raise ValueError(f"nothing to remember for {entry.key}")
+
+
+def load_record(record: Any, *, images: bool = True) -> UserSet:
+    """Read a remembered set again; a set that cannot be read is an entry with a problem.
+
+    With ``images=False`` an image folder that is still there is not decoded yet: its entry
+    has neither data nor a problem (see :meth:`DataImports.load_pending`).
+    """
+    if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+        raise ValueError("not a remembered data set")
+    path = Path(record["path"])
+    kind = record.get("kind")
+    if kind not in ("csv", "images"):
+        raise ValueError(f"unknown kind of remembered data set {kind!r}")
+    key = load_key(record)
+    if not key:
+        raise ValueError(f"the remembered choices for {path.name} are not well-formed")
+    title = f"{path.name} (images)" if kind == "images" else path.name
+    if not path.exists():
+        return UserSet(key, title, None, _vanished(path))
+    try:
+        if kind == "csv":
+            choices = CsvChoices.from_json(record.get("choices") or {})
+            return csv_entry(load_csv(path, choices))
+        if not images:
+            return UserSet(key, title, None)
+        from app.data.imagedecode import decode_folder
+
+        share = float(record.get("test_share", 0.25))
+        seed = int(record.get("seed", 0))
+        folder = scan_image_folder(path, seed=seed)
+        built = build_image_set(folder, decode_folder(folder), test_share=share, seed=seed)
+        return images_entry(built)
+    except (DataImportError, ValueError) as err:
+        return UserSet(key, title, None, f"it cannot be read again: {err}")
+
+
+def _vanished(path: Path) -> str:
+    return f"the file {path} is no longer there (moved, renamed or deleted)"
+
+
+class DataImports(QObject):
+    """The window's imports: menu commands, drops, the command line and the settings."""
+
+    changed = Signal()  # the imported sets changed (the data browser refreshes)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: QDialog | None = None
+        self._pending: dict[str, dict[str, Any]] = {}  # image folders decoded when first shown
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)  # a CSV file or a folder dropped on the window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Accept dragged local files; import the first one dropped."""
+        if not isinstance(event, QDropEvent):  # drag enter and drag move are drop events too
+            return False
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if not urls:
+            return False
+        event.acceptProposedAction()
+        if event.type() == QEvent.Type.Drop:
+            self.open_path(Path(urls[0].toLocalFile()))
+        return True
+
+    # ---- remembering ---------------------------------------------------------------------
+
+    def _records(self) -> list[dict[str, Any]]:
+        records = self.window.settings.get_typed(SETTINGS_KEY, list, [])
+        return [r for r in records if isinstance(r, dict)]
+
+    def restore(self) -> str | None:
+        """Read every remembered table again (image folders when first shown, so a large
+        folder does not hold up the start); one message for those that could not be read."""
+        entries: list[UserSet] = []
+        problems: list[str] = []
+        self._pending.clear()
+        for record in self._records():
+            try:
+                entry = load_record(record, images=False)
+            except (ValueError, TypeError) as err:
+                log.warning("ignoring a remembered data set: %s", err)
+                continue
+            if entry.data is None and not entry.problem:
+                self._pending[entry.key] = record
+            entries.append(entry)
+            if entry.problem:
+                problems.append(f"{entry.title}: {entry.problem}")
+        playground = self.window.settings.get_typed(PLAYGROUND_KEY, str, "")
+        shelf.replace_all(entries, playground or None)
+        self.changed.emit()
+        if not problems:
+            return None
+        message = (
+            "Imported data not available: "
+            + "; ".join(problems)
+            + ". It stays listed in Data ▸ Browse data sets until you forget it there."
+        )
+        self.window.show_message(message)
+        # Once the window is up (after its "Welcome back"), in a box that stays until read.
+        QTimer.singleShot(0, lambda: self.fail(message, "Imported data not available"))
+        return message
+
+    def load_pending(self, key: str) -> UserSet | None:
+        """Decode a remembered image folder now (the data browser shows it); its entry."""
+        record = self._pending.pop(key, None)
+        if record is not None:
+            shelf.add(load_record(record))
+            self.window.show_message(f"Read the images of {Path(record['path']).name}.")
+        return shelf.find(key)
+
+    def _remember(self, entry: UserSet, playground: bool) -> None:
+        record = _record(entry)
+        records = [r for r in self._records() if load_key(r) != entry.key]
+        records.append(record)
+        settings = self.window.settings
+        settings[SETTINGS_KEY] = records
+        if playground:
+            settings[PLAYGROUND_KEY] = entry.key
+        problem = settings.save()
+        if problem:
+            self.window.show_message(problem)
+
+    def forget(self, key: str) -> None:
+        """Remove a set from the shelf and the settings (the file itself is left alone)."""
+        shelf.remove(key)
+        settings = self.window.settings
+        settings[SETTINGS_KEY] = [r for r in self._records() if load_key(r) != key]
+        if settings.get_typed(PLAYGROUND_KEY, str, "") == key:
+            del settings[PLAYGROUND_KEY]
+        settings.save()
+        self.changed.emit()
+
+    # ---- adopting --------------------------------------------------------------------------
+
+    def adopt(self, entry: UserSet, *, remember: bool = True) -> None:
+        """Put an imported set on the shelf (a table also in the playground) and say so."""
+        table = entry.table
+        shelf.add(entry, playground=table is not None)
+        if remember:
+            self._remember(entry, playground=table is not None)
+        self.changed.emit()
+        if table is None:
+            self.window.show_message(
+                f"Imported {entry.title}: see it in Data ▸ Browse data sets (Ctrl+D). "
+                "No lesson of this version trains on images yet."
+            )
+            return
+        where = (
+            "the playground trains on it as 'your data'"
+            if len(table.feature_names) == 2
+            else "the playground needs two features: pick two in the data browser"
+        )
+        self.window.show_message(
+            f"Imported {table.name}: {table.rows:,} rows, {len(table.class_names)} classes; "
+            f"{where}."
+        )
+        lesson = self.window.lesson
+        if lesson is not None and lesson.id == PLAYGROUND:
+            self.window.player.set_control("data", USER_DATA)
+
+    def use_in_playground(self, key: str, features: Sequence[str] | None = None) -> None:
+        """Train the playground on a table, on two of its features if ``features`` says so."""
+        entry = shelf.find(key)
+        table = entry.table if entry is not None else None
+        if entry is None or table is None:
+            self.fail("That imported set is not a table the playground can use.")
+            return
+        if features is not None and tuple(features) != table.feature_names:
+            choices = CsvChoices(
+                tuple(features),
+                table.choices.label,
+                table.choices.standardise,
+                table.choices.test_share,
+                table.choices.missing,
+                table.choices.subset,
+                table.choices.seed,
+            )
+            try:
+                table = load_csv(table.path, choices)
+            except DataImportError as err:
+                self.fail(str(err))
+                return
+            entry = csv_entry(table)
+            shelf.add(entry)
+            self._remember(entry, playground=True)
+        shelf.use_in_playground(entry.key)
+        self.window.settings[PLAYGROUND_KEY] = entry.key
+        self.window.settings.save()
+        self.changed.emit()
+        self.window.open_lesson(PLAYGROUND, 0, {"data": USER_DATA})
+
+    def fail(self, message: str, title: str = "Cannot import") -> None:
+        """Say what went wrong; nothing else changes (the lesson keeps its data)."""
+        self.window.show_message(message)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self.window)
+        box.setObjectName("importProblem")
+        box.open()  # window-modal but not blocking: tests and the player keep running
+
+    # ---- interactive imports ------------------------------------------------------------------
+
+    def ask_csv(self) -> None:
+        """Data ▸ Import CSV…: choose a file, then the import dialog."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Import a CSV file", "", "CSV files (*.csv *.tsv *.txt);;All files (*)"
+        )
+        if path:
+            self.open_csv(Path(path))
+
+    def ask_folder(self) -> None:
+        """Data ▸ Import image folder…: one subfolder of PNG/JPEG images per class."""
+        path = QFileDialog.getExistingDirectory(self.window, "Import a folder of images")
+        if path:
+            self.open_folder(Path(path))
+
+    def open_path(self, path: Path) -> None:
+        """A dropped file or folder: CSV files and image folders are imported, others refused."""
+        if path.is_dir():
+            self.open_folder(path)
+        elif path.suffix.lower() in CSV_SUFFIXES:
+            self.open_csv(path)
+        else:
+            self.fail(
+                f"'{path.name}' is neither a CSV file (.csv, .tsv, .txt) nor a folder of "
+                "images, so DeepStep cannot import it."
+            )
+
+    def open_csv(self, path: Path, choices: CsvChoices | None = None) -> QDialog | None:
+        """Read ``path`` and open the import dialog (non-blocking); problems are shown."""
+        from app.data.csvdialog import CsvImportDialog
+
+        try:
+            table = read_csv(path)
+        except DataImportError as err:
+            self.fail(str(err))
+            return None
+        dialog = CsvImportDialog(table, choices, self.window)
+        dialog.accepted.connect(lambda: self._csv_accepted(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _csv_accepted(self, dialog: Any) -> None:
+        if dialog.result_table is not None:
+            self.adopt(csv_entry(dialog.result_table))
+
+    def open_folder(self, path: Path) -> QDialog | None:
+        """Scan and decode an image folder, then open the image dialog (non-blocking)."""
+        from app.data.imagedecode import decode_folder
+        from app.data.imagedialog import ImageImportDialog
+
+        try:
+            folder = scan_image_folder(path)
+        except DataImportError as err:
+            self.fail(str(err))
+            return None
+        self.window.show_message(f"Reading {folder.count:,} images from {path.name}…")
+        dialog = ImageImportDialog(folder, decode_folder(folder), self.window.theme, self.window)
+        dialog.accepted.connect(lambda: self._images_accepted(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _images_accepted(self, dialog: Any) -> None:
+        if dialog.result_images is not None:
+            self.adopt(images_entry(dialog.result_images))
+
+    def import_csv_now(self, path: Path, choices: CsvChoices | None = None) -> UserSet | None:
+        """Import without a dialog (command line, scripts): the defaults or ``choices``."""
+        try:
+            table = read_csv(path)
+            built = build_table(table, choices or default_choices(table))
+        except DataImportError as err:
+            self.fail(str(err))
+            return None
+        entry = csv_entry(built)
+        self.adopt(entry)
+        return entry
+
+
+def load_key(record: Any) -> str:
+    """The shelf key of a remembered record ('' if it is not well-formed)."""
+    if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+        return ""
+    path = Path(record["path"])
+    if record.get("kind") == "images":
+        return f"images:{path}"
+    try:
+        return csv_key(path, CsvChoices.from_json(record.get("choices") or {}))
+    except ValueError:
+        return ""

@@ -1,0 +1,1 @@
+"""Typesetting lesson math: boxes, TeX-style layout and rendering to images and documents."""

@@ -1,0 +1,333 @@
+"""Render lesson math to images, and lesson markup (prose + math) into a QTextDocument.
+
+This is the only place that turns math into pixels. :func:`render_math` lays a formula out
+(:mod:`app.math.layout`) and paints it into a transparent, tightly cropped :class:`QImage` at the
+device pixel ratio, in the text font's size and the theme's colour. :func:`set_markup` fills a
+:class:`QTextDocument` with a lesson's text: the prose as HTML, every formula as an image
+resource sitting on the text baseline (inline) or centred on its own line (display).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPyTextObject,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTransform,
+)
+
+from app.math.boxes import Box, ceil_px, math_font
+from app.math.layout import Style, layout
+from lessons.markup.mathtext import MathError, Node, node_to_plain, parse_math, split_markup
+
+__all__ = ["MATH_FAMILIES", "RenderedMath", "math_family", "render_math", "set_markup"]
+
+_log = logging.getLogger(__name__)
+
+# Serif faces whose italics read as math variables, best first; else the text font's family.
+MATH_FAMILIES = ("DejaVu Serif", "STIX Two Text", "Cambria", "Latin Modern Roman",
+                 "Times New Roman", "Liberation Serif", "Noto Serif")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RenderedMath:
+    """A rendered formula: the image (device pixels) and its baseline in logical pixels."""
+
+    image: QImage
+    baseline: float  # from the image's top edge down to the math baseline (a device row)
+
+    @property
+    def width(self) -> float:
+        """Width in logical pixels."""
+        return self.image.width() / self.image.devicePixelRatio()
+
+    @property
+    def height(self) -> float:
+        """Height in logical pixels."""
+        return self.image.height() / self.image.devicePixelRatio()
+
+
+@lru_cache(maxsize=64)
+def _family_for(text_family: str) -> str:
+    available = set(QFontDatabase.families())
+    return next((f for f in MATH_FAMILIES if f in available), text_family)
+
+
+def math_family(font: QFont) -> str:
+    """The font family math is set in: a serif with good italics, or the text font's own."""
+    return _family_for(font.family())
+
+
+@lru_cache(maxsize=64)
+def _x_height_ratio(text_family: str, family: str) -> float:
+    """How much to enlarge math so its x-height matches the text's (within 0 to 15 %)."""
+    text_x = QFontMetricsF(math_font(text_family, 100)).xHeight()
+    math_x = QFontMetricsF(math_font(family, 100)).xHeight()
+    return min(max(text_x / math_x, 1.0), 1.15) if math_x > 0 else 1.0
+
+
+def _font_pixels(font: QFont) -> float:
+    """The math size in logical pixels: the text font's size, x-heights matched."""
+    if font.pixelSize() > 0:
+        px = float(font.pixelSize())
+    else:
+        screen = QGuiApplication.primaryScreen()
+        dpi = screen.logicalDotsPerInchY() if screen is not None else 96.0
+        px = font.pointSizeF() * dpi / 72.0
+    return px * _x_height_ratio(font.family(), math_family(font))
+
+
+def _paint(box: Box, width: int, height: int, origin: QPointF, color: QColor) -> QImage:
+    image = QImage(max(1, width), max(1, height), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.setPen(color)
+    painter.setBrush(color)
+    box.paint(painter, origin.x(), origin.y())
+    painter.end()
+    return image
+
+
+def render_math(
+    node_or_source: Node | str,
+    font: QFont,
+    color: QColor,
+    display: bool = False,
+    device_pixel_ratio: float = 1.0,
+) -> RenderedMath:
+    """Render a formula (source or parsed node) in ``font``'s size and ``color``, cropped tight.
+
+    Raises :class:`lessons.markup.mathtext.MathError` for a malformed source. Results are cached by
+    (formula, font, colour, ratio): do not paint on the returned image.
+    """
+    node = parse_math(node_or_source) if isinstance(node_or_source, str) else node_or_source
+    key = (node, math_family(font), _font_pixels(font), color.rgba(), display, device_pixel_ratio)
+    return _render_cached(*key)
+
+
+@lru_cache(maxsize=512)
+def _render_cached(
+    node: Node, family: str, px: float, rgba: int, display: bool, dpr: float
+) -> RenderedMath:
+    size = px * dpr
+    box = layout(node, Style(family, size, size, display))
+    pad = max(1.0, round(0.04 * size))
+    baseline = ceil_px(pad + box.ascent)  # a whole device row, so glyphs stay crisp
+    image = _paint(
+        box,
+        ceil_px(box.width + 2 * pad),
+        ceil_px(baseline + box.descent + pad),
+        QPointF(pad, baseline),
+        QColor.fromRgba(rgba),
+    )
+    image.setDevicePixelRatio(dpr)
+    return RenderedMath(image, baseline / dpr)
+
+
+# Formulas sit in the document as custom inline objects: Qt gives an object with the default
+# alignment a rect whose bottom edge is the text baseline (in every Qt version), so the handler
+# paints the formula with its own baseline there; a zero-width "strut" object after a formula
+# reserves the depth below the baseline (centred objects with a 1 px font reserve half their
+# height below it). The images themselves are document resources ("math:..." URLs).
+_MATH = int(QTextFormat.ObjectTypes.UserObject) + 0x4D41
+_STRUT = _MATH + 1
+_URL, _WIDTH, _ASCENT, _DEPTH = (
+    int(QTextFormat.Property.UserProperty) + 0x4D41 + i for i in range(4)
+)
+
+
+MIN_FIT = 0.6  # a formula wider than the text shrinks to fit, but no smaller than this
+
+
+def _fit(doc: QTextDocument, width: float) -> float:
+    """The scale that fits a formula ``width`` wide into the document's text width (<= 1)."""
+    available = doc.textWidth() - 2 * doc.documentMargin() - 2
+    if doc.textWidth() <= 0 or width <= available:
+        return 1.0
+    return max(MIN_FIT, available / width)
+
+
+class _MathObjects(QPyTextObject):
+    """Sizes and paints formula objects (and the struts that reserve their depth)."""
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
+        if fmt.objectType() == _STRUT:
+            return QSizeF(0.0, 2 * fmt.doubleProperty(_DEPTH))
+        width = fmt.doubleProperty(_WIDTH)
+        scale = _fit(doc, width)
+        return QSizeF(width * scale, fmt.doubleProperty(_ASCENT) * scale)
+
+    def drawObject(
+        self,
+        painter: QPainter,
+        rect: QRectF | QRect,
+        doc: QTextDocument,
+        pos: int,
+        fmt: QTextFormat,
+    ) -> None:
+        if fmt.objectType() != _MATH:
+            return
+        image = doc.resource(
+            QTextDocument.ResourceType.ImageResource, QUrl(fmt.stringProperty(_URL))
+        )
+        if not isinstance(image, QImage):
+            return
+        # snap the baseline to a device pixel, as text glyphs are, so the two line up exactly
+        to_device = painter.deviceTransform()
+        rect = QRectF(rect)
+        corner = to_device.map(QPointF(rect.left(), rect.bottom()))
+        snapped, invertible = to_device.inverted()
+        if not invertible:
+            snapped = QTransform()
+            corner = QPointF(rect.left(), rect.bottom())
+        left_base = snapped.map(QPointF(round(corner.x()), round(corner.y())))
+        ratio = image.devicePixelRatio()
+        scale = _fit(doc, fmt.doubleProperty(_WIDTH))
+        target = QRectF(
+            left_base.x(),
+            left_base.y() - fmt.doubleProperty(_ASCENT) * scale,
+            image.width() / ratio * scale,
+            image.height() / ratio * scale,
+        )
+        if scale < 1.0:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, image)
+
+
+def _handler(document: QTextDocument) -> _MathObjects:
+    handler = document.findChild(_MathObjects)
+    if handler is None:
+        handler = _MathObjects(document)
+    layout = document.documentLayout()
+    layout.registerHandler(_MATH, handler)
+    layout.registerHandler(_STRUT, handler)
+    return handler
+
+
+def _math_format(base: QTextCharFormat, url: str, math: RenderedMath) -> QTextCharFormat:
+    fmt = QTextCharFormat(base)
+    fmt.setObjectType(_MATH)
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignNormal)
+    fmt.setProperty(_URL, url)
+    fmt.setProperty(_WIDTH, math.width)
+    fmt.setProperty(_ASCENT, math.baseline)
+    return fmt
+
+
+def _strut_format(depth: float) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setObjectType(_STRUT)
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
+    tiny = QFont()
+    tiny.setPixelSize(1)
+    fmt.setFont(tiny)
+    fmt.setProperty(_DEPTH, depth + 0.5)
+    return fmt
+
+
+def _place_formulas(document: QTextDocument, formulas: dict[str, RenderedMath]) -> None:
+    """Replace the placeholder images of ``formulas`` by baseline-aligned math objects."""
+    found: list[tuple[int, str, QTextCharFormat]] = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            name = fmt.toImageFormat().name() if fmt.isImageFormat() else ""
+            if name in formulas:
+                found.append((fragment.position(), name, fmt))
+            it += 1
+        block = block.next()
+    cursor = QTextCursor(document)
+    for position, url, fmt in reversed(found):  # from the end, so positions stay valid
+        math = formulas[url]
+        cursor.setPosition(position)
+        cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setCharFormat(_math_format(fmt, url, math))
+        cursor.setPosition(position + 1)
+        cursor.insertText("\ufffc", _strut_format(math.height - math.baseline))
+
+
+def _screen_ratio() -> float:
+    screen = QGuiApplication.primaryScreen()
+    return screen.devicePixelRatio() if screen is not None else 1.0
+
+
+def set_markup(
+    document: QTextDocument,
+    text: str,
+    font: QFont,
+    color: QColor,
+    device_pixel_ratio: float | None = None,
+) -> None:
+    """Fill ``document`` with lesson markup: prose as HTML, math as images on the baseline.
+
+    ``font`` becomes the document's default font (pass the font of the widget showing it) and
+    math follows its size; ``color`` is the theme's text colour for prose and math alike. The
+    ratio defaults to the primary screen's. Each formula image is a document resource
+    (``math:...`` URL); display math is centred in its own block. A formula that does not parse
+    is shown as its source (and logged): lesson tests run
+    :func:`lessons.markup.mathtext.check_markup`, so learners never see one.
+    """
+    dpr = device_pixel_ratio or _screen_ratio()
+    try:
+        pieces = split_markup(text)
+    except MathError as err:
+        _log.warning("lesson markup shown unrendered: %s", err)
+        pieces = [text]
+    parts: list[str] = []
+    formulas: dict[str, RenderedMath] = {}
+    after_display = False  # nothing but white space since the last display formula
+    for piece in pieces:
+        if isinstance(piece, str):
+            after_display = after_display and not piece.strip()
+            parts.append(piece)
+            continue
+        try:
+            node = parse_math(piece.source)
+        except MathError as err:
+            _log.warning("formula shown unrendered: %s", err)
+            parts.append(f"<code>{html.escape(piece.source)}</code>")
+            after_display = False
+            continue
+        math = render_math(node, font, color, piece.display, dpr)
+        url = f"math:{len(formulas)}"
+        formulas[url] = math
+        img = f'<img src="{url}" alt="{html.escape(node_to_plain(node), quote=True)}">'
+        if piece.display:
+            parts.append(f'<div align="center" style="margin: 6px 0">{img}</div>')
+        elif after_display:
+            # Qt would put an image right after a display block into that block, on the
+            # formula's line: a zero-width space starts the next paragraph first.
+            parts.append(f"&#8203;{img}")
+        else:
+            parts.append(img)
+        after_display = piece.display
+    undo = document.isUndoRedoEnabled()
+    document.setUndoRedoEnabled(False)
+    document.setDefaultFont(font)
+    document.setHtml(f'<body style="color: {color.name()}">{"".join(parts)}</body>')
+    for url, math in formulas.items():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), math.image)
+    _handler(document)
+    _place_formulas(document, formulas)
+    document.setUndoRedoEnabled(undo)
+    document.setModified(False)

@@ -1,0 +1,1 @@
+"""What leaves the window: presentation mode, the presenter view, PNG/PDF export, renders."""

@@ -1,0 +1,392 @@
+"""The main window: it composes navigator, stage, narrative, controls, quiz and step bar.
+
+It computes nothing itself.  The :class:`app.shell.player.Player` runs the lesson; the window
+forwards
+the learner's requests to it and shows each frame it delivers.  Study progress goes to the
+:class:`app.state.progress.ProgressStore`, presentation mode to :mod:`app.output.presentation`,
+exports to
+:mod:`app.output.export`, the course overview to :mod:`app.shell.overview`, menus and shortcuts are
+built by
+:mod:`app.shell.menus`.  Size, splitter positions, theme, UI scale and presentation choices are
+saved
+in the settings file and restored next time.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.data.imports import DataImports
+from app.output.presentation import Presentation
+from app.shell import devices, menus
+from app.shell.controls import ControlsPanel
+from app.shell.narrative import Narrative
+from app.shell.navigator import Navigator
+from app.shell.overview import StudyActions
+from app.shell.player import Frame, Player
+from app.shell.quiz import QuizPane
+from app.shell.stage import Stage
+from app.shell.stepbar import StepBar
+from app.shell.theme import THEMES, Theme, apply_to_application
+from app.state.progress import ProgressStore
+from app.state.store import JsonStore
+from lessons.core.base import Lesson
+from lessons.core.controls import usable_values
+from lessons.registry import all_lessons, find
+
+log = logging.getLogger(__name__)
+
+PROGRESS_SAVE_MS = 2000  # stepping saves progress at most this often; quiz and tasks at once
+
+
+class MainWindow(QMainWindow, menus.WindowActions):
+    """DeepStep's window.  ``threaded=False`` computes steps synchronously (CLI, tests)."""
+
+    def __init__(
+        self,
+        settings: JsonStore,
+        *,
+        theme: str | None = None,
+        threaded: bool = True,
+        progress: ProgressStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.progress = progress if progress is not None else ProgressStore()
+        self.progress.migrate(settings)
+        scale = settings.get_typed("ui_scale", int, 100)
+        self.ui_scale = scale if menus.UI_SCALES[0] <= scale <= menus.UI_SCALES[-1] else 100
+        name = theme or settings.get_typed("theme", str, "light")
+        self.theme: Theme = THEMES.get(name, THEMES["light"])
+        self._saved_theme = self.theme.name
+        self.setWindowTitle("DeepStep")
+        self.lesson: type[Lesson] | None = None
+        self.player = Player(self, threaded=threaded)
+        self.presentation: Presentation | None = None
+        self.study = StudyActions(self.progress, self)
+
+        self.navigator = Navigator()
+        self.stage = Stage(self.theme)
+        self.narrative = Narrative(self.theme)
+        self.controls = ControlsPanel()
+        self.quiz = QuizPane()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Controls and quiz")
+        self.tabs.tabBar().setAccessibleName("Controls and quiz tabs")
+        controls_scroll = QScrollArea()
+        controls_scroll.setWidgetResizable(True)
+        controls_scroll.setWidget(self.controls)
+        controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        controls_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.addTab(controls_scroll, "Controls")
+        self.tabs.addTab(self.quiz, "Check")
+        self.stepbar = StepBar()
+
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.addWidget(self.narrative)
+        self.side.addWidget(self.tabs)
+        self.side.setStretchFactor(0, 1)
+        self.side.setStretchFactor(1, 1)
+        self.side.setSizes([500, 400])
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.stage, 1)
+        column.addWidget(self.stepbar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([240, 900, 400])
+        self.navigator.setMinimumWidth(150)
+        self.side.setMinimumWidth(280)
+        self.setCentralWidget(self.splitter)
+
+        self.imports = DataImports(self)  # imported data sets: Data menu, drops, settings
+        menus.build(self)
+        self._editor_keys = menus.EditorKeys(self)
+        QApplication.instance().installEventFilter(self._editor_keys)  # type: ignore[union-attr]
+        self.device_label = QLabel()
+        self.statusBar().addPermanentWidget(self.device_label)
+        self._show_device()
+        self._progress_saver = QTimer(self)
+        self._progress_saver.setSingleShot(True)
+        self._progress_saver.setInterval(PROGRESS_SAVE_MS)
+        self._progress_saver.timeout.connect(self.save_progress)
+
+        self.navigator.lesson_chosen.connect(self.open_lesson)
+        self.stepbar.first.connect(self.player.first)
+        self.stepbar.back.connect(self.player.back)
+        self.stepbar.next.connect(self.player.next)
+        self.stepbar.play_pause.connect(self.player.toggle_play)
+        self.stepbar.goto.connect(self.player.goto)
+        self.stepbar.speed.connect(self.player.set_speed)
+        self.controls.changed.connect(self.player.set_control)
+        self.stage.picked.connect(self.player.set_control)
+        self.stage.failed.connect(self.show_message)
+        self.player.frame_ready.connect(self.show_frame)
+        self.player.playing_changed.connect(self.stepbar.set_playing)
+        self.player.busy_changed.connect(self.stepbar.set_busy)
+        self.player.message.connect(self._control_refused)
+        self.quiz.answered.connect(self._answered)
+        self.study.open_lesson.connect(self.resume_lesson)
+        self.study.replaced.connect(self._progress_replaced)
+        self.study.message.connect(self.show_message)
+
+        self.stepbar.set_speed(self.player.speed)
+        self.apply_theme(self.theme.name)
+        self._restore_layout()
+        self.navigator.show_progress(self.progress.statuses())
+        for problem in (settings.problem, self.progress.problem):
+            if problem:
+                self.show_message(problem)
+        self.imports.restore()
+
+    # ---- lessons and frames ----------------------------------------------------------------
+
+    def open_lesson(
+        self, lesson_id: str, step: int = 0, values: dict[str, Any] | None = None
+    ) -> None:
+        """Switch to a lesson (ValueError for an unknown id)."""
+        lesson = find(lesson_id)
+        self.lesson = lesson
+        self.navigator.select(lesson.id)
+        self.stage.set_lesson(lesson)
+        self.controls.set_controls(lesson.controls)
+        self.quiz.set_lesson(lesson, self.progress.answers(lesson.id))
+        self.setWindowTitle(f"DeepStep: {lesson.number} {lesson.title}")
+        self.player.load(lesson, values, step)
+
+    def show_frame(self, frame: Frame) -> None:
+        lesson = frame.lesson
+        self.narrative.show_step(
+            f"{lesson.number}  {lesson.title}", frame.step.title, frame.step.text
+        )
+        self.stage.show_state(frame.state)
+        self.stepbar.show_frame(frame)
+        self.controls.show_values(frame.values)
+        self.quiz.show_task(frame.task)
+        if frame.error:
+            self.show_message(frame.error)
+        news = self.progress.record_step(
+            lesson, frame.position, frame.task, frame.at_end, frame.values
+        )
+        self.navigator.set_status(lesson.id, self.progress.status(lesson.id))
+        if news:
+            self.save_progress()
+        elif self.progress.dirty and not self._progress_saver.isActive():
+            self._progress_saver.start()
+
+    def show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+
+    def _control_refused(self, message: str) -> None:
+        name = message.split(":", 1)[0] if ":" in message else None
+        for spec in self.lesson.controls if self.lesson else ():
+            if name == spec.label:
+                self.controls.show_error(spec.name, message)
+        self.show_message(message)
+
+    def _answered(self, question: str, response: str, correct: bool) -> None:
+        if self.lesson is not None:
+            self.progress.record_answer(self.lesson.id, question, response, correct)
+            self.save_progress()
+
+    # ---- study progress ----------------------------------------------------------------------
+
+    def save_progress(self) -> None:
+        self._progress_saver.stop()
+        problem = self.progress.save()
+        if problem:
+            self.show_message(problem)
+
+    def resume_lesson(self, lesson_id: str, step: int) -> None:
+        """Open a lesson at ``step`` with the control values the learner last had there."""
+        saved = self.progress.last_values(lesson_id)
+        self.open_lesson(lesson_id, step, usable_values(find(lesson_id).controls, saved))
+
+    def restore_last_lesson(self) -> None:
+        """Continue where the learner left off: the lesson and step last seen (or lesson 1)."""
+        ids = [lesson.id for lesson in all_lessons()]
+        last = self.progress.last_lesson
+        lesson_id = last if last in ids else ids[0]
+        step = self.progress.last_step(lesson_id) if last in ids else 0
+        self.resume_lesson(lesson_id, step)
+        if last in ids:
+            lesson = find(lesson_id)
+            self.show_message(
+                f"Welcome back: {lesson.number} {lesson.title}, step {step + 1} (Home: first step)"
+            )
+
+    def _progress_replaced(self) -> None:
+        self.navigator.show_progress(self.progress.statuses())
+        if self.lesson is not None:
+            self.quiz.set_lesson(self.lesson, self.progress.answers(self.lesson.id))
+
+    # ---- presentation mode -------------------------------------------------------------------
+
+    def toggle_presentation(self) -> None:
+        """Enter presentation mode (F5) on the chosen screen, or leave it."""
+        if self.presentation is not None:
+            self.presentation.stop()
+            return
+        name = self.settings.get_typed("presentation_theme", str, "") or self.theme.name
+        if name not in THEMES:
+            name = self.theme.name
+        self._saved_theme = self.theme.name
+        if name != self.theme.name:
+            self.apply_theme(name, persist=False)
+        self.presentation = Presentation(
+            self.player,
+            THEMES[name],
+            screen_name=self.settings.get_typed("presentation_screen", str, ""),
+            window_screen=self.screen(),
+            parent=self,
+        )
+        self.presentation.left.connect(self._presentation_left)
+        for action in self.step_actions.values():  # the projector has its own clicker keys
+            action.setEnabled(False)
+        self.presentation.start()
+
+    def _presentation_left(self) -> None:
+        self.presentation = None
+        for action in self.step_actions.values():
+            action.setEnabled(True)
+        if self.theme.name != self._saved_theme:
+            self.apply_theme(self._saved_theme)
+        self.activateWindow()
+
+    # ---- appearance, device, export ----------------------------------------------------------
+
+    def apply_theme(self, name: str, persist: bool = True) -> None:
+        """Use theme ``name`` at the UI scale everywhere (and remember it if ``persist``)."""
+        base = THEMES.get(name)
+        if base is None:
+            self.show_message(f"Unknown theme {name!r}")
+            return
+        theme = base.scaled(self.ui_scale / 100) if self.ui_scale != 100 else base
+        self.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_to_application(app, theme)
+        self.stage.apply_theme(theme)
+        self.narrative.apply_theme(theme)
+        self.stepbar.apply_theme(theme.foreground, theme.font_scale)
+        self.theme_box.blockSignals(True)
+        self.theme_box.setCurrentIndex(self.theme_box.findData(name))
+        self.theme_box.blockSignals(False)
+        if name in self.theme_actions:
+            self.theme_actions[name].setChecked(True)
+        if persist:
+            self.settings["theme"] = name
+
+    def set_ui_scale(self, percent: int) -> None:
+        """Scale all text and controls to ``percent`` (100-200), independent of presentation."""
+        if not menus.UI_SCALES[0] <= percent <= menus.UI_SCALES[-1]:
+            self.show_message(f"UI scale must be 100% to 200%, not {percent}%")
+            return
+        self.ui_scale = percent
+        self.settings["ui_scale"] = percent
+        self.apply_theme(self.theme.name, persist=False)
+        action = self.scale_actions.get(str(percent))
+        if action is not None:
+            action.setChecked(True)
+        self.show_message(f"UI scale {percent}%")
+
+    def set_device(self, name: str) -> None:
+        problem = devices.switch(name)
+        if problem:
+            QMessageBox.warning(self, "Device not available", problem)
+            self.device_box.blockSignals(True)
+            self.device_box.setCurrentIndex(self.device_box.findData(devices.current_name()))
+            self.device_box.blockSignals(False)
+        else:
+            self.player.restart()
+        self._show_device()
+
+    def _show_device(self) -> None:
+        self.device_label.setText(f"Engine: {devices.description()}")
+        index = self.device_box.findData(devices.current_name())
+        self.device_box.blockSignals(True)
+        self.device_box.setCurrentIndex(max(0, index))
+        self.device_box.blockSignals(False)
+
+    def export_png(self, path: Path) -> None:
+        """Save the stage and narrative as they are now (OSError if the file can't be written)."""
+        image = self.splitter.grab()
+        if not image.save(str(path)):
+            raise OSError(f"could not write {path}")
+
+    def open_data_browser(self, dataset_id: str | None = None) -> None:
+        from app.data.browser import DataBrowser
+
+        browser = DataBrowser(self.theme, self, dataset_id, self.imports)
+        browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        browser.show()
+
+    def show_about(self) -> None:
+        from app.shell.about import about_text
+
+        QMessageBox.about(self, "About DeepStep", about_text())
+
+    # ---- settings --------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("splitter", self.splitter.restoreState),
+            ("side_splitter", self.side.restoreState),
+        ):
+            blob = self.settings.get_typed(key, str, "")
+            if blob:
+                restore(QByteArray.fromBase64(blob.encode("ascii")))
+        size = self.settings.get_typed("size", list, [])
+        if len(size) == 2 and all(isinstance(v, int) and 400 <= v <= 10_000 for v in size):
+            self.resize(size[0], size[1])  # restoreGeometry clamps to the screen it guesses
+        speed = self.settings.get_typed("speed", float, self.player.speed)
+        if speed >= 0:
+            self.player.set_speed(speed)
+            self.stepbar.set_speed(speed)
+
+    def save_settings(self) -> str | None:
+        """Save window settings and progress; the first problem, if any."""
+        self.settings["geometry"] = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.settings["splitter"] = bytes(self.splitter.saveState().toBase64().data()).decode()
+        self.settings["side_splitter"] = bytes(self.side.saveState().toBase64().data()).decode()
+        self.settings["size"] = [self.width(), self.height()]
+        self.settings["speed"] = self.player.speed
+        self._progress_saver.stop()
+        return self.settings.save() or self.progress.save()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab follow :func:`app.shell.menus.tab_order` through the window."""
+        return menus.move_focus(self, next) or super().focusNextPrevChild(next)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.presentation is not None:
+            self.presentation.stop()
+        problem = self.save_settings()
+        if problem:
+            log.warning(problem)
+        self.player.shutdown()
+        QApplication.instance().removeEventFilter(self._editor_keys)  # type: ignore[union-attr]
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""What the app remembers: progress and settings, stored atomically as JSON."""

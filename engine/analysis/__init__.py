@@ -1,0 +1,1 @@
+"""Looking at a model: metrics and loss landscapes."""

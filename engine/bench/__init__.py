@@ -1,0 +1,1 @@
+"""`python -m engine.bench`: the engine's benchmarks (see BENCHMARKS.md)."""

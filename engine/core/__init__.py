@@ -1,0 +1,1 @@
+"""The engine's core: the array backend, Tensor with its autodiff, and the events it emits."""

@@ -1,0 +1,134 @@
+"""Choose the array module the engine computes with: NumPy on the CPU, CuPy on an NVIDIA GPU.
+
+The engine never imports NumPy or CuPy for arithmetic directly; it asks this module for `xp`,
+the current array module, so the same code runs on either device::
+
+    from engine.core import backend
+    backend.use("gpu")          # or DEEPSTEP_DEVICE=gpu, or `deepstep --device gpu`
+    xp = backend.xp()           # cupy
+    host = backend.to_numpy(a)  # anything leaving the engine is a NumPy array
+
+Asking for the GPU when CuPy or a CUDA device is missing raises `DeviceError` naming what is
+missing; nothing silently falls back to the CPU in the middle of a run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "ENV_VAR",
+    "Backend",
+    "DeviceError",
+    "available_devices",
+    "current",
+    "scatter_add",
+    "to_numpy",
+    "use",
+    "xp",
+]
+
+ENV_VAR = "DEEPSTEP_DEVICE"
+DEVICES = ("cpu", "gpu")
+
+
+class DeviceError(RuntimeError):
+    """The requested device cannot be used (CuPy missing, no CUDA device, unknown name)."""
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A device the engine computes on: its name ("cpu" or "gpu") and array module."""
+
+    name: str
+    xp: ModuleType
+    description: str
+
+
+def _cpu() -> Backend:
+    return Backend("cpu", np, f"CPU (NumPy {np.__version__})")
+
+
+def _gpu() -> Backend:
+    try:
+        import cupy
+    except ImportError as exc:
+        raise DeviceError(
+            "GPU requested but CuPy is not installed. Install the extra matching your CUDA "
+            "version, e.g. `pip install deepstep[gpu-cuda12]`, or use the CPU (--device cpu)."
+        ) from exc
+    try:
+        count = int(cupy.cuda.runtime.getDeviceCount())
+    except Exception as exc:  # CuPy raises its own CUDARuntimeError types; report any of them.
+        raise DeviceError(
+            f"GPU requested but CUDA is not usable: {exc}. Check the NVIDIA driver, or use "
+            "the CPU (--device cpu)."
+        ) from exc
+    if count == 0:
+        raise DeviceError("GPU requested but no CUDA device was found. Use the CPU (--device cpu).")
+    props = cupy.cuda.runtime.getDeviceProperties(0)
+    name = props["name"].decode() if isinstance(props["name"], bytes) else str(props["name"])
+    return Backend("gpu", cupy, f"GPU 0: {name} (CuPy {cupy.__version__})")
+
+
+_current: Backend | None = None
+
+
+def _select(device: str) -> Backend:
+    if device not in DEVICES:
+        raise DeviceError(f"Unknown device {device!r}; choose one of {', '.join(DEVICES)}.")
+    return _gpu() if device == "gpu" else _cpu()
+
+
+def use(device: str) -> None:
+    """Compute on `device` ("cpu" or "gpu") from now on; raise DeviceError if unusable."""
+    global _current
+    _current = _select(device)
+
+
+def current() -> Backend:
+    """The backend in use; on first call it honours the DEEPSTEP_DEVICE environment variable."""
+    global _current
+    if _current is None:
+        _current = _select(os.environ.get(ENV_VAR, "cpu").strip().lower() or "cpu")
+    return _current
+
+
+def xp() -> ModuleType:
+    """The current array module: `numpy` or `cupy`."""
+    return (_current or current()).xp
+
+
+def to_numpy(a: Any) -> np.ndarray:
+    """A host NumPy array for `a` (a NumPy/CuPy array, a Tensor, or a Python number)."""
+    if hasattr(a, "requires_grad"):  # a Tensor (importing the class here would be a cycle)
+        a = a.data
+    if isinstance(a, np.ndarray):
+        return a
+    if type(a).__module__.startswith("cupy"):
+        return np.asarray(a.get())
+    return np.asarray(a)
+
+
+def scatter_add(target: Any, index: Any, values: Any) -> None:
+    """`target[index] += values`, adding repeated indices once each (unbuffered)."""
+    if isinstance(target, np.ndarray):
+        np.add.at(target, index, values)
+        return
+    import cupyx
+
+    cupyx.scatter_add(target, index, values)
+
+
+def available_devices() -> tuple[str, ...]:
+    """The devices usable on this machine: always "cpu", plus "gpu" when CuPy sees a GPU."""
+    try:
+        _gpu()
+    except DeviceError:
+        return ("cpu",)
+    return ("cpu", "gpu")

@@ -1,0 +1,1 @@
+"""Seeded synthetic data: point sets, curves, sequences, loss surfaces and a biased hiring set."""

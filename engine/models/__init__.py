@@ -1,0 +1,1 @@
+"""Models: the Sequential model, saving weights, named CNN architectures, sequence models."""

@@ -1,0 +1,369 @@
+"""Sequential: a stack of layers trained Keras style with compile, fit, evaluate and predict.
+
+    model = Sequential([Input((2,)), Dense(16, activation="tanh"), Dense(1, activation="sigmoid")])
+    model.compile(optimizer=Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=100, batch_size=32, validation_split=0.2)
+    model.summary()
+
+`train_on_batch` is one optimizer step, for lessons that show training live. A loss that becomes
+NaN or infinite stops training: a `Divergence` event, then `DivergenceError`, before any weight
+is touched. The same `seed` gives the same initial weights, shuffles and dropout masks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from engine.analysis import metrics as metrics_module
+from engine.core import backend
+from engine.core.autodiff import no_grad
+from engine.core.events import (
+    BatchEnd,
+    Divergence,
+    DivergenceError,
+    EpochEnd,
+    ForwardPass,
+    current_tracer,
+)
+from engine.core.tensor import Array, Tensor
+from engine.data.loading import DataLoader, Dataset
+from engine.models.persistence import (
+    LayerSummary,
+    load_weights,
+    save_weights,
+    summary_rows,
+    summary_text,
+)
+from engine.nn import losses, optimizers
+from engine.nn.callbacks import Callback, History
+from engine.nn.layers import Input, Layer, Shape
+
+__all__ = ["LayerSummary", "Sequential"]
+
+DTYPES = ("float32", "float64")
+
+
+class Sequential:
+    """Layers applied one after the other; Keras's `Sequential` with the same methods."""
+
+    def __init__(
+        self,
+        layers: Sequence[Layer] = (),
+        seed: int = 0,
+        dtype: str = "float32",
+        name: str = "sequential",
+    ) -> None:
+        if dtype not in DTYPES:
+            raise ValueError(f"Sequential(dtype={dtype!r}): use one of {DTYPES}")
+        self.seed, self.dtype, self.name = seed, dtype, name
+        self.layers: list[Layer] = []
+        self.input_shape: Shape | None = None
+        self.optimizer: optimizers.Optimizer | None = None
+        self.loss: losses.Loss | None = None
+        self.metrics: list[metrics_module.Metric] = []
+        self.stop_training = False
+        self.history: History | None = None
+        self._shuffle_rng = np.random.default_rng([seed, 1])
+        self._steps = 0
+        for layer in layers:
+            self.add(layer)
+
+    # -- structure ---------------------------------------------------------------------------
+
+    def add(self, layer: Layer) -> None:
+        """Append `layer` (named uniquely: a second Dense becomes "dense_1")."""
+        if not isinstance(layer, Layer):
+            raise ValueError(f"Sequential.add expects a Layer, got {type(layer).__name__}")
+        if isinstance(layer, Input) and self.layers:
+            raise ValueError("Input(...) can only be the first layer of a Sequential model")
+        taken = {other.name for other in self.layers}
+        if layer.name in taken:
+            base, i = layer.name, 1
+            while f"{base}_{i}" in taken:
+                i += 1
+            layer.rename(f"{base}_{i}")
+        if not layer.built:
+            layer.prepare(np.random.default_rng([self.seed, 0, len(self.layers)]), self.dtype)
+        self.layers.append(layer)
+        if isinstance(layer, Input):
+            self.build(layer.input_shape or (None, *layer.shape))
+        elif self.input_shape is not None:
+            self.build(self.input_shape)
+
+    def build(self, input_shape: Shape) -> None:
+        """Create every layer's weights for inputs of `input_shape` (batch axis first)."""
+        shape: Shape = tuple(input_shape)
+        self.input_shape = shape
+        for layer in self.layers:
+            if layer.built:
+                layer.check_input(shape)
+            else:
+                layer.build(shape)
+            shape = layer.output_shape(shape)
+
+    @property
+    def built(self) -> bool:
+        """Whether the weights exist (after `Input`, `build`, or a first call on data)."""
+        return self.input_shape is not None
+
+    @property
+    def params(self) -> list[Tensor]:
+        """All trainable parameters, layer by layer."""
+        return [p for layer in self.layers for p in layer.params]
+
+    def count_params(self) -> int:
+        """Number of trainable values."""
+        return sum(layer.count_params() for layer in self.layers)
+
+    def __call__(self, x: Tensor | Array, training: bool = False) -> Tensor:
+        """The forward pass as a Tensor (a graph to backpropagate through unless no_grad)."""
+        if not isinstance(x, Tensor):
+            # A watched input is copied, so later changes to the caller's array don't show.
+            xp = backend.xp()
+            watched = current_tracer().wants(ForwardPass)
+            x = Tensor(xp.array(x, dtype=self.dtype) if watched else xp.asarray(x, self.dtype))
+        if not self.built:
+            self.build((None, *x.shape[1:]))
+        for layer in self.layers:
+            x = layer(x, training=training)
+        return x
+
+    def zero_grad(self) -> None:
+        """Forget the gradients of all parameters."""
+        for p in self.params:
+            p.grad = None
+
+    # -- training ------------------------------------------------------------------------------
+
+    def compile(
+        self,
+        optimizer: str | optimizers.Optimizer = "rmsprop",
+        loss: str | losses.Loss | None = None,
+        metrics: Sequence[str | metrics_module.Metric] = (),
+    ) -> None:
+        """Choose the optimizer, loss and metrics (Keras names or objects)."""
+        if loss is None:
+            raise ValueError("compile() needs a loss, e.g. loss='mse' or 'binary_crossentropy'")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = losses.get(loss)
+        logits = isinstance(self.loss, losses.BinaryCrossentropy) and self.loss.from_logits
+        self.metrics = [
+            metrics_module.Accuracy(threshold=0.0 if logits else 0.5)
+            if m in ("accuracy", "acc")
+            else metrics_module.get(m)
+            for m in metrics
+        ]
+
+    def _compiled(self) -> tuple[optimizers.Optimizer, losses.Loss]:
+        if self.optimizer is None or self.loss is None:
+            raise ValueError("The model is not compiled: call compile(optimizer, loss) first")
+        return self.optimizer, self.loss
+
+    def as_arrays(self, x: Any, y: Any) -> tuple[Array, Array]:
+        """`x` (in the model's dtype) and `y` as device arrays with the same number of rows."""
+        xp = backend.xp()
+        xa = xp.asarray(backend.to_numpy(x) if isinstance(x, Tensor) else x, dtype=self.dtype)
+        ya = xp.asarray(backend.to_numpy(y) if isinstance(y, Tensor) else y)
+        if ya.dtype.kind == "f":
+            ya = ya.astype(self.dtype, copy=False)
+        if len(xa) != len(ya):
+            raise ValueError(
+                f"x has {len(xa)} samples (shape {tuple(xa.shape)}) but y has {len(ya)} "
+                f"(shape {tuple(ya.shape)})"
+            )
+        return xa, ya
+
+    def _step(self, xb: Array, yb: Array, epoch: int, batch: int) -> tuple[float, Tensor]:
+        """One optimizer step on one batch: forward, loss, divergence check, backward, update."""
+        optimizer, loss_fn = self._compiled()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out = self(xb, training=True)
+            loss = loss_fn(yb, out)
+            value = float(loss.data)
+            if not math.isfinite(value):
+                tracer = current_tracer()
+                if tracer.wants(Divergence):
+                    tracer.emit(Divergence(epoch, batch, value))
+                raise DivergenceError(epoch, batch, value)
+            self.zero_grad()
+            loss.backward()
+            optimizer.step(self.params)
+        tracer = current_tracer()
+        if tracer.wants(BatchEnd):
+            tracer.emit(BatchEnd(epoch, batch, value, len(xb)))
+        return value, out
+
+    def train_on_batch(self, x: Any, y: Any) -> float:
+        """One optimizer step on (x, y); returns the batch loss before the step."""
+        xa, ya = self.as_arrays(x, y)
+        value, _ = self._step(xa, ya, 0, self._steps)
+        self._steps += 1
+        return value
+
+    def fit(
+        self,
+        x: Any,
+        y: Any = None,
+        batch_size: int = 32,
+        epochs: int = 1,
+        verbose: int = 0,
+        callbacks: Sequence[Callback] = (),
+        validation_split: float = 0.0,
+        validation_data: tuple[Any, Any] | None = None,
+        shuffle: bool = True,
+    ) -> History:
+        """Train for `epochs` passes over (x, y) or over a DataLoader passed as `x`.
+
+        `verbose` is accepted for Keras compatibility; the engine never prints (subscribe to
+        `EpochEnd` events instead). `validation_split` holds out the last fraction of the
+        samples (before shuffling), as Keras does; `validation_data` takes precedence.
+        """
+        self._compiled()
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"fit(epochs={epochs!r}): epochs must be an integer >= 0")
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"fit(validation_split={validation_split!r}) must be in [0, 1)")
+        val: tuple[Array, Array] | None = None
+        if validation_data is not None:
+            if len(validation_data) != 2:
+                raise ValueError("fit(validation_data=...) must be a pair (x_val, y_val)")
+            val = self.as_arrays(*validation_data)
+        if isinstance(x, DataLoader):
+            if y is not None or validation_split:
+                raise ValueError("fit(DataLoader) takes no y and no validation_split")
+            loader = x
+        else:
+            xa, ya = self.as_arrays(x, y)
+            if validation_split and val is None:
+                split_at = int(len(xa) * (1.0 - validation_split))
+                if split_at in (0, len(xa)):
+                    raise ValueError(
+                        f"validation_split={validation_split} of {len(xa)} samples leaves an "
+                        "empty part"
+                    )
+                xa, ya, val = xa[:split_at], ya[:split_at], (xa[split_at:], ya[split_at:])
+            loader = DataLoader(Dataset(xa, ya), batch_size, shuffle, seed=self._shuffle_rng)
+        if len(loader) == 0:
+            raise ValueError("fit() got no training samples")
+
+        history = History()
+        hooks = [history, *callbacks]
+        for cb in hooks:
+            cb.set_model(self)
+        self.stop_training = False
+        for cb in hooks:
+            cb.on_train_begin()
+        for epoch in range(epochs):
+            for cb in hooks:
+                cb.on_epoch_begin(epoch)
+            logs = self._train_epoch(loader, epoch, hooks)
+            if val is not None:
+                scores = self.evaluate(*val, batch_size=max(batch_size, 1024))
+                logs.update({f"val_{k}": v for k, v in scores.items()})
+            for cb in hooks:
+                cb.on_epoch_end(epoch, logs)
+            tracer = current_tracer()
+            if tracer.wants(EpochEnd):
+                tracer.emit(EpochEnd(epoch, dict(logs)))
+            if self.stop_training:
+                break
+        for cb in hooks:
+            cb.on_train_end()
+        self.history = history
+        return history
+
+    def _train_epoch(
+        self, loader: DataLoader, epoch: int, hooks: list[Callback]
+    ) -> dict[str, float]:
+        totals = dict.fromkeys(["loss", *(m.name for m in self.metrics)], 0.0)
+        seen = 0
+        for batch, batch_data in enumerate(loader):
+            xb, yb = self.as_arrays(*batch_data)  # no copy unless a loader yields host arrays
+            value, out = self._step(xb, yb, epoch, batch)
+            n = len(xb)
+            seen += n
+            totals["loss"] += value * n
+            for m in self.metrics:
+                totals[m.name] += m(yb, out.data) * n
+            for cb in hooks:
+                cb.on_batch_end(batch, {"loss": value})
+        return {k: v / seen for k, v in totals.items()}
+
+    # -- inference -----------------------------------------------------------------------------
+
+    def evaluate(self, x: Any, y: Any, batch_size: int = 1024) -> dict[str, float]:
+        """Mean loss and metrics over (x, y) in inference mode: {"loss": ..., "accuracy": ...}."""
+        _, loss_fn = self._compiled()
+        xa, ya = self.as_arrays(x, y)
+        if len(xa) == 0:
+            raise ValueError("evaluate() got no samples")
+        totals = dict.fromkeys(["loss", *(m.name for m in self.metrics)], 0.0)
+        with no_grad():
+            for xb, yb in DataLoader(Dataset(xa, ya), batch_size):
+                out = self(xb, training=False)
+                n = len(xb)
+                totals["loss"] += float(loss_fn(yb, out).data) * n
+                for m in self.metrics:
+                    totals[m.name] += m(yb, out.data) * n
+        return {k: v / len(xa) for k, v in totals.items()}
+
+    def predict(self, x: Any, batch_size: int = 1024) -> np.ndarray:
+        """The model's outputs for `x` (inference mode) as a host NumPy array."""
+        xp = backend.xp()
+        xa = xp.asarray(backend.to_numpy(x) if isinstance(x, Tensor) else x, dtype=self.dtype)
+        if xa.ndim == 0:
+            raise ValueError("predict() needs a batch of inputs, got a scalar")
+        if batch_size < 1:
+            raise ValueError(f"predict(batch_size={batch_size!r}) must be >= 1")
+        with no_grad():
+            parts = [
+                backend.to_numpy(self(xa[i : i + batch_size]).data)
+                for i in range(0, max(len(xa), 1), batch_size)
+            ]
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    # -- weights, summary, files -------------------------------------------------------------
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Host copies of all parameters, layer by layer (Dense: kernel, then bias)."""
+        return [backend.to_numpy(p.data).copy() for p in self.params]
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Replace all parameters' values with arrays shaped as `get_weights` returns."""
+        params = self.params
+        if len(weights) != len(params):
+            raise ValueError(
+                f"set_weights: model {self.name!r} has {len(params)} weight arrays, got "
+                f"{len(weights)}"
+            )
+        arrays = [np.asarray(backend.to_numpy(w)) for w in weights]
+        for p, w in zip(params, arrays, strict=True):
+            if w.shape != p.shape:
+                raise ValueError(f"set_weights: {p.name} has shape {p.shape}, got {w.shape}")
+        xp = backend.xp()
+        for p, w in zip(params, arrays, strict=True):
+            p.data = xp.array(w, dtype=p.data.dtype)  # fresh arrays: event payloads stay as shown
+
+    def summary_rows(self) -> list[LayerSummary]:
+        """One row per layer: name, type, output shape and parameter count."""
+        return summary_rows(self)
+
+    def summary(self) -> str:
+        """A Keras-like table of layers, output shapes and parameter counts."""
+        return summary_text(self)
+
+    def save(self, path: Any) -> None:
+        """Write the weights (and the input shape) to a .npz file."""
+        save_weights(self, path)
+
+    def load(self, path: Any) -> Sequential:
+        """Read weights written by `save` into this (same-architecture) model; returns it."""
+        load_weights(self, path)
+        return self
+
+    def __repr__(self) -> str:
+        return f"Sequential(name={self.name!r}, layers={[layer.name for layer in self.layers]})"

@@ -1,0 +1,1 @@
+"""Neural-network building blocks: activations, layers, losses, optimizers, conv, pooling, RNNs."""

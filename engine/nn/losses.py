@@ -1,0 +1,236 @@
+"""Loss functions: mean squared error and the cross-entropies, numerically stable.
+
+`loss(y_true, y_pred)` is a scalar Tensor, the mean over the batch, with one backward node.
+Cross-entropies work from probabilities or, with `from_logits=True`, from raw scores. As in
+Keras, when `y_pred` came out of a sigmoid or softmax the loss reaches back to its input and uses
+the stable logits formula, whose gradient is simply `probabilities - targets`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from engine.core import backend
+from engine.core.arrays import max_last, sum_last
+from engine.core.tensor import Array, Tensor
+
+__all__ = [
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "Loss",
+    "MeanSquaredError",
+    "SparseCategoricalCrossentropy",
+    "get",
+]
+
+EPSILON = 1e-7  # Keras's clip for probabilities, so log never sees 0
+GradFn = Callable[[], Array]
+
+
+class Loss:
+    """Base class: `__call__` gives the mean loss as a Tensor, `per_example` one value per row."""
+
+    name = "loss"
+    from_logits = False
+
+    def __call__(self, y_true: Any, y_pred: Tensor | Array) -> Tensor:
+        """The mean loss over the batch as a scalar Tensor that backpropagates into `y_pred`."""
+        pred = y_pred if isinstance(y_pred, Tensor) else Tensor(y_pred)
+        source, logits = self._source(pred)
+        y = self._targets(y_true, source.data)
+        values, grad_fn = self._compute(y, source.data, logits)
+        count = values.size
+
+        def backward(g: Array) -> tuple[Array]:
+            return (grad_fn() * (g / count),)
+
+        return Tensor.from_op(self.name, values.mean(), (source,), backward=backward)
+
+    def per_example(self, y_true: Any, y_pred: Tensor | Array) -> np.ndarray:
+        """The loss of each example (row) as a host NumPy array of shape (batch,)."""
+        pred = y_pred if isinstance(y_pred, Tensor) else Tensor(y_pred)
+        return backend.to_numpy(self.per_example_array(y_true, pred))
+
+    def per_example_array(self, y_true: Any, y_pred: Tensor) -> Array:
+        """`per_example` left on the device (used by landscapes and evaluation)."""
+        source, logits = self._source(y_pred)
+        y = self._targets(y_true, source.data)
+        values, _ = self._compute(y, source.data, logits)
+        return values.reshape(values.shape[0], -1).mean(axis=1) if values.ndim > 1 else values
+
+    def _source(self, pred: Tensor) -> tuple[Tensor, bool]:
+        """Which Tensor to differentiate, and whether it holds logits."""
+        return pred, self.from_logits
+
+    def _targets(self, y_true: Any, pred: Array) -> Array:
+        y = backend.xp().asarray(getattr(y_true, "data", y_true), dtype=pred.dtype)
+        if y.shape != pred.shape and y.size == pred.size and y.ndim != pred.ndim:
+            y = y.reshape(pred.shape)  # (batch,) against (batch, 1), as Keras squeezes
+        if y.shape != pred.shape:
+            raise ValueError(
+                f"{self.name}: y_true has shape {y.shape} but y_pred has shape {pred.shape}"
+            )
+        return y
+
+    def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
+        """Per-example values and a function giving d(sum of values)/d p."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        extra = "from_logits=True" if self.from_logits else ""
+        return f"{type(self).__name__}({extra})"
+
+
+def _mean_last(a: Array) -> Array:
+    return a.mean(axis=-1) if a.ndim > 1 else a
+
+
+class MeanSquaredError(Loss):
+    """mean((y_pred - y_true)^2) over the last axis, then over the batch."""
+
+    name = "mean_squared_error"
+
+    def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
+        diff = p - y
+        width = p.shape[-1] if p.ndim > 1 else 1
+        return _mean_last(diff * diff), lambda: diff * (2.0 / width)
+
+
+class _Probabilistic(Loss):
+    activation = "sigmoid"
+
+    def __init__(self, from_logits: bool = False) -> None:
+        self.from_logits = bool(from_logits)
+
+    def _source(self, pred: Tensor) -> tuple[Tensor, bool]:
+        if not self.from_logits and pred.op == self.activation and pred.logits is not None:
+            return pred.logits, True
+        return pred, self.from_logits
+
+
+class BinaryCrossentropy(_Probabilistic):
+    """-(y log p + (1 - y) log(1 - p)), averaged over the last axis, then the batch."""
+
+    name = "binary_crossentropy"
+
+    def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
+        xp = backend.xp()
+        width = p.shape[-1] if p.ndim > 1 else 1
+        if logits:  # max(z, 0) - z y + log(1 + e^-|z|): no overflow for any z
+            z = p
+            values = xp.maximum(z, 0) - z * y + xp.log1p(xp.exp(-xp.abs(z)))
+
+            def grad() -> Array:
+                e = xp.exp(-xp.abs(z))
+                s = xp.where(z >= 0, 1 / (1 + e), e / (1 + e))
+                return (s - y) / width
+
+            return _mean_last(values), grad
+        q = xp.clip(p, EPSILON, 1 - EPSILON)
+        values = -(y * xp.log(q) + (1 - y) * xp.log(1 - q))
+        inside = (p > EPSILON) & (p < 1 - EPSILON)
+        return _mean_last(values), lambda: (q - y) / (q * (1 - q)) * inside / width
+
+
+class CategoricalCrossentropy(_Probabilistic):
+    """-sum(y log p) over the classes (last axis), then the mean over the batch."""
+
+    name = "categorical_crossentropy"
+    activation = "softmax"
+
+    def _targets(self, y_true: Any, pred: Array) -> Array:
+        if pred.ndim < 2:
+            raise ValueError(f"{self.name}: y_pred needs a class axis, got shape {pred.shape}")
+        return super()._targets(y_true, pred)
+
+    def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
+        xp = backend.xp()
+        if logits:
+            shifted = p - max_last(p)
+            log_probs = shifted - xp.log(sum_last(xp.exp(shifted)))
+            values = -sum_last(y * log_probs)[..., 0]
+            return values, lambda: xp.exp(log_probs) * sum_last(y) - y
+        q = xp.clip(p, EPSILON, 1 - EPSILON)
+        values = -sum_last(y * xp.log(q))[..., 0]
+        inside = (p > EPSILON) & (p < 1 - EPSILON)
+        return values, lambda: -y / q * inside
+
+
+class SparseCategoricalCrossentropy(_Probabilistic):
+    """Categorical cross-entropy with integer class labels instead of one-hot rows."""
+
+    name = "sparse_categorical_crossentropy"
+    activation = "softmax"
+
+    def _targets(self, y_true: Any, pred: Array) -> Array:
+        xp = backend.xp()
+        labels = xp.asarray(getattr(y_true, "data", y_true))
+        if pred.ndim < 2:
+            raise ValueError(f"{self.name}: y_pred needs a class axis, got shape {pred.shape}")
+        if labels.shape == (*pred.shape[:-1], 1):
+            labels = labels.reshape(pred.shape[:-1])
+        if labels.shape != pred.shape[:-1]:
+            raise ValueError(
+                f"{self.name}: y_true has shape {labels.shape} but y_pred has shape "
+                f"{pred.shape}; expected labels of shape {pred.shape[:-1]}"
+            )
+        if labels.dtype.kind == "f" and bool((labels != xp.round(labels)).any()):
+            raise ValueError(f"{self.name}: y_true must hold integer class labels")
+        labels = labels.astype(np.int64, copy=False)
+        classes = pred.shape[-1]
+        if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):
+            raise ValueError(
+                f"{self.name}: labels must be in [0, {classes}), got "
+                f"[{int(labels.min())}, {int(labels.max())}]"
+            )
+        return labels
+
+    def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
+        xp = backend.xp()
+        classes = p.shape[-1]
+        flat = p.reshape(-1, classes)
+        rows = xp.arange(flat.shape[0])
+        labels = y.reshape(-1)
+        if logits:
+            shifted = flat - max_last(flat)
+            log_norm = xp.log(sum_last(xp.exp(shifted))[:, 0])
+            values = log_norm - shifted[rows, labels]
+
+            def grad() -> Array:
+                g = xp.exp(shifted - log_norm[:, None])
+                g[rows, labels] -= 1
+                return g.reshape(p.shape)
+
+            return values.reshape(p.shape[:-1]), grad
+        picked = flat[rows, labels]
+        q = xp.clip(picked, EPSILON, 1 - EPSILON)
+        values = -xp.log(q)
+
+        def grad_probs() -> Array:
+            g = xp.zeros_like(flat)
+            inside = (picked > EPSILON) & (picked < 1 - EPSILON)
+            g[rows, labels] = -(inside / q)
+            return g.reshape(p.shape)
+
+        return values.reshape(p.shape[:-1]), grad_probs
+
+
+_BY_NAME: dict[str, Callable[[], Loss]] = {
+    "mse": MeanSquaredError,
+    "mean_squared_error": MeanSquaredError,
+    "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+}
+
+
+def get(name: str | Loss) -> Loss:
+    """The loss called `name` (Keras names), or `name` itself if it already is a Loss."""
+    if isinstance(name, Loss):
+        return name
+    if name not in _BY_NAME:
+        raise ValueError(f"Unknown loss {name!r}; valid names: {', '.join(_BY_NAME)}")
+    return _BY_NAME[name]()

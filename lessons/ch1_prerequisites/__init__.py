@@ -1,0 +1,1 @@
+"""Chapter 1: the mathematical prerequisites (gradient descent, autodiff, softmax)."""

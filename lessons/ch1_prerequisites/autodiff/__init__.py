@@ -1,0 +1,1 @@
+"""Lesson 1.2: reverse-mode automatic differentiation."""

@@ -1,0 +1,1 @@
+"""Chapter 2: artificial neurons (McCulloch-Pitts, perceptron, non-linearity, activations)."""

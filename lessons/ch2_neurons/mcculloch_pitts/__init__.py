@@ -1,0 +1,1 @@
+"""Lesson 2.1: the McCulloch-Pitts neuron."""

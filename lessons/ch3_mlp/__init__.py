@@ -1,0 +1,1 @@
+"""Chapter 3: multi-layer perceptrons and backpropagation (playground, backprop, topology)."""

@@ -1,0 +1,1 @@
+"""Lesson 3.2: backpropagation with every number."""

@@ -1,0 +1,206 @@
+"""Lesson 3.3's experiment: the same data and budget for several topologies, one after another.
+
+The points are split three ways: training points (the weights learn from them), validation
+points (watched after every epoch to find the best epoch: early stopping) and test points
+(touched only to report the result at the chosen epoch).  Each candidate network trains with
+the same optimizer settings, batch size and number of epochs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.data.synthetic.sets import Playground
+from engine.nn.optimizers import Adam
+from lessons.core.base import NetworkData, PlotData, Series, TableData
+from lessons.markup.numbers import plain
+from lessons.shared.mlp import net
+from lessons.shared.mlp.views import boundary_plot, network_data
+
+BATCH = 25
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A topology to try: its name, hidden layer sizes and what it stands for."""
+
+    name: str
+    hidden: tuple[int, ...]
+    note: str
+
+    @property
+    def shape(self) -> str:
+        """The hidden layers, short: "2", "3×8" (three layers of 8), "8–6–4–2"."""
+        sizes = self.hidden
+        if len(sizes) > 1 and len(set(sizes)) == 1:
+            return f"{len(sizes)}×{sizes[0]}"
+        return "–".join(map(str, sizes)) or "none"
+
+
+CANDIDATES = (
+    Candidate("small", (2,), "one hidden layer of 2 neurons: fewer than the problem needs"),
+    Candidate("medium", (6,), "one hidden layer of 6 neurons: about what a careful search finds"),
+    Candidate("large", (8, 8, 8), "three layers of 8: more layers and neurons than needed"),
+    Candidate("deep", (3, 3, 3, 3, 3, 3), "six thin layers of 3 neurons"),
+    Candidate("funnel", (8, 6, 4, 2), "layers that shrink towards the output: 8, 6, 4, 2"),
+)
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Split:
+    """Training, validation and test points with labels."""
+
+    data: net.PlaneData  # training points, and the validation points as its "test" part
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def make_split(name: Playground, noise: float, seed: int) -> Split:
+    """Half the points for training; the other half split evenly into validation and test."""
+    whole = net.make_data(name, noise, 0.5, seed)
+    half = len(whole.x_test) // 2
+    train_val = net.PlaneData(
+        whole.x_train, whole.y_train, whole.x_test[:half], whole.y_test[:half], name
+    )
+    return Split(train_val, whole.x_test[half:], whole.y_test[half:])
+
+
+@dataclass
+class Run:
+    """One candidate's training: losses after every epoch, and the time it took."""
+
+    candidate: Candidate
+    trainer: net.Trainer
+    train: list[float] = field(default_factory=list)
+    val: list[float] = field(default_factory=list)
+    test: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    best_weights: list[np.ndarray] | None = None  # the weights at the best epoch so far
+    _inputs: np.ndarray | None = None
+
+    @classmethod
+    def start(
+        cls, candidate: Candidate, split: Split, activation: str, rate: float, seed: int
+    ) -> Run:
+        chosen = net.FEATURES[:2]
+        trainer = net.Trainer(split.data, chosen, candidate.hidden, activation, seed, Adam(rate))
+        return cls(candidate, trainer)
+
+    def epoch(self, split: Split) -> None:
+        """One epoch of training, then the three losses (the time counts the training only)."""
+        began = time.perf_counter()
+        try:
+            self.trainer.epoch(BATCH)
+        except net.DivergenceError:
+            self.train.append(math.nan)
+            self.val.append(math.nan)
+            self.test.append(math.nan)
+            return
+        self.seconds += time.perf_counter() - began
+        scores = self.trainer.scores()
+        self.train.append(scores.train_loss)
+        self.val.append(scores.test_loss)  # the trainer's "test" points are the validation set
+        self.test.append(self.trainer.evaluate(split.x_test, split.y_test)[0])
+        if self.best == len(self.val):
+            self.best_weights = self.trainer.model.get_weights()
+
+    def view(self, split: Split) -> tuple[NetworkData, PlotData]:
+        """The diagram and the decision map of the network as it is now."""
+        probe = self.trainer.probe()
+        diagram = network_data(self.trainer, probe, self.inputs(), editable=False)
+        return diagram, boundary_plot(split.data, probe[-1][0], held_out="validation")
+
+    def best_view(self, split: Split) -> tuple[NetworkData, PlotData] | None:
+        """The network as early stopping keeps it (call when its training is over)."""
+        if self.best_weights is None:
+            return None
+        self.trainer.model.set_weights(self.best_weights)
+        self.trainer.model.zero_grad()  # the gradients of the last epoch belong to other weights
+        return self.view(split)
+
+    def inputs(self) -> np.ndarray:
+        if self._inputs is None:
+            self._inputs = self.trainer.input_maps()
+        return self._inputs
+
+    @property
+    def best(self) -> int:
+        """The epoch (counting from 1) with the lowest validation loss; 0 before training."""
+        finite = [v if math.isfinite(v) else math.inf for v in self.val]
+        return int(np.argmin(finite)) + 1 if finite else 0
+
+    def at(self, series: list[float], epoch: int) -> float:
+        return series[epoch - 1] if 1 <= epoch <= len(series) else math.nan
+
+
+def results_table(runs: list[Run], budget: int, current: int | None = None) -> TableData:
+    """One row per candidate: size, final losses, the early-stopping epoch, its test loss."""
+    columns = ("network", "weights", "train", "val.", "test", "best", "test@best", "time")
+    rows = []
+    for i, cand in enumerate(CANDIDATES):
+        run = runs[i] if i < len(runs) else None
+        label = f"{cand.name} {cand.shape}"
+        if run is None or not run.val:
+            params = run.trainer.parameters if run else _parameters(cand.hidden)
+            rows.append((label, str(params), "waiting", "", "", "", "", ""))
+            continue
+        done = len(run.val)
+        best = run.best
+        rows.append(
+            (
+                label,
+                str(run.trainer.parameters),
+                plain(run.train[-1], 3),
+                plain(run.val[-1], 3),
+                plain(run.test[-1], 3),
+                f"{best}" + ("" if done == budget else f" of {done}"),
+                plain(run.at(run.test, best), 3),
+                f"{run.seconds:.1f} s",
+            )
+        )
+    highlight = () if current is None else (current,)
+    return TableData(columns, tuple(rows), highlight_rows=highlight)
+
+
+def _parameters(hidden: tuple[int, ...], inputs: int = 2) -> int:
+    sizes = (inputs, *hidden, 1)
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def curves_plot(runs: list[Run], budget: int, mark_best: bool = True) -> PlotData:
+    """Validation loss (solid) and training loss (dashed) per epoch for every candidate."""
+    series = []
+    top = 0.1
+    for i, run in enumerate(runs):
+        x = np.arange(1, len(run.val) + 1, dtype=np.float64)
+        val, train = np.asarray(run.val), np.asarray(run.train)
+        series.append(Series(run.candidate.name, x, val, style="line", color=i))
+        series.append(
+            Series(f"_{run.candidate.name} training", x, train, style="dash", color=i, width=1.0)
+        )
+        if mark_best and run.val:
+            b = run.best
+            series.append(
+                Series(
+                    f"_{run.candidate.name} best epoch",
+                    np.array([float(b)]),
+                    np.array([run.at(run.val, b)]),
+                    style="marker",
+                    color=i,
+                    size=7,
+                )
+            )
+        finite = np.concatenate([val, train])
+        finite = finite[np.isfinite(finite)]
+        if finite.size:
+            top = max(top, float(np.percentile(finite, 99)))
+    return PlotData(
+        series=tuple(series),
+        x_range=(0.0, float(budget)),
+        y_range=(0.0, 1.05 * min(top, 2.0)),
+    )

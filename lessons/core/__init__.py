@@ -1,0 +1,1 @@
+"""The lesson framework: Lesson, steps, controls, panels, the headless runner and user data."""

@@ -1,0 +1,254 @@
+"""The lesson vocabulary: steps, quizzes, tasks and the Lesson class (plus re-exports).
+
+A lesson is a plain Python class that *declares* what the learner can change (controls, see
+:mod:`lessons.core.controls`), what they see (panels, see :mod:`lessons.core.panels`), how they are
+checked (quiz, task), and a generator ``steps()`` that yields one :class:`Step` at a time.
+Nothing here knows about Qt: the app turns these declarations into widgets, and tests step
+lessons headless.
+
+    class Softmax(Lesson):
+        id, chapter, number, title = "softmax", 1, "1.3", "Softmax: scores to probabilities"
+        controls = (Slider("temperature", "Temperature", 0.1, 5.0, default=1.0),)
+        panels = (Bars("scores", "Scores"), Bars("probs", "Probabilities"))
+
+        def steps(self, c, rng):
+            yield Step("Scores", "Each class gets a score ...", {"scores": BarData(...)})
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeAlias
+
+import numpy as np
+
+from lessons.core.controls import (
+    Button,
+    Choice,
+    Control,
+    Effect,
+    Slider,
+    Toggle,
+    Values,
+    Vector,
+)
+from lessons.core.panels import (
+    ACCEPTS,
+    Annotation,
+    BarData,
+    Bars,
+    Image,
+    ImageData,
+    ImageGrid,
+    ImageGridData,
+    Network,
+    NetworkData,
+    NeuronLayer,
+    Panel,
+    PanelData,
+    PanelSpec,
+    Plot,
+    PlotData,
+    Series,
+    Table,
+    TableData,
+    Text,
+    TextData,
+)
+
+__all__ = [
+    "ACCEPTS",
+    "Annotation",
+    "BarData",
+    "Bars",
+    "Button",
+    "Choice",
+    "Control",
+    "Effect",
+    "Feedback",
+    "Image",
+    "ImageData",
+    "ImageGrid",
+    "ImageGridData",
+    "Lesson",
+    "MultipleChoice",
+    "Network",
+    "NetworkData",
+    "NeuronLayer",
+    "NumericQuestion",
+    "Panel",
+    "PanelData",
+    "PanelSpec",
+    "Plot",
+    "PlotData",
+    "Question",
+    "Series",
+    "Slider",
+    "Step",
+    "Table",
+    "TableData",
+    "Task",
+    "TaskResult",
+    "Text",
+    "TextData",
+    "Toggle",
+    "Values",
+    "Vector",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Steps, quizzes, tasks
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """The lesson's verdict on its task at this step."""
+
+    done: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One moment of a lesson: a title, narrative text and the data each panel shows.
+
+    ``text`` uses a small markup (see :mod:`lessons.markup.mathtext`): HTML inline tags and math
+    between dollar signs. ``data`` maps panel ids to their data; panels not named keep what
+    they showed at the previous step. ``events`` are the engine events recorded while the
+    step was computed (filled in by the runner).
+    """
+
+    title: str
+    text: str
+    data: Mapping[str, PanelData] = field(default_factory=dict)
+    task: TaskResult | None = None
+    events: tuple[Any, ...] = ()
+    figures: Mapping[str, float] = field(default_factory=dict)  # named numbers for headless use
+    stop: bool = False  # live lessons: the player stops playing here (e.g. divergence)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The answer to a quiz response: right or wrong, and why."""
+
+    correct: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class MultipleChoice:
+    """A question with one right option; each option explains itself when chosen."""
+
+    id: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: int
+    explanations: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.answer < len(self.options):
+            raise ValueError(f"question {self.id!r}: answer index out of range")
+        if self.explanations and len(self.explanations) != len(self.options):
+            raise ValueError(f"question {self.id!r}: one explanation per option")
+
+    def check(self, response: Any) -> Feedback:
+        try:
+            index = int(response)
+        except (TypeError, ValueError):
+            return Feedback(False, "Pick one of the options.")
+        if not 0 <= index < len(self.options):
+            return Feedback(False, "Pick one of the options.")
+        why = self.explanations[index] if self.explanations else ""
+        return Feedback(index == self.answer, why)
+
+
+@dataclass(frozen=True)
+class NumericQuestion:
+    """A question answered with a number, right within an absolute tolerance."""
+
+    id: str
+    prompt: str
+    answer: float
+    tolerance: float
+    explanation: str = ""
+    unit: str = ""
+
+    def check(self, response: Any) -> Feedback:
+        try:
+            value = float(str(response).strip().replace(",", "."))
+        except ValueError:
+            return Feedback(False, f"{response!r} is not a number.")
+        if not math.isfinite(value):
+            return Feedback(False, "Give a finite number.")
+        ok = abs(value - self.answer) <= self.tolerance
+        return Feedback(ok, self.explanation)
+
+
+Question: TypeAlias = MultipleChoice | NumericQuestion
+
+
+@dataclass(frozen=True)
+class Task:
+    """A "try it" task; the lesson reports progress on it through ``Step.task``."""
+
+    id: str
+    prompt: str
+
+
+# --------------------------------------------------------------------------------------------
+# The Lesson
+# --------------------------------------------------------------------------------------------
+
+
+class Lesson:
+    """Base class: declare the class attributes and write ``steps()`` top to bottom.
+
+    ``live`` lessons (training) produce an open-ended stream of steps; the app runs them in a
+    worker thread.  Other lessons are finite and cheap: the runner computes all their steps at
+    once so the scrubber knows the length.
+    """
+
+    id: ClassVar[str] = ""
+    chapter: ClassVar[int] = 0
+    number: ClassVar[str] = ""  # "1.3"
+    title: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    controls: ClassVar[tuple[Control, ...]] = ()
+    panels: ClassVar[tuple[Panel, ...]] = ()
+    quiz: ClassVar[tuple[Question, ...]] = ()
+    task: ClassVar[Task | None] = None
+    seed: ClassVar[int] = 0
+    live: ClassVar[bool] = False
+    max_steps: ClassVar[int] = 2000  # safety cap for finite lessons
+    watch: ClassVar[tuple[type, ...]] = ()  # engine events to record with each step
+    layout: ClassVar[tuple[int, ...]] = ()  # panels per stage row; () = balanced rows
+
+    def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        """Yield the lesson's steps for control values ``c``; randomness only from ``rng``."""
+        raise NotImplementedError
+
+    @classmethod
+    def panel(cls, panel_id: str) -> Panel:
+        for spec in cls.panels:
+            if spec.id == panel_id:
+                return spec
+        raise KeyError(f"lesson {cls.id!r} has no panel {panel_id!r}")
+
+    @classmethod
+    def check_step(cls, step: Step) -> None:
+        """Raise ValueError if a step addresses unknown panels or gives a panel the wrong data."""
+        for panel_id, data in step.data.items():
+            try:
+                spec = cls.panel(panel_id)
+            except KeyError as err:
+                raise ValueError(str(err.args[0])) from None
+            accepted = ACCEPTS.get(type(spec), ())
+            if not isinstance(data, accepted):
+                raise ValueError(
+                    f"lesson {cls.id!r}, step {step.title!r}: panel {panel_id!r} "
+                    f"({type(spec).__name__}) cannot show {type(data).__name__}"
+                )

@@ -1,0 +1,1 @@
+"""The lesson text markup: an HTML subset with TeX-like math, and number formatting."""

@@ -1,0 +1,1 @@
+"""Code that several lessons use: neuron models, decision planes, the MLP trainer, the CLI."""
