@@ -231,7 +231,7 @@ def list_lessons(as_json: bool) -> str:
                     "panels": [p.id for p in lesson.panels],
                 }
                 for chapter in CHAPTERS
-                for lesson in chapter.lessons
+                for lesson in (entry.load() for entry in chapter.lessons)
             ],
             indent=2,
         )

@@ -1,24 +1,42 @@
-"""The course: chapters and their lessons in teaching order (an explicit tuple, no magic).
+"""The course: chapters and their lessons in teaching order (an explicit table, no magic).
 
-Add a lesson by importing its class here and placing it in its chapter.  The app's navigator,
-the CLI (``deepstep --list``) and the tests that step every lesson all read this module.
+Each lesson is listed by its id, number, title and the module that defines it; the module is
+imported only when the lesson is opened (:meth:`Entry.load`), so the app starts without
+importing 35 lessons.  Add a lesson by writing its module and placing an :class:`Entry` in its
+chapter here; a test checks that every entry agrees with its class.  The app's navigator, the
+CLI (``deepstep --list``) and the tests that step every lesson all read this module.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from lessons.ch1_prerequisites.autodiff.lesson import Autodiff
-from lessons.ch1_prerequisites.gradient_descent.lesson import GradientDescent
-from lessons.ch1_prerequisites.softmax import Softmax
-from lessons.ch2_neurons.activations.lesson import ActivationFunctions
-from lessons.ch2_neurons.mcculloch_pitts.lesson import McCullochPitts
-from lessons.ch2_neurons.nonlinearity import Nonlinearity
-from lessons.ch2_neurons.perceptron import Perceptron
-from lessons.ch3_mlp.backprop.lesson import Backprop
-from lessons.ch3_mlp.playground.lesson import Playground
-from lessons.ch3_mlp.topology.lesson import Topology
-from lessons.core.base import Lesson
+if TYPE_CHECKING:
+    from lessons.core.base import Lesson
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A lesson in the table of contents: what the navigator shows, and where the class is."""
+
+    id: str
+    number: str
+    title: str
+    path: str  # "package.module:ClassName"
+
+    def load(self) -> type[Lesson]:
+        """The lesson class (its module is imported the first time)."""
+        return _load(self.path)
+
+
+@cache
+def _load(path: str) -> type[Lesson]:
+    module_name, _, class_name = path.partition(":")
+    lesson: type[Lesson] = getattr(importlib.import_module(module_name), class_name)
+    return lesson
 
 
 @dataclass(frozen=True)
@@ -27,36 +45,107 @@ class Chapter:
 
     number: int
     title: str
-    lessons: tuple[type[Lesson], ...]
+    lessons: tuple[Entry, ...]
 
+
+_CH1 = "lessons.ch1_prerequisites"
+_CH2 = "lessons.ch2_neurons"
+_CH3 = "lessons.ch3_mlp"
 
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(1, "The mathematical prerequisites", (GradientDescent, Autodiff, Softmax)),
+    Chapter(
+        1,
+        "The mathematical prerequisites",
+        (
+            Entry(
+                "gradient_descent",
+                "1.1",
+                "Gradient descent",
+                f"{_CH1}.gradient_descent.lesson:GradientDescent",
+            ),
+            Entry(
+                "autodiff",
+                "1.2",
+                "Reverse-mode autodiff",
+                f"{_CH1}.autodiff.lesson:Autodiff",
+            ),
+            Entry("softmax", "1.3", "Softmax: scores to probabilities", f"{_CH1}.softmax:Softmax"),
+        ),
+    ),
     Chapter(
         2,
         "Artificial neurons",
-        (McCullochPitts, Perceptron, Nonlinearity, ActivationFunctions),
+        (
+            Entry(
+                "mcculloch_pitts",
+                "2.1",
+                "The 1943 neuron",
+                f"{_CH2}.mcculloch_pitts.lesson:McCullochPitts",
+            ),
+            Entry(
+                "perceptron",
+                "2.2",
+                "The LTU and the perceptron",
+                f"{_CH2}.perceptron:Perceptron",
+            ),
+            Entry(
+                "nonlinearity",
+                "2.3",
+                "Why non-linearity",
+                f"{_CH2}.nonlinearity:Nonlinearity",
+            ),
+            Entry(
+                "activations",
+                "2.4",
+                "Activation functions",
+                f"{_CH2}.activations.lesson:ActivationFunctions",
+            ),
+        ),
     ),
-    Chapter(3, "Multi-layer perceptrons and backpropagation", (Playground, Backprop, Topology)),
+    Chapter(
+        3,
+        "Multi-layer perceptrons and backpropagation",
+        (
+            Entry("playground", "3.1", "The playground", f"{_CH3}.playground.lesson:Playground"),
+            Entry(
+                "backprop",
+                "3.2",
+                "Backpropagation, every number",
+                f"{_CH3}.backprop.lesson:Backprop",
+            ),
+            Entry("topology", "3.3", "Tuning the topology", f"{_CH3}.topology.lesson:Topology"),
+        ),
+    ),
 )
 
 
-def all_lessons() -> tuple[type[Lesson], ...]:
-    """Every lesson of the course in order."""
-    return tuple(lesson for chapter in CHAPTERS for lesson in chapter.lessons)
+def entries() -> tuple[Entry, ...]:
+    """Every lesson of the course in order, without importing any."""
+    return tuple(entry for chapter in CHAPTERS for entry in chapter.lessons)
 
 
-def find(lesson_id: str) -> type[Lesson]:
-    """The lesson with this id (or number, e.g. "1.3"); ValueError naming the known ids."""
-    for lesson in all_lessons():
-        if lesson_id in (lesson.id, lesson.number):
-            return lesson
-    known = ", ".join(lesson.id for lesson in all_lessons())
+def entry(lesson_id: str) -> Entry:
+    """The entry with this id (or number, e.g. "1.3"); ValueError naming the known ids."""
+    for candidate in entries():
+        if lesson_id in (candidate.id, candidate.number):
+            return candidate
+    known = ", ".join(candidate.id for candidate in entries())
     raise ValueError(f"unknown lesson {lesson_id!r}; known lessons: {known}")
 
 
-def chapter_of(lesson: type[Lesson]) -> Chapter:
+def find(lesson_id: str) -> type[Lesson]:
+    """The lesson class with this id (or number); ValueError naming the known ids."""
+    return entry(lesson_id).load()
+
+
+def all_lessons() -> tuple[type[Lesson], ...]:
+    """Every lesson class of the course in order (imports them all)."""
+    return tuple(candidate.load() for candidate in entries())
+
+
+def chapter_of(lesson_id: str) -> Chapter:
+    """The chapter a lesson belongs to."""
     for chapter in CHAPTERS:
-        if lesson in chapter.lessons:
+        if any(candidate.id == lesson_id for candidate in chapter.lessons):
             return chapter
-    raise ValueError(f"lesson {lesson.id!r} is not in the course")
+    raise ValueError(f"lesson {lesson_id!r} is not in the course")

@@ -8,6 +8,7 @@ forgotten (only DeepStep's memory of it: the file is left alone).
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from app.shell.theme import Theme
 from engine.data.datasets import DATASETS, DatasetError, get_dataset
 from lessons.browser.datasets import DataView, view_of
 from lessons.browser.userdata import user_view
-from lessons.core import userdata as shelf
+from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 if TYPE_CHECKING:
     from app.data.imports import DataImports
@@ -105,7 +106,7 @@ class DataBrowser(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             item.setToolTip(entry.info.describe())
             self.listing.addItem(item)
-        imported = shelf.sets()
+        imported = self._imported().sets
         if imported:
             header = QListWidgetItem("Your imported data")
             header.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -172,10 +173,14 @@ class DataBrowser(QDialog):
             return
         self._show_view(shown, _html(shown.summary))
 
+    def _imported(self) -> ImportedSets:
+        """The window's imported sets (none when the browser was opened without a window)."""
+        return self.imports.sets if self.imports is not None else NO_IMPORTS
+
     def show_imported(self, key: str) -> None:
         """Show an imported set (or why it is not available) with its actions."""
         self._clear_views()
-        user = shelf.find(key)
+        user = self._imported().find(key)
         if user is not None and user.data is None and not user.problem and self.imports:
             user = self.imports.load_pending(key)  # an image folder, decoded when first shown
         if user is None:
@@ -190,7 +195,7 @@ class DataBrowser(QDialog):
 
     def _use_in_playground(self) -> None:
         key = self.current_id()
-        user = shelf.find(key or "")
+        user = self._imported().find(key or "")
         table = user.table if user is not None else None
         if self.imports is None or table is None or key is None:
             return
@@ -257,8 +262,7 @@ class FeaturePairDialog(QDialog):
 
 
 def _lines(text: str) -> str:
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace("\n", "<br>")
+    return html.escape(text, quote=False).replace("\n", "<br>")
 
 
 def _html(text: str) -> str:

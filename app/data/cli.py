@@ -9,7 +9,7 @@ standardised, a quarter of the rows are test rows.  The file is read and checked
 starts (:func:`prepare`); a problem becomes one line on stderr and exit code 2, with the flag
 that solves it where there is one.  With ``--lesson playground`` the lesson trains on the
 imported table ("your data").  :func:`install` hands the set to the window (which remembers
-it, like an import from the Data menu) or, for exports, straight to the lessons' shelf.
+it, like an import from the Data menu) or, for exports, returns the data sets to run with.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 from engine.data.user.csvimport import DataImportError, Problem, read_csv
 from engine.data.user.images import ImageFolder, build_image_set, scan_image_folder
 from engine.data.user.table import MAX_ROWS, build_table, default_choices
-from lessons.core import userdata as shelf
-from lessons.core.userdata import UserSet
+from lessons.core.userdata import NO_IMPORTS, ImportedSets, UserSet
 
 if TYPE_CHECKING:
     from app.shell.window import MainWindow
@@ -121,26 +120,34 @@ def prepare(args: argparse.Namespace, lesson: str | None, values: dict[str, str]
     return DataRequest(entry=csv_entry(built))
 
 
-def install(request: DataRequest | None, window: MainWindow | None = None) -> str | None:
-    """Put the set on the shelf (through the window, which remembers it); a problem or None.
+def read_entry(request: DataRequest | None) -> tuple[UserSet | None, str | None]:
+    """The imported set a request names (None without ``--data``), and a problem or None.
 
     Image folders are decoded here, so Qt must be running.
     """
-    if request is None or (request.entry is None and request.folder is None):
-        return None
-    entry = request.entry
-    if entry is None and request.folder is not None:
-        from app.data.imagedecode import decode_folder
-        from app.data.imports import images_entry
+    if request is None or request.entry is not None or request.folder is None:
+        return (None if request is None else request.entry), None
+    from app.data.imagedecode import decode_folder
+    from app.data.imports import images_entry
 
-        try:
-            entry = images_entry(build_image_set(request.folder, decode_folder(request.folder)))
-        except DataImportError as err:
-            return str(_fail(err))
-    if entry is None:
-        return None
-    if window is not None:
+    folder = request.folder
+    try:
+        return images_entry(build_image_set(folder, decode_folder(folder))), None
+    except DataImportError as err:
+        return None, str(_fail(err))
+
+
+def install(request: DataRequest | None, window: MainWindow) -> str | None:
+    """Give the set to the window (which remembers it, like the Data menu); a problem or None."""
+    entry, problem = read_entry(request)
+    if entry is not None:
         window.imports.adopt(entry)
-    else:
-        shelf.add(entry, playground=entry.table is not None)
-    return None
+    return problem
+
+
+def imports_for(request: DataRequest | None) -> tuple[ImportedSets, str | None]:
+    """The data sets a run without a window starts with (an export), and a problem or None."""
+    entry, problem = read_entry(request)
+    if entry is None:
+        return NO_IMPORTS, problem
+    return NO_IMPORTS.with_set(entry, playground=entry.table is not None), problem

@@ -12,6 +12,8 @@ the result remembers the file's path and the choices.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,7 +60,8 @@ class CsvImportDialog(QDialog):
         self.setAccessibleName("Import a CSV file")
         self.resize(1180, 720)
 
-        heading = QLabel(f"<b>{_html(table.path.name)}</b>: {_html(table.describe())}")
+        name = html.escape(table.path.name, quote=False)
+        heading = QLabel(f"<b>{name}</b>: {html.escape(table.describe(), quote=False)}")
         heading.setWordWrap(True)
         self.preview = self._preview()
         self.label_box = QComboBox()
@@ -197,12 +200,14 @@ class CsvImportDialog(QDialog):
         except DataImportError as err:
             self.result_table = None
             self.problem = str(err)
-            self.status.setText(f"<b>Cannot import yet.</b> {_html(self.problem)}")
+            self.status.setText(
+                f"<b>Cannot import yet.</b> {html.escape(self.problem, quote=False)}"
+            )
             ok.setEnabled(False)
             return
         self.result_table = built
         self.problem = ""
-        lines = [_html(line) for line in built.describe().split("\n")]
+        lines = [html.escape(line, quote=False) for line in built.describe().split("\n")]
         count = len(built.feature_names)
         if count == 2:
             lines.append("The playground (3.1) can train on these two features as 'your data'.")
@@ -217,7 +222,3 @@ class CsvImportDialog(QDialog):
     def accept(self) -> None:
         if self.result_table is not None:
             super().accept()
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -9,6 +9,7 @@ is copied.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -99,20 +100,16 @@ class ImageImportDialog(QDialog):
         except DataImportError as err:
             self.result_images = None
             self.problem = str(err)
-            self.summary.setText(f"<b>Cannot import.</b> {_html(self.problem)}")
+            self.summary.setText(f"<b>Cannot import.</b> {html.escape(self.problem, quote=False)}")
             ok.setEnabled(False)
             return
         self.result_images = built
         self.problem = ""
         shown = user_view(UserSet("preview", built.name, built))
-        text = "<br>".join(_html(line) for line in shown.summary.split("\n"))
-        self.summary.setText(f"<b>{_html(built.name)}</b>: {text}")
+        text = "<br>".join(html.escape(line, quote=False) for line in shown.summary.split("\n"))
+        self.summary.setText(f"<b>{html.escape(built.name, quote=False)}</b>: {text}")
         for spec, data in shown.panels:
             view = create_panel(spec, self.theme)
             view.set_data(data)
             self.views_layout.addWidget(view, max(1, spec.stretch))
         ok.setEnabled(True)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -4,10 +4,11 @@
 use.  A file is read and checked first; a problem is shown in words (status bar and a message
 box) and nothing changes, so the lesson in progress keeps its data.  A CSV file opens the
 import dialog (:mod:`app.data.csvdialog`), a folder the image dialog (:mod:`app.data.imagedialog`).
-An imported set goes on the lessons' shelf (:mod:`lessons.core.userdata`), a table also becomes the
-playground's "your data", and the file's path and the choices are remembered in the settings
-(never the data itself) so the set is read again at the next start; a file that has vanished
-by then is reported and stays listed until the learner forgets it.
+An imported set joins :attr:`DataImports.sets` (an immutable
+:class:`lessons.core.userdata.ImportedSets` snapshot that every lesson run is started with), a
+table also becomes the playground's "your data", and the file's path and the choices are
+remembered in the settings (never the data itself) so the set is read again at the next start; a
+file that has vanished by then is reported and stays listed until the learner forgets it.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from engine.data.user.csvimport import DataImportError, read_csv
 from engine.data.user.images import UserImages, build_image_set, scan_image_folder
 from engine.data.user.table import CsvChoices, UserTable, build_table, default_choices, load_csv
-from lessons.core import userdata as shelf
-from lessons.core.userdata import UserSet
+from lessons.core.userdata import NO_IMPORTS, ImportedSets, UserSet
 
 if TYPE_CHECKING:
     from app.shell.window import MainWindow
@@ -46,14 +46,14 @@ def csv_key(path: Path, choices: CsvChoices) -> str:
 
 
 def csv_entry(table: UserTable) -> UserSet:
-    """A shelf entry for an imported table, titled by file, features and label."""
+    """The entry for an imported table, titled by file, features and label."""
     choices = table.choices
     title = f"{table.name}: {', '.join(choices.features)} → {choices.label}"
     return UserSet(csv_key(table.path, choices), title, table)
 
 
 def images_entry(images: UserImages) -> UserSet:
-    """A shelf entry for an imported image folder."""
+    """The entry for an imported image folder."""
     return UserSet(f"images:{images.path}", f"{images.name} (images)", images)
 
 
@@ -122,6 +122,7 @@ class DataImports(QObject):
         self.window = window
         self.dialog: QDialog | None = None
         self._pending: dict[str, dict[str, Any]] = {}  # image folders decoded when first shown
+        self.sets: ImportedSets = NO_IMPORTS  # what lesson runs are started with
         window.setAcceptDrops(True)
         window.installEventFilter(self)  # a CSV file or a folder dropped on the window
 
@@ -161,7 +162,7 @@ class DataImports(QObject):
             if entry.problem:
                 problems.append(f"{entry.title}: {entry.problem}")
         playground = self.window.settings.get_typed(PLAYGROUND_KEY, str, "")
-        shelf.replace_all(entries, playground or None)
+        self.sets = ImportedSets.of(entries, playground or None)
         self.changed.emit()
         if not problems:
             return None
@@ -179,9 +180,9 @@ class DataImports(QObject):
         """Decode a remembered image folder now (the data browser shows it); its entry."""
         record = self._pending.pop(key, None)
         if record is not None:
-            shelf.add(load_record(record))
+            self.sets = self.sets.with_set(load_record(record))
             self.window.show_message(f"Read the images of {Path(record['path']).name}.")
-        return shelf.find(key)
+        return self.sets.find(key)
 
     def _remember(self, entry: UserSet, playground: bool) -> None:
         record = _record(entry)
@@ -196,8 +197,8 @@ class DataImports(QObject):
             self.window.show_message(problem)
 
     def forget(self, key: str) -> None:
-        """Remove a set from the shelf and the settings (the file itself is left alone)."""
-        shelf.remove(key)
+        """Forget a set here and in the settings (the file itself is left alone)."""
+        self.sets = self.sets.without(key)
         settings = self.window.settings
         settings[SETTINGS_KEY] = [r for r in self._records() if load_key(r) != key]
         if settings.get_typed(PLAYGROUND_KEY, str, "") == key:
@@ -208,9 +209,9 @@ class DataImports(QObject):
     # ---- adopting --------------------------------------------------------------------------
 
     def adopt(self, entry: UserSet, *, remember: bool = True) -> None:
-        """Put an imported set on the shelf (a table also in the playground) and say so."""
+        """Add an imported set (a table also in the playground) and say so."""
         table = entry.table
-        shelf.add(entry, playground=table is not None)
+        self.sets = self.sets.with_set(entry, playground=table is not None)
         if remember:
             self._remember(entry, playground=table is not None)
         self.changed.emit()
@@ -235,7 +236,7 @@ class DataImports(QObject):
 
     def use_in_playground(self, key: str, features: Sequence[str] | None = None) -> None:
         """Train the playground on a table, on two of its features if ``features`` says so."""
-        entry = shelf.find(key)
+        entry = self.sets.find(key)
         table = entry.table if entry is not None else None
         if entry is None or table is None:
             self.fail("That imported set is not a table the playground can use.")
@@ -256,9 +257,9 @@ class DataImports(QObject):
                 self.fail(str(err))
                 return
             entry = csv_entry(table)
-            shelf.add(entry)
+            self.sets = self.sets.with_set(entry)
             self._remember(entry, playground=True)
-        shelf.use_in_playground(entry.key)
+        self.sets = self.sets.using_in_playground(entry.key)
         self.window.settings[PLAYGROUND_KEY] = entry.key
         self.window.settings.save()
         self.changed.emit()
@@ -353,7 +354,7 @@ class DataImports(QObject):
 
 
 def load_key(record: Any) -> str:
-    """The shelf key of a remembered record ('' if it is not well-formed)."""
+    """The key of a remembered record ('' if it is not well-formed)."""
     if not isinstance(record, dict) or not isinstance(record.get("path"), str):
         return ""
     path = Path(record["path"])

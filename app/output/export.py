@@ -38,6 +38,7 @@ from app.shell.player import Frame
 from app.shell.theme import THEMES, Theme
 from lessons.core.base import Lesson
 from lessons.core.runner import LessonRun
+from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 DEFAULT_SIZE = (1920, 1080)
 LIVE_STEPS = 20  # a live lesson's steps are endless: export this many unless told otherwise
@@ -54,10 +55,11 @@ class ExportPlan:
     size: tuple[int, int] = DEFAULT_SIZE
     theme: Theme = THEMES["light"]
     live_steps: int = LIVE_STEPS
+    imports: ImportedSets = NO_IMPORTS  # the learner's data sets the run starts with
 
     def start(self) -> tuple[LessonRun, int]:
         """A fresh run of the lesson and how many steps to export (ValueError: bad values)."""
-        run = LessonRun(self.lesson, dict(self.values))
+        run = LessonRun(self.lesson, dict(self.values), imports=self.imports)
         return run, run.length if run.length is not None else self.live_steps
 
 
@@ -354,6 +356,7 @@ def ask_and_export(parent: QWidget, kind: str, frame: Frame, theme: Theme) -> st
         (width, height),
         THEMES["light"] if kind == "pdf" else theme,
         live_steps=max(1, frame.computed),
+        imports=frame.imports,
     )
     try:
         job: ExportJob = (

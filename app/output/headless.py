@@ -103,12 +103,16 @@ def presentation_screenshot(request: Request) -> int:
     from app.output.export import DEFAULT_SIZE, ExportPlan, render_slide
     from app.shell.theme import THEMES
 
-    problem = cli_data.install(request.data)
+    imports, problem = cli_data.imports_for(request.data)
     if problem:
         return fail(problem)
     lesson = find(request.lesson or "")
     plan = ExportPlan(
-        lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
+        lesson,
+        request.values,
+        request.size or DEFAULT_SIZE,
+        THEMES[request.theme or "light"],
+        imports=imports,
     )
     try:
         image = render_slide(plan, (request.step or 1) - 1)
@@ -125,12 +129,16 @@ def export(request: Request) -> int:
     from app.output.export import DEFAULT_SIZE, ExportPlan, PdfHandout, PngSequence
     from app.shell.theme import THEMES
 
-    problem = cli_data.install(request.data)
+    imports, problem = cli_data.imports_for(request.data)
     if problem:
         return fail(problem)
     lesson = find(request.lesson or "")
     plan = ExportPlan(
-        lesson, request.values, request.size or DEFAULT_SIZE, THEMES[request.theme or "light"]
+        lesson,
+        request.values,
+        request.size or DEFAULT_SIZE,
+        THEMES[request.theme or "light"],
+        imports=imports,
     )
     try:
         if request.export_pdf:

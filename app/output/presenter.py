@@ -31,16 +31,16 @@ class NextSteps:
     """The step after a frame's, for finite lessons (cached per lesson and control values)."""
 
     def __init__(self) -> None:
-        self._key: tuple[Any, str] | None = None
+        self._key: tuple[Any, str, int] | None = None
         self._run: LessonRun | None = None
 
     def after(self, frame: Frame) -> tuple[Step, dict[str, PanelData]] | None:
         if frame.lesson.live or frame.error:
             return None
-        key = (frame.lesson, repr(sorted(frame.values.items())))
+        key = (frame.lesson, repr(sorted(frame.values.items())), id(frame.imports))
         if key != self._key or self._run is None:
             try:
-                self._run = LessonRun(frame.lesson, frame.values)
+                self._run = LessonRun(frame.lesson, frame.values, imports=frame.imports)
             except ValueError:
                 return None
             self._key = key

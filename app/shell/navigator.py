@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from lessons.core.base import Lesson
-from lessons.registry import CHAPTERS, find
+from lessons.registry import CHAPTERS, Entry, entry
 
 LESSON_ROLE = Qt.ItemDataRole.UserRole
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1  # set once the tooltip holds the lesson's summary
 MARKS = {"new": "○", "started": "◐", "done": "●"}
 
 
@@ -40,24 +40,32 @@ class Navigator(QWidget):
         self.tree.setUniformRowHeights(True)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
+        # Lessons are listed from the course table; a lesson's module is imported only when
+        # its summary is first needed (hover, filter) or the lesson is opened.
         self.items: dict[str, QTreeWidgetItem] = {}
+        self._chapters: list[tuple[QTreeWidgetItem, list[tuple[Entry, QTreeWidgetItem]]]] = []
         for chapter in CHAPTERS:
             top = QTreeWidgetItem([f"{chapter.number}  {chapter.title}"])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
+            rows = []
             for lesson in chapter.lessons:
                 item = QTreeWidgetItem([self._label(lesson)])
                 item.setData(0, LESSON_ROLE, lesson.id)
-                item.setToolTip(0, f"<b>{lesson.number} {lesson.title}</b><br>{lesson.summary}")
+                item.setToolTip(0, f"<b>{lesson.number} {lesson.title}</b>")
                 top.addChild(item)
                 self.items[lesson.id] = item
+                rows.append((lesson, item))
+            self._chapters.append((top, rows))
         self.tree.expandAll()
+        self.tree.setMouseTracking(True)
+        self.tree.itemEntered.connect(self._describe)
         self.filter.textChanged.connect(self.apply_filter)
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
         self.filter.returnPressed.connect(self._first_visible)
 
-    def _label(self, lesson: type[Lesson]) -> str:
+    def _label(self, lesson: Entry) -> str:
         mark = MARKS[self._status.get(lesson.id, "new")]
         return f"{mark}  {lesson.number}  {lesson.title}"
 
@@ -69,7 +77,7 @@ class Navigator(QWidget):
         item = self.items.get(lesson_id)
         if item is None:
             return
-        item.setText(0, self._label(find(lesson_id)))
+        item.setText(0, self._label(entry(lesson_id)))
         words = {"new": "not started", "started": "started", "done": "completed"}[status]
         item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, words)
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{item.text(0)[3:]}, {words}")
@@ -85,29 +93,33 @@ class Navigator(QWidget):
     def select(self, lesson_id: str) -> None:
         item = self.items.get(lesson_id)
         if item is not None:
-            self.tree.blockSignals(True)
-            self.tree.setCurrentItem(item)
-            self.tree.blockSignals(False)
+            with QSignalBlocker(self.tree):
+                self.tree.setCurrentItem(item)
 
     def apply_filter(self, text: str) -> None:
         """Show only lessons whose number, title or summary contains the text."""
         needle = text.strip().lower()
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
+        for top, rows in self._chapters:
             any_visible = False
-            for j in range(top.childCount()):
-                child = top.child(j)
-                lesson = find(str(child.data(0, LESSON_ROLE)))
-                hay = f"{lesson.number} {lesson.title} {lesson.summary}".lower()
-                visible = not needle or needle in hay
+            for lesson, child in rows:
+                hay = f"{lesson.number} {lesson.title}".lower()
+                visible = not needle or needle in hay or needle in lesson.load().summary.lower()
                 child.setHidden(not visible)
                 any_visible = any_visible or visible
             top.setHidden(not any_visible)
 
+    def _describe(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        """Give a lesson's tooltip its summary when the pointer first reaches it."""
+        lesson_id = item.data(0, LESSON_ROLE)
+        if lesson_id and not item.data(0, SUMMARY_ROLE):
+            lesson = entry(str(lesson_id)).load()
+            item.setToolTip(0, f"<b>{lesson.number} {lesson.title}</b><br>{lesson.summary}")
+            item.setData(0, SUMMARY_ROLE, True)
+
     def _first_visible(self) -> None:
-        for lesson_id, item in self.items.items():
-            if not item.isHidden() and not item.parent().isHidden():
-                self.lesson_chosen.emit(lesson_id)
+        for lesson, item in (row for _top, rows in self._chapters for row in rows):
+            if not item.isHidden():
+                self.lesson_chosen.emit(lesson.id)
                 return
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.shell.navigator import MARKS
 from app.state.progress import ProgressError, ProgressStore
-from lessons.registry import CHAPTERS, find
+from lessons.registry import CHAPTERS, entry
 
 WORDS = {"new": "not started", "started": "started", "done": "completed"}
 LESSON_ROLE = Qt.ItemDataRole.UserRole
@@ -135,7 +135,8 @@ class CourseOverview(QDialog):
             top = QTreeWidgetItem([f"{chapter.number}  {chapter.title}"])
             self.tree.addTopLevelItem(top)
             chapter_done = chapter_right = chapter_asked = 0
-            for lesson in chapter.lessons:
+            for item in chapter.lessons:
+                lesson = item.load()  # the quiz and the task are the lesson's own
                 status = self.progress.status(lesson.id)
                 got, questions = self.progress.quiz_score(lesson.id, len(lesson.quiz))
                 task = self.progress.task(lesson.id)
@@ -164,7 +165,7 @@ class CourseOverview(QDialog):
         percent = round(100 * done / total) if total else 0
         last = self.progress.last_lesson
         try:
-            where = f" You were last in {find(last).number} {find(last).title}." if last else ""
+            where = f" You were last in {entry(last).number} {entry(last).title}." if last else ""
         except ValueError:  # a lesson this version does not have
             where = ""
         self.summary.setText(

@@ -1,11 +1,12 @@
 """Drive a lesson in time: next, back, play, speed, controls; heavy steps in a worker thread.
 
 The :class:`Player` owns a :class:`lessons.core.runner.LessonRun` that lives in a worker thread:
-every command (next, back, goto, set a control, restart) is queued to the worker, which runs it
-and sends back an immutable :class:`Frame`.  The GUI thread keeps only the newest frame and
-hands it on at most ~60 times a second, so a fast training loop cannot flood the screen.  No
-widget is touched from the worker.  Switching lessons or quitting bumps a generation number, so
-commands queued for the old lesson are dropped, and waits for the worker to finish its step.
+every command (a frozen dataclass: :class:`Load`, :class:`Next`, :class:`Goto`, ...) is queued
+to the worker, which runs it and sends back an immutable :class:`Frame`. The GUI thread keeps
+only the newest frame and hands it on at most ~60 times a second, so a fast training loop cannot
+flood the screen. No widget is touched from the worker. Switching lessons or quitting bumps a
+generation number, so commands queued for the old lesson are dropped, and waits for the worker
+to finish its step.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from lessons.core.base import Lesson, PanelData, Step, TaskResult
 from lessons.core.runner import LessonRun
+from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,65 @@ class Frame:
     task: TaskResult | None
     at_end: bool
     error: str | None
+    imports: ImportedSets = NO_IMPORTS  # the data sets the run started with
+
+
+# ---- commands: what the GUI thread asks of the worker --------------------------------------
+
+
+@dataclass(frozen=True)
+class Load:
+    """Start a lesson with these control values and data sets, at step ``position``."""
+
+    lesson: type[Lesson]
+    values: dict[str, Any]
+    position: int = 0
+    imports: ImportedSets = NO_IMPORTS
+
+
+@dataclass(frozen=True)
+class Next:
+    """One step forward (computing it if it is new)."""
+
+
+@dataclass(frozen=True)
+class Back:
+    """One step back, to the exact earlier step."""
+
+
+@dataclass(frozen=True)
+class First:
+    """Back to the first step kept."""
+
+
+@dataclass(frozen=True)
+class Goto:
+    """To step ``number`` (0 = the first)."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Restart:
+    """Run the lesson again from its first step."""
+
+
+@dataclass(frozen=True)
+class SetControl:
+    """Change one control; the lesson declares whether that restarts the run."""
+
+    name: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class SetImports:
+    """The learner's data sets changed; the run uses the new ones from its next restart."""
+
+    imports: ImportedSets
+
+
+Command = Load | Next | Back | First | Goto | Restart | SetControl | SetImports
 
 
 class _Worker(QObject):
@@ -54,41 +115,46 @@ class _Worker(QObject):
         self.run: LessonRun | None = None
         self.generation = 0
 
-    @Slot(int, str, object)
-    def command(self, generation: int, name: str, args: Any) -> None:
-        if generation != self.generation and name != "load":
+    @Slot(int, object)
+    def command(self, generation: int, command: Command) -> None:
+        if generation != self.generation and not isinstance(command, Load):
             return  # queued for a lesson that has been replaced
         try:
-            if name == "load":
-                lesson, values, position = args
-                self.generation = generation
-                self.run = LessonRun(lesson, values)
-                if position:
-                    try:
-                        self.run.goto(min(position, (self.run.length or position + 1) - 1))
-                    except IndexError:
-                        self.run.first()
-            elif self.run is None:
-                return
-            elif name == "next":
-                self.run.next()
-            elif name == "back":
-                self.run.back()
-            elif name == "first":
-                self.run.first()
-            elif name == "goto":
-                self.run.goto(int(args))
-            elif name == "restart":
-                self.run.restart()
-            elif name == "control":
-                control, value = args
-                self.run.set_control(control, value)
-            else:
-                raise ValueError(f"unknown player command {name!r}")
+            self._carry_out(generation, command)
         except (ValueError, IndexError) as err:
             self.failed.emit(generation, str(err))
         if self.run is not None and generation == self.generation:
             self.frame.emit(make_frame(self.run, generation))
+
+    def _carry_out(self, generation: int, command: Command) -> None:
+        if isinstance(command, Load):
+            self.generation = generation
+            self.run = LessonRun(command.lesson, command.values, imports=command.imports)
+            position = command.position
+            if position:
+                try:
+                    self.run.goto(min(position, (self.run.length or position + 1) - 1))
+                except IndexError:
+                    self.run.first()
+            return
+        run = self.run
+        if run is None:
+            return
+        match command:
+            case Next():
+                run.next()
+            case Back():
+                run.back()
+            case First():
+                run.first()
+            case Goto(number):
+                run.goto(number)
+            case Restart():
+                run.restart()
+            case SetControl(name, value):
+                run.set_control(name, value)
+            case SetImports(imports):
+                run.imports = imports
 
 
 def make_frame(run: LessonRun, generation: int = 0) -> Frame:
@@ -106,6 +172,7 @@ def make_frame(run: LessonRun, generation: int = 0) -> Frame:
         task=run.task_result,
         at_end=run.at_end,
         error=run.error,
+        imports=run.imports,
     )
 
 
@@ -116,7 +183,7 @@ class Player(QObject):
     playing_changed = Signal(bool)
     busy_changed = Signal(bool)
     message = Signal(str)
-    _send = Signal(int, str, object)
+    _send = Signal(int, object)  # generation, Command
 
     def __init__(self, parent: QObject | None = None, *, threaded: bool = True) -> None:
         super().__init__(parent)
@@ -127,6 +194,7 @@ class Player(QObject):
         self._in_flight = 0
         self._playing = False
         self._speed = 2.0
+        self._imports = NO_IMPORTS
         self._worker = _Worker()
         self._thread: QThread | None = None
         if threaded:
@@ -166,41 +234,56 @@ class Player(QObject):
     # ---- commands --------------------------------------------------------------------------
 
     def load(
-        self, lesson: type[Lesson], values: dict[str, Any] | None = None, position: int = 0
+        self,
+        lesson: type[Lesson],
+        values: dict[str, Any] | None = None,
+        position: int = 0,
+        imports: ImportedSets | None = None,
     ) -> None:
-        """Start ``lesson`` (dropping whatever was queued for the previous one)."""
+        """Start ``lesson`` (dropping whatever was queued for the previous one).
+
+        ``imports`` are the learner's data sets; by default those of the last load.
+        """
         self.pause()
         self._generation += 1
         self._pending = None
         self._in_flight = 0
-        self._command("load", (lesson, values or {}, position))
+        if imports is not None:
+            self._imports = imports
+        self._command(Load(lesson, values or {}, position, self._imports))
 
     def next(self) -> None:
-        self._command("next")
+        self._command(Next())
 
     def back(self) -> None:
         self.pause()
-        self._command("back")
+        self._command(Back())
 
     def first(self) -> None:
         self.pause()
-        self._command("first")
+        self._command(First())
 
     def goto(self, number: int) -> None:
-        self._command("goto", number)
+        self._command(Goto(int(number)))
 
     def restart(self) -> None:
-        self._command("restart")
+        self._command(Restart())
 
     def set_control(self, name: str, value: Any) -> None:
-        self._command("control", (name, value))
+        self._command(SetControl(name, value))
+
+    def set_imports(self, imports: ImportedSets) -> None:
+        """The learner's data sets changed: the run uses them from its next restart."""
+        self._imports = imports
+        if self._generation:  # a lesson is loaded (or was): its run takes them
+            self._command(SetImports(imports))
 
     def play(self) -> None:
         if self._playing:
             return
         frame = self._last
         if frame is not None and frame.at_end:
-            self._command("first")
+            self._command(First())
         self._playing = True
         self._restart_clock()
         self.playing_changed.emit(True)
@@ -238,11 +321,11 @@ class Player(QObject):
 
     # ---- internals -------------------------------------------------------------------------
 
-    def _command(self, name: str, args: Any = None) -> None:
+    def _command(self, command: Command) -> None:
         self._in_flight += 1
         if self._in_flight == 1:
             self.busy_changed.emit(True)
-        self._send.emit(self._generation, name, args)
+        self._send.emit(self._generation, command)
 
     def _restart_clock(self) -> None:
         interval = 0 if self._speed == 0 else max(1, int(1000 / self._speed))

@@ -48,7 +48,7 @@ from app.state.progress import ProgressStore
 from app.state.store import JsonStore
 from lessons.core.base import Lesson
 from lessons.core.controls import usable_values
-from lessons.registry import all_lessons, find
+from lessons.registry import entries, entry, find
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.setCentralWidget(self.splitter)
 
         self.imports = DataImports(self)  # imported data sets: Data menu, drops, settings
+        self.imports.changed.connect(lambda: self.player.set_imports(self.imports.sets))
         menus.build(self)
         self._editor_keys = menus.EditorKeys(self)
         QApplication.instance().installEventFilter(self._editor_keys)  # type: ignore[union-attr]
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.controls.set_controls(lesson.controls)
         self.quiz.set_lesson(lesson, self.progress.answers(lesson.id))
         self.setWindowTitle(f"DeepStep: {lesson.number} {lesson.title}")
-        self.player.load(lesson, values, step)
+        self.player.load(lesson, values, step, self.imports.sets)
 
     def show_frame(self, frame: Frame) -> None:
         lesson = frame.lesson
@@ -226,13 +227,13 @@ class MainWindow(QMainWindow, menus.WindowActions):
 
     def restore_last_lesson(self) -> None:
         """Continue where the learner left off: the lesson and step last seen (or lesson 1)."""
-        ids = [lesson.id for lesson in all_lessons()]
+        ids = [lesson.id for lesson in entries()]
         last = self.progress.last_lesson
         lesson_id = last if last in ids else ids[0]
         step = self.progress.last_step(lesson_id) if last in ids else 0
         self.resume_lesson(lesson_id, step)
         if last in ids:
-            lesson = find(lesson_id)
+            lesson = entry(lesson_id)
             self.show_message(
                 f"Welcome back: {lesson.number} {lesson.title}, step {step + 1} (Home: first step)"
             )

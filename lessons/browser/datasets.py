@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.data.datasets import Corpus, Dataset, ImageSet, Series, TabularSet
+from lessons.core.escape import escape_markup
 from lessons.core.panels import (
     BarData,
     Bars,
@@ -38,10 +39,6 @@ class DataView:
 
     summary: str
     panels: tuple[tuple[Panel, PanelData], ...]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "\\$")
 
 
 def _counts(names: tuple[str, ...], counts: dict[int, int]) -> tuple[Panel, PanelData]:
@@ -104,7 +101,7 @@ def view_of(data: Dataset, rng: np.random.Generator | None = None) -> DataView:
             (
                 (
                     Text("text", f"The beginning of {data.works[0]}"),
-                    TextData(f"<pre>{_escape(excerpt)}</pre>"),
+                    TextData(f"<pre>{escape_markup(excerpt)}</pre>"),
                 ),
             ),
         )

@@ -14,6 +14,7 @@ import numpy as np
 from engine.data.user.images import UserImages
 from engine.data.user.table import UserTable
 from lessons.browser.datasets import DataView, view_of
+from lessons.core.escape import escape_markup
 from lessons.core.panels import (
     ImageGrid,
     ImageGridData,
@@ -28,10 +29,6 @@ from lessons.core.userdata import UserSet
 SAMPLES = 32
 
 __all__ = ["user_view"]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "\\$")
 
 
 def _scatter(table: UserTable) -> tuple[Plot, PlotData]:
@@ -95,5 +92,5 @@ def user_view(entry: UserSet) -> DataView:
     why = entry.problem or "it has not been read yet"
     return DataView(
         f"{entry.title}: not available",
-        ((Text("problem", "Not available"), TextData(f"<p>{_escape(why)}</p>")),),
+        ((Text("problem", "Not available"), TextData(f"<p>{escape_markup(why)}</p>")),),
     )

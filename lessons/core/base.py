@@ -57,6 +57,7 @@ from lessons.core.panels import (
     Text,
     TextData,
 )
+from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 __all__ = [
     "ACCEPTS",
@@ -227,8 +228,14 @@ class Lesson:
     watch: ClassVar[tuple[type, ...]] = ()  # engine events to record with each step
     layout: ClassVar[tuple[int, ...]] = ()  # panels per stage row; () = balanced rows
 
+    def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
+        self.imports = imports  # the learner's imported data sets this run started with
+
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
-        """Yield the lesson's steps for control values ``c``; randomness only from ``rng``."""
+        """Yield the lesson's steps for control values ``c``; randomness only from ``rng``.
+
+        Everything a step depends on comes from ``c``, ``rng`` and ``self.imports``.
+        """
         raise NotImplementedError
 
     @classmethod

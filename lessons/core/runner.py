@@ -19,6 +19,8 @@ import numpy as np
 
 from engine.core import events
 from lessons.core.base import Effect, Lesson, PanelData, Step, TaskResult, Values
+from lessons.core.escape import escape_markup
+from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class LessonRun:
         seed: int | None = None,
         history: int = DEFAULT_HISTORY,
         strict: bool = False,
+        imports: ImportedSets = NO_IMPORTS,
     ) -> None:
         if history < 2:
             raise ValueError("history must keep at least 2 steps")
@@ -49,6 +52,7 @@ class LessonRun:
         self.values = Values(lesson.controls, values)
         self.seed = lesson.seed if seed is None else seed
         self.strict = strict
+        self.imports = imports  # the learner's data sets; a change applies at the next restart
         self._history: deque[Step] = deque(maxlen=history)
         self._states: deque[dict[str, PanelData]] = deque(maxlen=history)
         self._offset = 0  # absolute number of the oldest step kept
@@ -123,7 +127,7 @@ class LessonRun:
         self._exhausted = False
         self.task_result = None
         self.error = None
-        lesson = self.lesson_cls()
+        lesson = self.lesson_cls(self.imports)
         rng = np.random.default_rng(self.seed)
         self._generator = lesson.steps(self.values, rng)
         if not self._compute_next():
@@ -237,10 +241,6 @@ def _error_text(err: BaseException) -> str:
     message = str(err) or type(err).__name__
     return (
         "<p>The lesson stopped here because of an error:</p>"
-        f"<p><b>{_escape(message)}</b></p>"
+        f"<p><b>{escape_markup(message)}</b></p>"
         "<p>Change a control or restart the lesson to try again.</p>"
     )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "\\$")

@@ -1,34 +1,24 @@
-"""The learner's imported data sets, as lessons see them: a small thread-safe shelf.
+"""The learner's imported data sets, as a lesson run sees them: one immutable snapshot.
 
-The app imports files (CSV tables, image folders) and puts the results here; lessons read
-them when a run starts (the playground's data set "your data").  Every entry is immutable, so
-a run that started with one set keeps it even when the learner imports another meanwhile.
-The shelf is Qt-free and holds no files: only what was read from them.  ``problem`` entries
-stand for a remembered file that could not be read again (it moved or vanished); they keep
-their place so the learner can see why and forget them.
+The app imports files (CSV tables, image folders) and keeps an :class:`ImportedSets`
+snapshot of what it read; every lesson run is started with the snapshot of that moment
+(``LessonRun(..., imports=...)``) and a lesson reads it as ``self.imports`` (the playground's
+data set "your data").  Nothing here is global: the same controls, seed and snapshot give the
+same steps in the window, on the command line and in exports, and a run that started with one
+set keeps it when the learner imports another meanwhile.  Snapshots hold no files, only what
+was read from them.  ``problem`` entries stand for a remembered file that could not be read
+again (it moved or vanished); they keep their place so the learner can see why and forget them.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.data.user.images import UserImages
 from engine.data.user.table import UserTable
 
-__all__ = [
-    "UserSet",
-    "add",
-    "clear",
-    "find",
-    "for_playground",
-    "playground_key",
-    "remove",
-    "replace_all",
-    "sets",
-    "use_in_playground",
-]
+__all__ = ["NO_IMPORTS", "ImportedSets", "UserSet"]
 
 UserData = UserTable | UserImages
 
@@ -51,64 +41,47 @@ class UserSet:
         return self.data if isinstance(self.data, UserImages) else None
 
 
-_lock = threading.Lock()
-_sets: dict[str, UserSet] = {}
-_playground: list[str] = []  # at most one key: the set the playground trains on
+@dataclass(frozen=True)
+class ImportedSets:
+    """Every imported set in the order it was added, and which one the playground trains on.
 
+    Changes return a new snapshot; a snapshot never changes.
+    """
 
-def add(entry: UserSet, *, playground: bool = False) -> None:
-    """Add or replace ``entry``; ``playground`` makes it the playground's set."""
-    with _lock:
-        _sets[entry.key] = entry
-        if playground:
-            _playground[:] = [entry.key]
+    sets: tuple[UserSet, ...] = ()
+    playground: str | None = None  # the key of the playground's set, if any
 
+    @classmethod
+    def of(cls, entries: Iterable[UserSet], playground: str | None = None) -> ImportedSets:
+        """Exactly these sets (a later entry replaces an earlier one with its key)."""
+        by_key = {entry.key: entry for entry in entries}
+        return cls(tuple(by_key.values()), playground if playground in by_key else None)
 
-def remove(key: str) -> None:
-    """Forget one set (the playground forgets it too)."""
-    with _lock:
-        _sets.pop(key, None)
-        if key in _playground:
-            _playground.clear()
+    def find(self, key: str) -> UserSet | None:
+        return next((entry for entry in self.sets if entry.key == key), None)
 
+    def for_playground(self) -> UserSet | None:
+        """The set the playground trains on when its data control says "your data"."""
+        return None if self.playground is None else self.find(self.playground)
 
-def replace_all(entries: Iterable[UserSet], playground: str | None = None) -> None:
-    """Put exactly these sets on the shelf (the app does this when it starts)."""
-    with _lock:
-        _sets.clear()
-        _sets.update((e.key, e) for e in entries)
-        _playground[:] = [playground] if playground in _sets else []
+    def with_set(self, entry: UserSet, *, playground: bool = False) -> ImportedSets:
+        """Add or replace ``entry`` (in its place); ``playground`` makes it the playground's."""
+        if self.find(entry.key) is None:
+            sets = (*self.sets, entry)
+        else:
+            sets = tuple(entry if e.key == entry.key else e for e in self.sets)
+        return ImportedSets(sets, entry.key if playground else self.playground)
 
+    def without(self, key: str) -> ImportedSets:
+        """Forget one set (the playground forgets it too)."""
+        kept = tuple(entry for entry in self.sets if entry.key != key)
+        return ImportedSets(kept, None if self.playground == key else self.playground)
 
-def clear() -> None:
-    replace_all(())
-
-
-def sets() -> tuple[UserSet, ...]:
-    """Every set, in the order they were added."""
-    with _lock:
-        return tuple(_sets.values())
-
-
-def find(key: str) -> UserSet | None:
-    with _lock:
-        return _sets.get(key)
-
-
-def use_in_playground(key: str) -> None:
-    """Make the set ``key`` the playground's (KeyError if it is not on the shelf)."""
-    with _lock:
-        if key not in _sets:
+    def using_in_playground(self, key: str) -> ImportedSets:
+        """The playground trains on the set ``key`` (KeyError if there is none)."""
+        if self.find(key) is None:
             raise KeyError(f"no imported data set {key!r}")
-        _playground[:] = [key]
+        return ImportedSets(self.sets, key)
 
 
-def playground_key() -> str | None:
-    with _lock:
-        return _playground[0] if _playground else None
-
-
-def for_playground() -> UserSet | None:
-    """The set the playground trains on when its data control says "your data"."""
-    with _lock:
-        return _sets.get(_playground[0]) if _playground else None
+NO_IMPORTS = ImportedSets()

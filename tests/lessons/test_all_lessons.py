@@ -28,7 +28,9 @@ def test_registry_ids_and_numbers_are_unique_and_ordered() -> None:
     numbers = [lesson.number for lesson in LESSONS]
     assert len(set(ids)) == len(ids) and len(set(numbers)) == len(numbers)
     for chapter in CHAPTERS:
-        for lesson in chapter.lessons:
+        for entry in chapter.lessons:
+            lesson = entry.load()
+            assert (lesson.id, lesson.number, lesson.title) == (entry.id, entry.number, entry.title)
             assert lesson.chapter == chapter.number
             assert lesson.number.split(".")[0] == str(chapter.number)
     assert find("1.3") is find("softmax")

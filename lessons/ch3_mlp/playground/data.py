@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.data.synthetic.sets import MultiClass, make_multiclass
 from engine.data.user.table import UserTable
+from lessons.core.escape import escape_markup
 from lessons.core.userdata import UserSet
 from lessons.shared.mlp.net import SCALE, PlaneData
 from lessons.shared.mlp.views import COLOURS
@@ -71,16 +72,17 @@ def user_data(entry: UserSet | None) -> PlaneData | Unusable:
         why = entry.problem or "it is a folder of images, and the playground needs a table"
         return Unusable(
             "Your data cannot be used here",
-            f"The imported set <b>{_escape(entry.title)}</b> cannot be used: {_escape(why)}",
+            f"The imported set <b>{escape_markup(entry.title)}</b> cannot be used: "
+            f"{escape_markup(why)}",
         )
     if len(table.feature_names) != 2:
         return Unusable("The playground needs two features", _two_features_text(table))
     if len(table.class_names) > MAX_CLASSES:
         return Unusable(
             "Too many classes for the playground",
-            f"<b>{_escape(table.name)}</b> has {len(table.class_names)} classes; the playground "
-            f"colours up to {MAX_CLASSES}, one colour-blind-safe colour each. Choose a label "
-            "with fewer classes in <b>Data ▸ Import CSV…</b>.",
+            f"<b>{escape_markup(table.name)}</b> has {len(table.class_names)} classes; "
+            f"the playground colours up to {MAX_CLASSES}, one colour-blind-safe colour each. "
+            "Choose a label with fewer classes in <b>Data ▸ Import CSV…</b>.",
         )
     mean = table.x_train.astype(np.float64).mean(axis=0)
     std = table.x_train.astype(np.float64).std(axis=0)
@@ -104,11 +106,11 @@ def user_data(entry: UserSet | None) -> PlaneData | Unusable:
 
 
 def _two_features_text(table: UserTable) -> str:
-    names = ", ".join(f"<b>{_escape(n)}</b>" for n in table.feature_names)
+    names = ", ".join(f"<b>{escape_markup(n)}</b>" for n in table.feature_names)
     count = len(table.feature_names)
     return (
         f"The playground draws its points on a plane, so it needs exactly two numeric features; "
-        f"your set <b>{_escape(table.name)}</b> has {count}: {names}. "
+        f"your set <b>{escape_markup(table.name)}</b> has {count}: {names}. "
         "Pick two of them: in <b>Data ▸ Browse data sets</b>, choose your set and press "
         "<b>Use in the playground…</b>, or import the file again with two feature columns "
         "ticked. Your set with all its features stays in the data browser."
@@ -117,7 +119,7 @@ def _two_features_text(table: UserTable) -> str:
 
 def user_intro(table: UserTable, data: PlaneData) -> str:
     """What the plane shows for an imported table: which feature is which axis, how placed."""
-    a, b = (_escape(n) for n in table.feature_names)
+    a, b = (escape_markup(n) for n in table.feature_names)
     points = np.concatenate([data.x_train, data.x_test])
     outside = int(np.sum(np.any(np.abs(points) > SCALE, axis=1)))
     beyond = (
@@ -127,15 +129,12 @@ def user_intro(table: UserTable, data: PlaneData) -> str:
         else ""
     )
     return (
-        f"Your file <b>{_escape(table.name)}</b>: $x_1$ is <b>{a}</b> and $x_2$ is <b>{b}</b>, "
-        f"the label is <b>{_escape(table.choices.label)}</b>. To place the rows on the plane, "
+        f"Your file <b>{escape_markup(table.name)}</b>: $x_1$ is <b>{a}</b> and $x_2$ is "
+        f"<b>{b}</b>, the label is <b>{escape_markup(table.choices.label)}</b>. "
+        "To place the rows on the plane, "
         "each feature is shifted by the training rows' mean and divided by their standard "
         f"deviation, then multiplied by {SPREAD:g}: the mean is at 0 and three standard "
         f"deviations reach the edge at 6.{beyond} The split into {len(data.x_train)} training "
         f"and {len(data.x_test)} test rows is the one chosen when the file was imported; "
         "noise, training share and regenerate apply to the built-in sets only."
     )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "\\$")

@@ -10,9 +10,9 @@ the next epoch.  Back shows the exact earlier epochs, weights included.
 
 Besides the four two-class sets there are k-class sets (blobs, a k-arm spiral; the classes
 control sets k) and "your data": a table the learner imported with two numeric features
-(:mod:`lessons.core.userdata`).  With more than two classes the output layer is a softmax over k
-neurons trained with categorical cross-entropy; the per-class table shows each class's
-accuracy and the confusion matrix of the test points.
+(``self.imports``, see :mod:`lessons.core.userdata`).  With more than two classes the output
+layer is a softmax over k neurons trained with categorical cross-entropy; the per-class table
+shows each class's accuracy and the confusion matrix of the test points.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from engine.data.synthetic.sets import Playground as PointSetName
 from engine.nn.optimizers import SGD
 from lessons.ch3_mlp.playground import data as more_data
 from lessons.ch3_mlp.playground import texts
-from lessons.core import userdata
 from lessons.core.base import (
     Button,
     Choice,
@@ -227,7 +226,7 @@ class Playground(Lesson):
             k, noise, share = int(c.classes), float(c.noise), float(c.train_share) / 100.0
             data = more_data.k_class_data(data_name, k, noise, share, seeds)
         else:
-            entry = userdata.for_playground()
+            entry = self.imports.for_playground()
             placed = more_data.user_data(entry)
             if isinstance(placed, more_data.Unusable):
                 yield Step(placed.title, placed.text, stop=True)

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from app.data import cli as cli_data
 from app.main import main
-from lessons.core import userdata as shelf
+from lessons.core.userdata import ImportedSets
 
 
-@pytest.fixture(autouse=True)
-def _empty_shelf() -> Iterator[None]:
-    yield
-    shelf.clear()
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> list[ImportedSets]:
+    """The data sets each window had after the command line gave it --data."""
+    seen: list[ImportedSets] = []
+    real = cli_data.install
+
+    def install(request: Any, window: Any) -> str | None:
+        problem = real(request, window)
+        seen.append(window.imports.sets)
+        return problem
+
+    monkeypatch.setattr(cli_data, "install", install)
+    return seen
 
 
 def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -37,14 +47,16 @@ def _csv(tmp_path: Path, gaps: int = 0) -> Path:
     return path
 
 
-def test_data_trains_the_playground_on_the_file(qapp: object, tmp_path: Path) -> None:
+def test_data_trains_the_playground_on_the_file(
+    qapp: object, tmp_path: Path, installed: list[ImportedSets]
+) -> None:
     """--data with --features: the playground's step 4 is epoch 3 on the file's 3 classes."""
     out = tmp_path / "shot.png"
     args = ["--lesson", "playground", "--data", str(_csv(tmp_path)), "--features", "a,b"]
     assert main([*args, "--step", "4", "--screenshot", str(out), "--size", "1280x720"]) == 0
     image = QImage(str(out))
     assert not image.isNull() and image.width() == 1280
-    entry = shelf.for_playground()
+    entry = installed[-1].for_playground()
     assert entry is not None and entry.table is not None
     assert entry.table.feature_names == ("a", "b") and len(entry.table.class_names) == 3
 
@@ -82,13 +94,15 @@ def test_bad_data_gives_one_line_and_exit_2(
     assert not (tmp_path / "x.png").exists()
 
 
-def test_missing_values_can_be_dropped_from_the_command_line(qapp: object, tmp_path: Path) -> None:
+def test_missing_values_can_be_dropped_from_the_command_line(
+    qapp: object, tmp_path: Path, installed: list[ImportedSets]
+) -> None:
     """--missing drop removes the rows with gaps and the lesson runs."""
     out = tmp_path / "shot.png"
     path = _csv(tmp_path, gaps=3)
     args = ["--lesson", "playground", "--data", str(path), "--features", "a,b"]
     assert main([*args, "--missing", "drop", "--screenshot", str(out)]) == 0
-    entry = shelf.for_playground()
+    entry = installed[-1].for_playground()
     assert entry is not None and entry.table is not None and entry.table.rows == 57
 
 
@@ -102,8 +116,10 @@ def test_data_options_need_data_and_a_file_that_exists(
     assert "does not exist" in _error_line(capsys)
 
 
-def test_an_image_folder_from_the_command_line(qapp: object, tmp_path: Path) -> None:
-    """--data FOLDER decodes the images once Qt runs; they land on the shelf."""
+def test_an_image_folder_from_the_command_line(
+    qapp: object, tmp_path: Path, installed: list[ImportedSets]
+) -> None:
+    """--data FOLDER decodes the images once Qt runs; the window gets them."""
     for cls, grey in (("a", 20), ("b", 230)):
         (tmp_path / "imgs" / cls).mkdir(parents=True)
         for i in range(5):
@@ -115,5 +131,5 @@ def test_an_image_folder_from_the_command_line(qapp: object, tmp_path: Path) -> 
         main(["--lesson", "softmax", "--data", str(tmp_path / "imgs"), "--screenshot", str(out)])
         == 0
     )
-    images = [s.images for s in shelf.sets() if s.images is not None]
+    images = [s.images for s in installed[-1].sets if s.images is not None]
     assert len(images) == 1 and images[0].images.class_names == ("a", "b")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -23,13 +21,6 @@ from app.state.progress import ProgressStore
 from app.state.store import JsonStore
 from engine.data.user.csvimport import read_csv
 from engine.data.user.images import scan_image_folder
-from lessons.core import userdata as shelf
-
-
-@pytest.fixture(autouse=True)
-def _empty_shelf() -> Iterator[None]:
-    yield
-    shelf.clear()
 
 
 def _csv(tmp_path: Path, name: str = "points.csv", features: int = 2, gaps: int = 0) -> Path:
@@ -178,7 +169,7 @@ def test_a_failed_import_keeps_the_lesson_and_its_data(qtbot: QtBot, tmp_path: P
     assert "Cannot read" in window.statusBar().currentMessage()
     frame = window.player.frame
     assert frame is before and frame.values["data"] == "XOR" and frame.position == 3
-    assert shelf.sets() == ()
+    assert window.imports.sets.sets == ()
     window.imports.open_path(tmp_path / "sheet.xlsx")
     assert "neither a CSV file" in window.statusBar().currentMessage()
     _close_boxes(window)
@@ -200,7 +191,7 @@ def test_dropping_a_csv_file_opens_the_import_dialog(qtbot: QtBot, tmp_path: Pat
     dialog = window.imports.dialog
     assert isinstance(dialog, CsvImportDialog) and dialog.isVisible()
     dialog.accept()
-    assert [s.title for s in shelf.sets()] == ["points.csv: f0, f1 → kind"]
+    assert [s.title for s in window.imports.sets.sets] == ["points.csv: f0, f1 → kind"]
 
 
 def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
@@ -221,12 +212,14 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     assert saved["imported_data"][0]["choices"]["features"] == ["f0", "f1", "f2"]
     assert not list(tmp_path.glob("**/*.npz"))  # nothing copied
 
-    shelf.clear()
     second = _window(qtbot, settings)
-    titles = [s.title for s in shelf.sets()]
+    titles = [s.title for s in second.imports.sets.sets]
     assert titles == ["points.csv: f0, f1, f2 → kind", "shapes (images)"]
-    assert shelf.sets()[0].table is not None and shelf.sets()[0].table.rows == 90
-    assert shelf.sets()[1].images is None  # the folder is decoded when first shown
+    assert (
+        second.imports.sets.sets[0].table is not None
+        and second.imports.sets.sets[0].table.rows == 90
+    )
+    assert second.imports.sets.sets[1].images is None  # the folder is decoded when first shown
     browser = DataBrowser(second.theme, second, None, second.imports)
     qtbot.addWidget(browser)
     browser.show()
@@ -234,7 +227,7 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     items = [browser.listing.item(i).text() for i in range(browser.listing.count())]
     assert "Your imported data" in items
     browser.listing.setCurrentRow(items.index(titles[1]))
-    assert shelf.sets()[1].images is not None and "Could not read 1 image" in (
+    assert second.imports.sets.sets[1].images is not None and "Could not read 1 image" in (
         browser.summary.text()
     )
     browser.listing.setCurrentRow(items.index(titles[0]))
@@ -247,13 +240,13 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     message = third.statusBar().currentMessage()
     assert "points.csv" in message and "no longer there" in message
     qtbot.waitUntil(lambda: any("no longer there" in t for t in _close_boxes(third)))
-    missing, folder_entry = shelf.sets()
+    missing, folder_entry = third.imports.sets.sets
     assert missing.data is None and folder_entry.data is None  # images: decoded when shown
     assert third.imports.load_pending(folder_entry.key).images is not None  # type: ignore[union-attr]
     third.open_lesson("playground", 0, {"data": "your data"})
     assert third.player.frame is not None and "no longer there" in third.player.frame.step.text
     third.imports.forget(missing.key)
-    assert [s.title for s in shelf.sets()] == ["shapes (images)"]
+    assert [s.title for s in third.imports.sets.sets] == ["shapes (images)"]
     assert len(json.loads(settings.read_text())["imported_data"]) == 1
 
 

@@ -1,8 +1,7 @@
-"""The playground with k classes and with the learner's own table (lessons.core.userdata)."""
+"""The playground with k classes and with the learner's own table (given as ImportedSets)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,18 +10,15 @@ import pytest
 from engine.data.user.csvimport import parse_csv_text
 from engine.data.user.table import CsvChoices, UserTable, build_table
 from lessons.ch3_mlp.playground.lesson import Playground
-from lessons.core import userdata as shelf
 from lessons.core.base import NetworkData, PlotData, TableData
 from lessons.core.runner import LessonRun
-from lessons.core.userdata import UserSet
+from lessons.core.userdata import NO_IMPORTS, ImportedSets, UserSet
 from lessons.markup.mathtext import check_markup
 
 
-@pytest.fixture(autouse=True)
-def _empty_shelf() -> Iterator[None]:
-    shelf.clear()
-    yield
-    shelf.clear()
+def _yours(entry: UserSet) -> ImportedSets:
+    """The learner's sets with ``entry`` as the playground's."""
+    return NO_IMPORTS.with_set(entry, playground=True)
 
 
 def _network(run: LessonRun) -> NetworkData:
@@ -116,8 +112,8 @@ def test_your_data_without_an_import_says_how_to_import() -> None:
 def test_an_imported_table_with_two_features_trains_on_the_plane() -> None:
     """Points are placed at 2 x their standardised values; named classes; the file's split."""
     table = _user_table()
-    shelf.add(UserSet("k", "mine", table), playground=True)
-    run = LessonRun(Playground, {"data": "your data"}, strict=True)
+    imports = _yours(UserSet("k", "mine", table))
+    run = LessonRun(Playground, {"data": "your data"}, strict=True, imports=imports)
     assert run.current.title == "Before training"
     check_markup(run.current.text)
     assert "<b>f0</b>" in run.current.text and "multiplied by 2" in run.current.text
@@ -137,39 +133,57 @@ def test_an_imported_table_with_two_features_trains_on_the_plane() -> None:
 
 def test_a_table_with_more_features_asks_for_two() -> None:
     """Three features: the playground says it needs exactly two and how to pick them."""
-    shelf.add(UserSet("k", "mine", _user_table(features=3)), playground=True)
-    run = LessonRun(Playground, {"data": "your data"}, strict=True)
+    imports = _yours(UserSet("k", "mine", _user_table(features=3)))
+    run = LessonRun(Playground, {"data": "your data"}, strict=True, imports=imports)
     assert run.current.title == "The playground needs two features" and run.current.stop
     assert "<b>f2</b>" in run.current.text and "Use in the playground" in run.current.text
 
 
 def test_a_vanished_import_is_explained() -> None:
     """An entry whose file could not be read again shows why."""
-    shelf.add(UserSet("k", "gone.csv", None, "the file is no longer there"), playground=True)
-    run = LessonRun(Playground, {"data": "your data"}, strict=True)
+    imports = _yours(UserSet("k", "gone.csv", None, "the file is no longer there"))
+    run = LessonRun(Playground, {"data": "your data"}, strict=True, imports=imports)
     assert "no longer there" in run.current.text and run.current.stop
 
 
-def test_a_running_lesson_keeps_its_data_when_the_shelf_changes() -> None:
-    """The run reads the shelf when it starts; a later import changes only the next run."""
-    shelf.add(UserSet("a", "a", _user_table(classes=3)), playground=True)
-    run = LessonRun(Playground, {"data": "your data"}, strict=True)
+def test_a_running_lesson_keeps_its_data_until_it_restarts() -> None:
+    """A run keeps the sets it started with; new ones given to it apply from its restart."""
+    first = _yours(UserSet("a", "a", _user_table(classes=3)))
+    run = LessonRun(Playground, {"data": "your data"}, strict=True, imports=first)
     run.goto(3)
-    shelf.add(UserSet("b", "b", _user_table(classes=2)), playground=True)
+    run.imports = first.with_set(UserSet("b", "b", _user_table(classes=2)), playground=True)
     run.next()
     assert run.current.figures["classes"] == 3
     run.restart()
     assert run.current.figures["classes"] == 2
 
 
-def test_the_shelf_forgets_and_replaces() -> None:
-    """remove() also clears the playground's choice; replace_all keeps only known keys."""
+def test_the_same_controls_seed_and_sets_give_the_same_steps() -> None:
+    """Two runs with equal inputs agree number for number: no hidden state between them."""
+    imports = _yours(UserSet("a", "a", _user_table(classes=3)))
+    runs = [
+        LessonRun(Playground, {"data": "your data"}, strict=True, imports=imports)
+        for _ in range(2)
+    ]
+    for run in runs:
+        run.goto(5)
+    assert runs[0].current.figures == runs[1].current.figures
+    assert runs[0].current.text == runs[1].current.text
+    other = LessonRun(Playground, {"data": "your data"}, strict=True)  # no sets given
+    assert other.current.title == "No data imported yet"
+
+
+def test_imported_sets_forget_and_replace_without_changing_a_snapshot() -> None:
+    """without() also clears the playground's choice; of() keeps only known keys."""
     entry = UserSet("a", "a", _user_table())
-    shelf.add(entry, playground=True)
-    assert shelf.for_playground() is entry
-    shelf.remove("a")
-    assert shelf.for_playground() is None and shelf.sets() == ()
-    shelf.replace_all([entry], playground="missing")
-    assert shelf.sets() == (entry,) and shelf.playground_key() is None
+    sets = NO_IMPORTS.with_set(entry, playground=True)
+    assert sets.for_playground() is entry and NO_IMPORTS.sets == ()
+    emptied = sets.without("a")
+    assert emptied.for_playground() is None and emptied.sets == ()
+    assert sets.sets == (entry,)  # the snapshot a run holds is unchanged
+    again = ImportedSets.of([entry], playground="missing")
+    assert again.sets == (entry,) and again.playground is None
+    replaced = again.with_set(UserSet("a", "b", None, "gone"))
+    assert [s.title for s in replaced.sets] == ["b"]
     with pytest.raises(KeyError):
-        shelf.use_in_playground("nope")
+        again.using_in_playground("nope")
