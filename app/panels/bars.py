@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -17,6 +17,7 @@ from app.panels.chart import (
     format_number,
     make_pen,
     make_plot_widget,
+    mouse_moves,
     style_axes,
 )
 from app.shell.theme import Theme
@@ -54,7 +55,7 @@ class BarsView(PanelView):
         self._values = np.empty(0)
         self._names: tuple[str, ...] = ()
         self._hover = HoverLabel(self.plot_item, theme)
-        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._mouse_moves = mouse_moves(self.plot_widget, self._on_mouse_moved)
         self._set_content(self.plot_widget)
         self._restyle()
         self._set_range(np.empty(0), spec.y_range)
@@ -158,7 +159,8 @@ class BarsView(PanelView):
         """The hover read-out shown now ("" when none)."""
         return self._hover.text()
 
-    def _on_mouse_moved(self, pos: QPointF) -> None:
+    def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        (pos,) = event
         vb = self.plot_item.getViewBox()
         if not vb.sceneBoundingRect().contains(pos):
             self._hide_hover()
@@ -174,3 +176,7 @@ class BarsView(PanelView):
 
     def _hide_hover(self) -> None:
         self._hover.hide()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._mouse_moves.flush()  # a move still queued must not show the read-out again
+        super().leaveEvent(event)

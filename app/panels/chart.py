@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPen
 from app.shell.theme import Theme
 
 __all__ = [
+    "HOVER_RATE",
     "Axis",
     "HoverLabel",
     "finite_or_nan",
@@ -20,8 +21,11 @@ __all__ = [
     "levels_for",
     "make_pen",
     "make_plot_widget",
+    "mouse_moves",
     "style_axes",
 ]
+
+HOVER_RATE = 60  # hover read-outs follow the mouse at most this many times a second
 
 
 class Axis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
@@ -138,6 +142,18 @@ def format_number(value: float) -> str:
         return "NaN" if math.isnan(value) else ("∞" if value > 0 else "−∞")
     text = f"{float(value):.4g}"
     return text.replace("-", "−")
+
+
+def mouse_moves(
+    plot_widget: pg.PlotWidget, slot: Callable[[tuple[QPointF]], None]
+) -> pg.SignalProxy:
+    """The plot's mouse moves, handed to ``slot`` as ``(scene_pos,)`` at most HOVER_RATE a second.
+
+    Keep the returned proxy while the plot lives; ``flush()`` it before hiding the read-out for
+    good (the mouse left), so that no move still queued shows it again.
+    """
+    signal = plot_widget.scene().sigMouseMoved
+    return pg.SignalProxy(signal, rateLimit=HOVER_RATE, slot=slot, threadSafe=False)
 
 
 class HoverLabel:

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QEvent, QPointF, QRectF
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
@@ -21,6 +21,7 @@ from app.panels.chart import (
     levels_for,
     make_pen,
     make_plot_widget,
+    mouse_moves,
     style_axes,
 )
 from app.shell.theme import Theme
@@ -94,7 +95,7 @@ class ImageView(PanelView):
         self._rows: tuple[str, ...] = ()
         self._cols: tuple[str, ...] = ()
         self._hover = HoverLabel(self.plot_item, theme)
-        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._mouse_moves = mouse_moves(self.plot_widget, self._on_mouse_moved)
         vb.sigResized.connect(self._fit_cell_font)
         self._set_content(self.plot_widget)
         self._restyle()
@@ -210,7 +211,8 @@ class ImageView(PanelView):
         """The hover read-out shown now ("" when none)."""
         return self._hover.text()
 
-    def _on_mouse_moved(self, pos: QPointF) -> None:
+    def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        (pos,) = event
         vb = self.plot_item.getViewBox()
         if self._array.size == 0 or not vb.sceneBoundingRect().contains(pos):
             self._hide_hover()
@@ -229,3 +231,7 @@ class ImageView(PanelView):
 
     def _hide_hover(self) -> None:
         self._hover.hide()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._mouse_moves.flush()  # a move still queued must not show the read-out again
+        super().leaveEvent(event)

@@ -2,6 +2,7 @@
 
 All images share one colour scale (so they can be compared) and are converted to QImages in
 one vectorised lookup; a single canvas widget paints them, which stays fast for 64 images.
+The tooltip is worked out again only when the mouse reaches another pixel.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -40,6 +41,7 @@ class _GridCanvas(QWidget):
         self.captions: tuple[str, ...] = ()
         self.highlight: frozenset[int] = frozenset()
         self.captions_shown = False
+        self.hovered: tuple[int, int, int] | None = None  # the pixel the tooltip is about
         self.setMouseTracking(True)
 
     def frame_width(self) -> float:
@@ -123,13 +125,21 @@ class _GridCanvas(QWidget):
         return None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Show the tooltip of the pixel under the mouse, once per pixel reached."""
         pos = event.position()
-        text = self._view.hover_text_at(pos.x(), pos.y())
-        if text:
-            QToolTip.showText(event.globalPosition().toPoint(), text, self)
-        else:
-            QToolTip.hideText()
+        hit = self.index_at(pos.x(), pos.y())
+        if hit != self.hovered:
+            self.hovered = hit
+            text = self._view.hover_text_for(hit)
+            if text:
+                QToolTip.showText(event.globalPosition().toPoint(), text, self)
+            else:
+                QToolTip.hideText()
         super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.hovered = None  # coming back to the same pixel shows its tooltip again
+        super().leaveEvent(event)
 
 
 class ImageGridView(PanelView):
@@ -175,12 +185,16 @@ class ImageGridView(PanelView):
         ]
         self.canvas.captions = tuple(data.captions)
         self.canvas.highlight = frozenset(data.highlight)
+        self.canvas.hovered = None  # new values: the next move shows them
         self._values = images
         self.canvas.update()
 
     def hover_text_at(self, x: float, y: float) -> str:
         """What the tooltip says over canvas point (x, y): caption, pixel and value."""
-        hit = self.canvas.index_at(x, y)
+        return self.hover_text_for(self.canvas.index_at(x, y))
+
+    def hover_text_for(self, hit: tuple[int, int, int] | None) -> str:
+        """The tooltip for (image index, row, col), or "" for None."""
         if hit is None:
             return ""
         i, row, col = hit
@@ -200,6 +214,7 @@ class ImageGridView(PanelView):
     def _clear(self) -> None:
         self.canvas.images, self.canvas.captions = [], ()
         self.canvas.highlight = frozenset()
+        self.canvas.hovered = None
         self._values = np.zeros((0, 0, 0))
         self.canvas.update()
 

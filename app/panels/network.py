@@ -167,9 +167,4 @@ class NetworkView(PanelView):
 
     def edge_point(self, layer: int, source: int, target: int) -> QPointF:
         """A point on the edge from ``source`` (layer - 1) to ``target``, in canvas coordinates."""
-        for (x0, y0, x1, y1), hit in zip(
-            self.canvas._segments, self.canvas._segment_ids, strict=True
-        ):
-            if hit == Hit(layer, target, source):
-                return QPointF(x0 + 0.35 * (x1 - x0), y0 + 0.35 * (y1 - y0))
-        raise IndexError(f"no edge {source} -> {target} into layer {layer}")
+        return self.canvas.edge_line(Hit(layer, target, source)).pointAt(0.35)

@@ -1,26 +1,31 @@
 """The network diagram's canvas: its layout, hover read-outs, clicks and the enlarged neuron.
 
 It lays the layers out in columns (neurons as small heat maps of their output over the input
-plane, or as boxes with their labels), groups the edges by colour and width for painting
-(:mod:`app.panels.network_paint` paints), finds what the mouse is over, and keeps the neuron
-shown large after a click.  The layout is recomputed only when the data's shape or the
-widget's size changes.
+plane, or as boxes with their labels), groups the edges by colour and width for painting,
+finds what the mouse is over, and keeps the neuron shown large after a click.  It owns a
+:class:`~app.panels.network_paint.NetworkPainter` and hands it a
+:class:`~app.panels.network_paint.NetworkScene` in each ``paintEvent``.  The layout is
+recomputed only when the data's shape or the widget's size changes; a read-out that follows
+the mouse over the same neuron or edge is repainted at most 60 times a second.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (
-    QFontMetricsF,
-    QImage,
-    QMouseEvent,
-    QResizeEvent,
-)
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetricsF, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.panels.chart import format_number as fmt
-from app.panels.network_paint import EDGE_LEVELS, Hit, NetworkPainting, heat_images
+from app.panels.network_paint import (
+    EDGE_LEVELS,
+    Hit,
+    NetworkPainter,
+    NetworkScene,
+    heat_images,
+    neuron_exists,
+    neuron_name,
+)
 from app.shell.theme import Theme
 from lessons.core.base import NetworkData, NeuronLayer
 
@@ -29,9 +34,10 @@ __all__ = ["Hit", "NetworkCanvas", "heat_images"]
 MAX_NODE = 72.0  # largest neuron square (px at font scale 1)
 MIN_NODE = 8.0
 EDGE_HIT_PX = 6.0
+FOLLOW_MS = 1000 // 60  # a read-out following the mouse is repainted at most this often
 
 
-class NetworkCanvas(NetworkPainting):
+class NetworkCanvas(QWidget):
     """Paints a :class:`~lessons.core.base.NetworkData`; emits ``enlarged_changed`` on clicks."""
 
     enlarged_changed = Signal(object)
@@ -52,6 +58,11 @@ class NetworkCanvas(NetworkPainting):
         self._scale = 1.0
         self._edge_groups: dict[tuple[int, int], list[int]] = {}
         self.box_font = theme.font("small")
+        self._painter = NetworkPainter()
+        self._follow = QTimer(self)  # repaints the read-out after the mouse moved within a hit
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(FOLLOW_MS)
+        self._follow.timeout.connect(self.update)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 90)
@@ -75,28 +86,16 @@ class NetworkCanvas(NetworkPainting):
                 self.images.append(
                     None if maps is None else heat_images(maps, layer.levels, self._lut)
                 )
-            if self.enlarged is not None and not self._exists(*self.enlarged):
+            if self.enlarged is not None and not neuron_exists(data, *self.enlarged):
                 self.set_enlarged(None)
         shape = None if data is None else (data.sizes, tuple(ly.labels for ly in data.layers))
         if shape != self._shape:
             self._shape = shape
             self._layout()
-        if self.hover is not None and not self._valid(self.hover):
+        if self.hover is not None and not self.hover.fits(data):
             self.hover = None
         self._prepare_edges()
         self.update()
-
-    def _exists(self, layer: int, neuron: int) -> bool:
-        return (
-            self.data is not None
-            and layer < len(self.data.layers)
-            and (neuron < self.data.layers[layer].size)
-        )
-
-    def _valid(self, hit: Hit) -> bool:
-        if not self._exists(hit.layer, hit.neuron):
-            return False
-        return hit.source is None or self._exists(hit.layer - 1, hit.source)
 
     def set_enlarged(self, which: tuple[int, int] | None) -> None:
         if which != self.enlarged:
@@ -175,6 +174,31 @@ class NetworkCanvas(NetworkPainting):
 
     # ---- painting -----------------------------------------------------------------------------
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self._painter.paint(painter, self.scene())
+        painter.end()
+
+    def scene(self) -> NetworkScene:
+        """What the painter draws now: the layout, the data and what the mouse is over."""
+        return NetworkScene(
+            theme=self.theme,
+            size=self.size(),
+            data=self.data,
+            rects=self.rects,
+            images=self.images,
+            segments=self._segments,
+            segment_ids=self._segment_ids,
+            edge_groups=self._edge_groups,
+            scale=self._scale,
+            lut=self._lut,
+            box_font=self.box_font,
+            hover=self.hover,
+            hover_text=self.hover_text() if self.enlarged is None else "",
+            mouse=QPointF(self._mouse),
+            enlarged=self.enlarged,
+        )
+
     def _edge_weights(self) -> np.ndarray:
         """Every edge's weight, in the order of the layout's segments (NaN where unknown)."""
         data = self.data
@@ -206,15 +230,15 @@ class NetworkCanvas(NetworkPainting):
     # ---- hover and clicks ---------------------------------------------------------------------
 
     def neuron_name(self, layer: int, neuron: int) -> str:
-        data = self.data
-        if data is None:
-            return ""
-        ly = data.layers[layer]
-        if layer == 0 and ly.labels:
-            return f"input {ly.labels[neuron].splitlines()[0]}"
-        if ly.size == 1:
-            return ly.name
-        return f"{ly.name} · neuron {neuron + 1}"
+        return "" if self.data is None else neuron_name(self.data, layer, neuron)
+
+    def edge_line(self, hit: Hit) -> QLineF:
+        """Where the edge ``hit`` (with its source) is drawn, in canvas coordinates."""
+        for index, segment_id in enumerate(self._segment_ids):
+            if segment_id == hit:
+                x0, y0, x1, y1 = self._segments[index]
+                return QLineF(x0, y0, x1, y1)
+        raise IndexError(f"no edge {hit.source} -> {hit.neuron} into layer {hit.layer}")
 
     def hit(self, pos: QPointF) -> Hit | None:
         """The neuron under ``pos``, else the nearest edge within a few pixels, else None."""
@@ -235,7 +259,7 @@ class NetworkCanvas(NetworkPainting):
     def hover_text(self) -> str:
         """The read-out for what the mouse is over ("" when nothing)."""
         data, hit = self.data, self.hover
-        if data is None or hit is None or not self._valid(hit):
+        if data is None or hit is None or not hit.fits(data):
             return ""
         layer = data.layers[hit.layer]
         if hit.source is not None:
@@ -262,11 +286,15 @@ class NetworkCanvas(NetworkPainting):
         return "\n".join(lines)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """A new hit repaints at once; a read-out following the mouse, at most 60 times a second."""
         self._mouse = event.position()
         hit = self.hit(self._mouse) if self.enlarged is None else None
-        if hit != self.hover or hit is not None:
+        if hit != self.hover:
             self.hover = hit
+            self._follow.stop()
             self.update()
+        elif hit is not None and not self._follow.isActive():
+            self._follow.start()
         super().mouseMoveEvent(event)
 
     def clear_hover(self) -> None:

@@ -1,24 +1,35 @@
 """How the network diagram is painted: heat-map images, weighted edges, neurons, read-outs.
 
-:class:`NetworkPainting` is the painting half of :class:`app.panels.network_canvas.NetworkCanvas`:
-it draws what the canvas has laid out (node rectangles, edge segments grouped by colour and
-width) in one ``paintEvent``.  Edges are coloured on the theme's diverging scale (blue for a
-negative weight, orange for a positive one; never the background colour) and widened with the
-weight's magnitude.
+:class:`NetworkPainter` draws one :class:`NetworkScene`: what
+:class:`app.panels.network_canvas.NetworkCanvas` has laid out (node rectangles, edge segments
+grouped by colour and width) and what the mouse is over.  The canvas owns a painter and hands it
+a fresh scene in each ``paintEvent``; the painter keeps nothing between paints.  Edges are
+coloured on the theme's diverging scale (blue for a negative weight, orange for a positive one;
+never the background colour) and widened with the weight's magnitude.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from app.panels.chart import format_number as fmt
+from app.shell.theme import Theme
+from lessons.core.base import NetworkData
 
-__all__ = ["EDGE_LEVELS", "Hit", "NetworkPainting", "heat_images"]
+__all__ = [
+    "EDGE_LEVELS",
+    "Hit",
+    "NetworkPainter",
+    "NetworkScene",
+    "heat_images",
+    "neuron_exists",
+    "neuron_name",
+]
 
 EDGE_LEVELS = 12  # edge widths and shades are drawn in this many steps of |w|
 
@@ -37,7 +48,8 @@ def heat_images(
         top = np.where(top > 0, top, 1.0)
         lo, span = -top, 2 * top
     else:
-        lo, span = np.float32(levels[0]), np.float32(max(levels[1] - levels[0], 1e-12))
+        lo = np.asarray(levels[0], np.float32)
+        span = np.asarray(max(levels[1] - levels[0], 1e-12), np.float32)
     frac = np.clip((v - lo) / span, 0.0, 1.0)
     index = np.round(frac * (len(lut) - 1)).astype(np.intp)
     packed = _packed(lut)[index][:, ::-1]  # row 0 is the lowest: draw it at the bottom
@@ -58,6 +70,21 @@ def _packed(lut: np.ndarray) -> np.ndarray:
     return packed
 
 
+def neuron_exists(data: NetworkData | None, layer: int, neuron: int) -> bool:
+    """Whether ``data`` has neuron ``neuron`` in layer ``layer``."""
+    return data is not None and layer < len(data.layers) and neuron < data.layers[layer].size
+
+
+def neuron_name(data: NetworkData, layer: int, neuron: int) -> str:
+    """How read-outs name a neuron: "input x₁", the layer's name, or "hidden 1 · neuron 2"."""
+    ly = data.layers[layer]
+    if layer == 0 and ly.labels:
+        return f"input {ly.labels[neuron].splitlines()[0]}"
+    if ly.size == 1:
+        return ly.name
+    return f"{ly.name} · neuron {neuron + 1}"
+
+
 @dataclass(frozen=True)
 class Hit:
     """What the mouse is over: a neuron (``source`` is None) or the edge source -> neuron."""
@@ -66,99 +93,131 @@ class Hit:
     neuron: int
     source: int | None = None
 
+    def fits(self, data: NetworkData | None) -> bool:
+        """Whether the neuron (and the edge's source neuron) exist in ``data``."""
+        if not neuron_exists(data, self.layer, self.neuron):
+            return False
+        return self.source is None or neuron_exists(data, self.layer - 1, self.source)
 
-class NetworkPainting(QWidget):
-    """Painting for the network canvas (the canvas sets the attributes it reads)."""
 
-    def _colour(self, value: float) -> QColor:
-        """Blue for negative, orange for positive, deeper when larger (never the background)."""
-        if not np.isfinite(value):
-            return QColor(self.theme.muted)
-        frac = 0.25 + 0.25 * min(abs(value) / self._scale, 1.0)
-        pos = 0.5 + (frac if value > 0 else -frac)
-        r, g, b = self._lut[round(pos * (len(self._lut) - 1))]
-        return QColor(int(r), int(g), int(b))
+@dataclass(frozen=True)
+class NetworkScene:
+    """Everything one paint of the diagram needs, handed from the canvas to the painter."""
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.fillRect(self.rect(), QColor(self.theme.background))
-        if self.data is not None and self.rects:
-            self._paint_edges(painter)
-            self._paint_nodes(painter)
-            self._paint_weight_tag(painter)
-            if self.enlarged is not None:
-                self._paint_overlay(painter, *self.enlarged)
-            elif self.hover is not None:
-                self._paint_hover(painter)
-        painter.end()
+    theme: Theme
+    size: QSize  # the canvas's size in pixels
+    data: NetworkData | None = None
+    rects: Sequence[Sequence[QRectF]] = ()  # [layer][neuron]: where each neuron is drawn
+    images: Sequence[Sequence[QImage] | None] = ()  # [layer][neuron] heat maps (None: boxes)
+    segments: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))  # x0, y0, x1, y1
+    segment_ids: Sequence[Hit] = ()  # the edge each segment draws
+    edge_groups: Mapping[tuple[int, int], Sequence[int]] = field(default_factory=dict)
+    scale: float = 1.0  # |w| drawn widest and deepest
+    lut: np.ndarray = field(default_factory=lambda: np.zeros((256, 3), np.uint8))
+    box_font: QFont = field(default_factory=QFont)  # the labels inside neuron boxes
+    hover: Hit | None = None
+    hover_text: str = ""  # the read-out for ``hover``
+    mouse: QPointF = field(default_factory=QPointF)
+    enlarged: tuple[int, int] | None = None  # (layer, neuron) shown large over the diagram
 
-    def _line(self, index: int) -> QLineF:
-        x0, y0, x1, y1 = self._segments[index]
+    @property
+    def rect(self) -> QRect:
+        """The whole canvas."""
+        return QRect(QPoint(0, 0), self.size)
+
+    def line(self, index: int) -> QLineF:
+        """Segment ``index`` as a line."""
+        x0, y0, x1, y1 = self.segments[index]
         return QLineF(x0, y0, x1, y1)
 
-    def _paint_edges(self, painter: QPainter) -> None:
-        data = self.data
-        if data is None or len(self._segments) != sum(len(g) for g in self._edge_groups.values()):
+
+class NetworkPainter:
+    """Paints a :class:`NetworkScene` onto a QPainter (the canvas calls it from paintEvent)."""
+
+    def paint(self, painter: QPainter, s: NetworkScene) -> None:
+        """The background, then (with data) edges, neurons, the weight tag and a read-out."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.fillRect(s.rect, QColor(s.theme.background))
+        if s.data is not None and s.rects:
+            self._paint_edges(painter, s)
+            self._paint_nodes(painter, s)
+            self._paint_weight_tag(painter, s)
+            if s.enlarged is not None:
+                self._paint_overlay(painter, s, *s.enlarged)
+            elif s.hover is not None and s.hover_text:
+                self._paint_box(painter, s, s.mouse, s.hover_text)
+
+    def _colour(self, s: NetworkScene, value: float) -> QColor:
+        """Blue for negative, orange for positive, deeper when larger (never the background)."""
+        if not np.isfinite(value):
+            return QColor(s.theme.muted)
+        frac = 0.25 + 0.25 * min(abs(value) / s.scale, 1.0)
+        pos = 0.5 + (frac if value > 0 else -frac)
+        r, g, b = s.lut[round(pos * (len(s.lut) - 1))]
+        return QColor(int(r), int(g), int(b))
+
+    def _paint_edges(self, painter: QPainter, s: NetworkScene) -> None:
+        data = s.data
+        if data is None or len(s.segments) != sum(len(g) for g in s.edge_groups.values()):
             return
-        unit = max(1.0, self.theme.line_width / 2)
+        unit = max(1.0, s.theme.line_width / 2)
         marked = [
             i
-            for i, hit in enumerate(self._segment_ids)
-            if hit == self.hover or (data.highlight_edge == (hit.layer, hit.source, hit.neuron))
+            for i, hit in enumerate(s.segment_ids)
+            if hit == s.hover or (data.highlight_edge == (hit.layer, hit.source, hit.neuron))
         ]
         for i in marked:
-            painter.setPen(QPen(QColor(self.theme.accent), unit * 9))
-            painter.drawLine(self._line(i))
-        for (sign, level), indices in self._edge_groups.items():
+            painter.setPen(QPen(QColor(s.theme.accent), unit * 9))
+            painter.drawLine(s.line(i))
+        for (sign, level), indices in s.edge_groups.items():
             width = unit * (0.5 + 4.5 * level / EDGE_LEVELS) if sign != 2 else unit
-            value = sign * self._scale * level / EDGE_LEVELS if sign != 2 else float("nan")
-            painter.setPen(QPen(self._colour(value), width))
-            painter.drawLines([self._line(i) for i in indices])
+            value = sign * s.scale * level / EDGE_LEVELS if sign != 2 else float("nan")
+            painter.setPen(QPen(self._colour(s, value), width))
+            painter.drawLines([s.line(i) for i in indices])
 
-    def _paint_weight_tag(self, painter: QPainter) -> None:
+    def _paint_weight_tag(self, painter: QPainter, s: NetworkScene) -> None:
         """The highlighted weight's value on its edge, drawn over the neurons so none hides it.
 
         It sits at the middle of the edge, inside the gap between the two columns so that it
         covers no neuron's text: "w = ..." where that fits, else the number alone, else none.
         """
-        data = self.data
+        data = s.data
         highlight = data.highlight_edge if data is not None else None
         if data is None or highlight is None:
             return
         layer, i, j = highlight
         weights = data.layers[layer].weights
-        if weights is None or not self._valid(Hit(layer, j, i)):
+        if weights is None or not Hit(layer, j, i).fits(data):
             return
-        a, b = self.rects[layer - 1][i], self.rects[layer][j]
+        a, b = s.rects[layer - 1][i], s.rects[layer][j]
         mid = QPointF((a.right() + b.left()) / 2, (a.center().y() + b.center().y()) / 2)
         value = fmt(float(weights[i, j]))
-        metrics = QFontMetricsF(self.theme.font("small"))
+        metrics = QFontMetricsF(s.theme.font("small"))
         room = b.left() - a.right() - 4
         for text in (f"w = {value}", value):
             if metrics.horizontalAdvance(text) + 12 <= room:
-                self._paint_box(painter, mid, text, centred=True)
+                self._paint_box(painter, s, mid, text, centred=True)
                 return
         # No room between the columns: the edge stays marked, and hovering it shows the value.
 
-    def _paint_nodes(self, painter: QPainter) -> None:
-        data = self.data
+    def _paint_nodes(self, painter: QPainter, s: NetworkScene) -> None:
+        data = s.data
         if data is None:
             return
-        t = self.theme
+        t = s.theme
         font = t.font("small")
         painter.setFont(font)
         fm = QFontMetricsF(font)
         unit = max(1.0, t.line_width / 2)
         for c, layer in enumerate(data.layers):
-            column = self.rects[c]
+            column = s.rects[c]
             title_rect = QRectF(column[0].center().x() - 60, 0, 120, fm.height() + 4)
             painter.setPen(QColor(t.muted))
             painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, layer.name)
-            images = self.images[c] if c < len(self.images) else None
+            images = s.images[c] if c < len(s.images) else None
             for i, rect in enumerate(column):
-                selected = data.selected == (c, i) or self.hover == Hit(c, i)
+                selected = data.selected == (c, i) or s.hover == Hit(c, i)
                 pen = QPen(
                     QColor(t.accent if selected else t.muted), unit * (2.5 if selected else 1)
                 )
@@ -173,40 +232,40 @@ class NetworkPainting(QWidget):
                         flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                         painter.drawText(label, flags, layer.labels[i])
                     if layer.biases is not None:
-                        self._paint_bias(painter, rect, float(layer.biases[i]))
+                        self._paint_bias(painter, s, rect, float(layer.biases[i]))
                 else:
                     painter.setPen(pen)
                     painter.setBrush(QColor(t.highlight if selected else t.window))
                     painter.drawRoundedRect(rect, 6, 6)
                     painter.setPen(QColor(t.highlight_text if selected else t.foreground))
-                    painter.setFont(self.box_font)
+                    painter.setFont(s.box_font)
                     text = layer.labels[i] if layer.labels else f"{layer.name} {i + 1}"
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
                     painter.setFont(font)
 
-    def _paint_bias(self, painter: QPainter, rect: QRectF, bias: float) -> None:
+    def _paint_bias(self, painter: QPainter, s: NetworkScene, rect: QRectF, bias: float) -> None:
         """A small square at the neuron's lower left corner, coloured by the bias."""
         side = max(4.0, rect.width() * 0.2)
         box = QRectF(rect.left() - side * 0.5, rect.bottom() - side * 0.5, side, side)
-        painter.setPen(QPen(QColor(self.theme.muted), 1))
-        painter.setBrush(self._colour(bias))
+        painter.setPen(QPen(QColor(s.theme.muted), 1))
+        painter.setBrush(self._colour(s, bias))
         painter.drawRect(box)
 
     def _paint_box(
-        self, painter: QPainter, at: QPointF, text: str, *, centred: bool = False
+        self, painter: QPainter, s: NetworkScene, at: QPointF, text: str, *, centred: bool = False
     ) -> None:
         """A boxed text near ``at`` that stays inside the canvas."""
-        t = self.theme
+        t = s.theme
         font = t.font("small")
         painter.setFont(font)
         fm = QFontMetricsF(font)
         lines = text.split("\n")
-        w = max(fm.horizontalAdvance(s) for s in lines) + 12
+        w = max(fm.horizontalAdvance(line) for line in lines) + 12
         h = fm.lineSpacing() * len(lines) + 12
         x, y = (at.x() - w / 2, at.y() - h / 2) if centred else (at.x() + 14, at.y() + 14)
-        x = min(max(2.0, x), self.width() - w - 2)
-        if y + h > self.height() - 2:
-            y = at.y() - h - 8 if not centred else self.height() - h - 2
+        x = min(max(2.0, x), s.size.width() - w - 2)
+        if y + h > s.size.height() - 2:
+            y = at.y() - h - 8 if not centred else s.size.height() - h - 2
         y = max(2.0, y)
         box = QRectF(x, y, w, h)
         fill = QColor(t.background)
@@ -217,32 +276,30 @@ class NetworkPainting(QWidget):
         painter.setPen(QColor(t.foreground))
         painter.drawText(box.adjusted(6, 5, -6, -5), Qt.AlignmentFlag.AlignLeft, text)
 
-    def _paint_hover(self, painter: QPainter) -> None:
-        text = self.hover_text()
-        if text:
-            self._paint_box(painter, self._mouse, text)
-
-    def _paint_overlay(self, painter: QPainter, layer_index: int, neuron: int) -> None:
+    def _paint_overlay(
+        self, painter: QPainter, s: NetworkScene, layer_index: int, neuron: int
+    ) -> None:
         """The enlarged map of one neuron, over the whole diagram, with its value range."""
-        data = self.data
+        data = s.data
         if data is None:
             return
-        t = self.theme
+        t = s.theme
+        width, height = s.size.width(), s.size.height()
         layer = data.layers[layer_index]
-        images = self.images[layer_index]
+        images = s.images[layer_index]
         fill = QColor(t.background)
         fill.setAlpha(245)
-        painter.fillRect(self.rect(), fill)
+        painter.fillRect(s.rect, fill)
         font = t.font("small")
         painter.setFont(font)
         fm = QFontMetricsF(font)
         line = fm.height()
-        name = self.neuron_name(layer_index, neuron)
+        name = neuron_name(data, layer_index, neuron)
         painter.setPen(QColor(t.foreground))
-        title = QRectF(0, 4, self.width(), line)
+        title = QRectF(0, 4, width, line)
         painter.drawText(title, Qt.AlignmentFlag.AlignCenter, f"{name}: output over the plane")
-        side = max(20.0, min(self.width() - 80.0, self.height() - 4 * line - 20))
-        box = QRectF((self.width() - side) / 2, line + 10, side, side)
+        side = max(20.0, min(width - 80.0, height - 4 * line - 20))
+        box = QRectF((width - side) / 2, line + 10, side, side)
         if images is not None:
             painter.drawImage(box, images[neuron])
         painter.setPen(QPen(QColor(t.muted), 1))
@@ -265,6 +322,6 @@ class NetworkPainting(QWidget):
             note = f"output from {fmt(lo)} to {fmt(hi)}   ·   click anywhere to close"
         else:
             note = "click anywhere to close"
-        foot = QRectF(0, below.bottom() + 2, self.width(), line)
+        foot = QRectF(0, below.bottom() + 2, width, line)
         painter.setPen(QColor(t.muted))
         painter.drawText(foot, Qt.AlignmentFlag.AlignCenter, note)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -22,6 +22,7 @@ from app.panels.chart import (
     format_number,
     make_pen,
     make_plot_widget,
+    mouse_moves,
     style_axes,
 )
 from app.panels.surface import SurfaceLayer
@@ -91,7 +92,7 @@ class PlotView(PanelView):
         if spec.aspect_locked:
             self.plot_item.setAspectLocked(True, ratio=1.0)
         scene = self.plot_widget.scene()
-        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        self._mouse_moves = mouse_moves(self.plot_widget, self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self.plot_item.getViewBox().sigResized.connect(self._on_resized)
         self.plot_item.getViewBox().sigRangeChanged.connect(lambda *_: self._place_legend())
@@ -510,7 +511,8 @@ class PlotView(PanelView):
                 best = (float(d2[i]), key, i)
         return None if best is None else (best[1], best[2])
 
-    def _on_mouse_moved(self, pos: QPointF) -> None:
+    def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        (pos,) = event
         vb = self.plot_item.getViewBox()
         if not vb.sceneBoundingRect().contains(pos):
             self._hide_hover()
@@ -532,6 +534,10 @@ class PlotView(PanelView):
     def _hide_hover(self) -> None:
         self._hover.hide()
         self._hover_dot.hide()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._mouse_moves.flush()  # a move still queued must not show the read-out again
+        super().leaveEvent(event)
 
     def _on_mouse_clicked(self, event: Any) -> None:
         if not self._spec.pick or event.button() != Qt.MouseButton.LeftButton:

@@ -1,6 +1,9 @@
 """A plot's background layer: a coloured 2-D field (decision regions, a loss surface) with
 optional contour lines, drawn under the series and stretched over a rectangle in data units.
 
+The contour lines are pyqtgraph ``IsocurveItem`` children of the image, so they follow its
+rectangle; they read the array in the image's axis order and run through its pixel centres.
+
 A 3-D field with the colour map "classes" holds one weight per class at every cell (k class
 probabilities): the cell gets the classes' palette colours mixed by those weights.
 """
@@ -78,15 +81,16 @@ class SurfaceLayer:
     ) -> None:
         wanted = levels if field is not None else ()
         while len(self.contours) < len(wanted):
-            curve = pg.IsocurveItem()
+            # The value of cell (row, col) lies at (col + 0.5, row + 0.5), the pixel's centre,
+            # in the image's coordinates: the curve needs no offset of its own.
+            curve = pg.IsocurveItem(axisOrder=self.image.axisOrder)
             curve.setParentItem(self.image)  # follows the image's rectangle
             curve.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity)
-            curve.setPos(0.5, 0.5)  # isocurves run through pixel centres
             self.contours.append(curve)
         color = QColor(theme.foreground)
         color.setAlpha(150)
         pen = make_pen(color, max(1.0, theme.line_width * 0.6))
-        # Non-finite cells would break the marching squares: put them far below every level.
+        # Non-finite cells would break the isocurve's interpolation: put them below every level.
         if field is not None:
             finite = field[np.isfinite(field)]
             floor = float(finite.min(initial=0.0)) - 1.0 - abs(min(levels, default=0.0))

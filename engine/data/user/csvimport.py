@@ -9,17 +9,21 @@ wrong number of values.  Choosing features and a label, cleaning and splitting h
 :mod:`engine.data.user.table`.
 
 The text is decoded as UTF-8 (a byte-order mark is dropped), else as Latin-1, and the table
-says which.  Semicolon files may write decimals with a comma (``1,5``); such columns are read
-as numbers.  The file is only read, never copied or changed.
+says which.  One :func:`csv.reader` reads it as a stream: a quoted value may hold line breaks,
+blank lines are skipped, and messages name the line of the file where a row starts.  Semicolon
+files may write decimals with a comma (``1,5``); such columns are read as numbers.  The file is
+only read, never copied or changed.
 """
 
 from __future__ import annotations
 
 import csv
 import enum
+import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -176,18 +180,53 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     return text, encoding
 
 
+# -------------------------------------------------------------------------------- records
+
+
+def _records(stream: io.StringIO, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the text, each with the line of the file it starts on; blank lines skipped.
+
+    A quoted value may hold line breaks, so a row can span several lines: ``reader.line_num``
+    counts the lines read so far, and a row starts on the line after the one before it.
+    """
+    stream.seek(0)
+    last = ""  # the line read last: the whole row when the row is one line
+
+    def lines() -> Iterator[str]:
+        nonlocal last
+        for line in stream:
+            last = line
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    start = 1
+    try:
+        for row in reader:
+            if reader.line_num > start or last.strip():
+                yield start, row
+            start = reader.line_num + 1
+    except csv.Error as err:  # e.g. an unclosed quote swallowing the rest of the file
+        raise DataImportError(
+            Problem.RAGGED,
+            f"Line {start} of '{name}' cannot be read as CSV ({err}). Check its quotes: "
+            "a value that opens a quote must close it.",
+            count=start,
+        ) from None
+
+
 # ----------------------------------------------------------------------------- delimiters
 
 
-def _field_counts(lines: Sequence[str], delimiter: str) -> list[int]:
-    return [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+def _field_counts(stream: io.StringIO, delimiter: str, name: str) -> list[int]:
+    """How many fields the first rows have when split at ``delimiter``."""
+    return [len(row) for _, row in islice(_records(stream, delimiter, name), SNIFF_LINES)]
 
 
-def _sniff(lines: Sequence[str], name: str) -> str:
-    """The delimiter that splits the first lines into the same number (> 1) of fields."""
+def _sniff(stream: io.StringIO, name: str) -> str:
+    """The delimiter that splits the first rows into the same number (> 1) of fields."""
     best, best_score = "", (0, 0)
     for delimiter in DELIMITERS:
-        counts = _field_counts(lines, delimiter)
+        counts = _field_counts(stream, delimiter, name)
         first = counts[0] if counts else 0
         consistent = sum(1 for c in counts if c == first)
         score = (consistent, first) if first > 1 else (0, 0)
@@ -195,10 +234,11 @@ def _sniff(lines: Sequence[str], name: str) -> str:
             best, best_score = delimiter, score
     if best:
         return best
-    first_line = lines[0] if lines else ""
+    stream.seek(0)
+    first_line = next((line.rstrip("\n") for line in stream if line.strip()), "")
     shown = first_line if len(first_line) <= 60 else first_line[:57] + "..."
     for sep, words in OTHER_SEPARATORS.items():
-        counts = _field_counts(lines, sep)
+        counts = _field_counts(stream, sep, name)
         if counts and counts[0] > 1 and all(c == counts[0] for c in counts):
             raise DataImportError(
                 Problem.DELIMITER,
@@ -307,18 +347,22 @@ def parse_csv_text(
     """Parse CSV text (see :func:`read_csv`)."""
     path = Path(path)
     name = path.name
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
+    if not text.strip():
         raise DataImportError(Problem.EMPTY, f"'{name}' is empty: it has no lines with values.")
-    delimiter = _sniff(lines[:SNIFF_LINES], name)
-    rows = [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+    stream = io.StringIO(text, newline=None)  # \r\n and \r end lines too
+    delimiter = _sniff(stream, name)
+    starts: list[int] = []  # the line of the file each row starts on
+    rows: list[list[str]] = []
+    for start, row in _records(stream, delimiter, name):
+        starts.append(start)
+        rows.append([cell.strip() for cell in row])
     width = len(rows[0])
-    for number, row in enumerate(rows, start=1):
+    for number, row in zip(starts, rows, strict=True):
         if len(row) != width:
             raise DataImportError(
                 Problem.RAGGED,
-                f"Line {number} of '{name}' has {len(row)} values but line 1 has {width}. "
-                "Every line needs the same number of columns (a stray "
+                f"Line {number} of '{name}' has {len(row)} values but line {starts[0]} has "
+                f"{width}. Every line needs the same number of columns (a stray "
                 f"{DELIMITERS[delimiter]} inside a value must be put in quotes).",
                 count=number,
             )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.panels import create_panel
 from app.panels.network import NetworkView
+from app.panels.network_paint import Hit
 from app.shell.theme import THEMES
 from lessons.core.base import Network, NetworkData, NeuronLayer, Plot, PlotData
 
@@ -108,6 +111,43 @@ def test_hover_reads_a_weight_and_its_gradient_or_a_bias(qtbot: QtBot) -> None:
     assert "bias b = −0.5" in text and "∂J/∂b = 0.002" in text
     _move(view, QPointF(2, 2))
     assert view.hover_text() == ""
+
+
+class _PaintCounter(QObject):
+    """Counts the paint events a widget receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_read_out_following_the_mouse_is_repainted_at_most_60_times_a_second(
+    qtbot: QtBot,
+) -> None:
+    """Moves along one edge, each handled at once, repaint ~60 times a second, not per move."""
+    view = _view(qtbot)
+    view.set_data(_data())
+    edge = view.canvas.edge_line(Hit(1, 2, 1))
+    _move(view, edge.pointAt(0.3))
+    assert view.canvas.hover == Hit(1, 2, 1)
+    qtbot.wait(40)
+    paints = _PaintCounter()
+    view.canvas.installEventFilter(paints)
+    start = time.perf_counter()
+    for k in range(20):
+        _move(view, edge.pointAt(0.3 + 0.01 * k))
+        QApplication.processEvents()
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    qtbot.waitUntil(lambda: paints.count >= 1)
+    qtbot.wait(40)
+    view.canvas.removeEventFilter(paints)
+    assert paints.count <= 2 + elapsed_ms / 16 and paints.count < 20
+    assert view.canvas.scene().mouse == edge.pointAt(0.49) and "w = −3" in view.hover_text()
 
 
 def test_plus_and_minus_emit_the_new_topology(qtbot: QtBot) -> None:

@@ -372,6 +372,20 @@ def test_hovering_near_a_point_shows_its_exact_values(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: view.hover_text() == "")
 
 
+def test_moves_reach_the_read_out_at_most_60_times_a_second_and_none_after_leaving(
+    qtbot: QtBot,
+) -> None:
+    """A move is handled a moment later (rate-limited); leaving first leaves no read-out."""
+    view = make(qtbot, Plot("p", x_range=(0.0, 10.0), y_range=(0.0, 10.0)))
+    points = Series("w", np.array([2.0, 5.0]), np.array([3.0, 5.25]), style="scatter")
+    view.set_data(PlotData(series=(points,)))
+    hover(view.plot_widget.viewport(), scene_to_widget(view, 5.0, 5.25))
+    assert view.hover_text() == ""  # not yet: the move waits in the rate limiter
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    QTest.qWait(50)
+    assert view.hover_text() == ""
+
+
 def test_series_that_vanish_are_hidden_and_the_legend_follows(qtbot: QtBot) -> None:
     """The legend lists two or more named series if it fits; series that are gone hide."""
     view = make(qtbot, Plot("p"))
@@ -509,6 +523,21 @@ def test_background_field_is_drawn_with_its_levels_and_contours(qtbot: QtBot) ->
     assert [c.isVisible() for c in view.surface.contours] == [True, False, False]
     view.set_data(PlotData())
     assert not view.surface.image.isVisible()
+
+
+def test_contour_lines_run_where_the_field_has_their_level(qtbot: QtBot) -> None:
+    """Cell values sit at pixel centres: a level between two cells runs between them."""
+    view = make(qtbot, Plot("p"))
+    ramp = np.tile(np.arange(5.0), (3, 1))  # 3 rows; column c holds the value c
+    view.set_data(PlotData(image=ramp, image_rect=(10.0, 0.0, 10.0, 3.0), contours=(1.5, 3.0)))
+    surface = view.surface
+    lines = [
+        c.mapRectToItem(surface.image.parentItem(), c.boundingRect()) for c in surface.contours
+    ]
+    # pixels are 2 wide from x = 10: 1.5 lies at x = 14, 3 at x = 17 (the centre of column 3)
+    assert [r.left() for r in lines] == pytest.approx([14.0, 17.0])
+    assert [r.right() for r in lines] == pytest.approx([14.0, 17.0])
+    assert all(r.top() == pytest.approx(0.0) and r.bottom() == pytest.approx(3.0) for r in lines)
 
 
 # ---- bars ----------------------------------------------------------------------------------

@@ -162,8 +162,7 @@ def test_the_same_controls_seed_and_sets_give_the_same_steps() -> None:
     """Two runs with equal inputs agree number for number: no hidden state between them."""
     imports = _yours(UserSet("a", "a", _user_table(classes=3)))
     runs = [
-        LessonRun(Playground, {"data": "your data"}, strict=True, imports=imports)
-        for _ in range(2)
+        LessonRun(Playground, {"data": "your data"}, strict=True, imports=imports) for _ in range(2)
     ]
     for run in runs:
         run.goto(5)

@@ -72,6 +72,44 @@ def test_a_trailing_separator_does_not_make_an_empty_column() -> None:
     assert table.names == ("a", "b") and table.preview[0] == ("1", "2")
 
 
+def test_a_quoted_line_break_stays_inside_one_value(tmp_path: Path) -> None:
+    """A quoted value spanning lines (even a blank one) is one cell; rows are counted right."""
+    content = 'name,note,x\r\na,"two\r\n\r\nlines",1\r\nb,"one, with a comma",2\r\n\r\nc,,3\r\n'
+    table = read_csv(_write(tmp_path, "notes.csv", content))
+    assert table.rows == 3 and table.names == ("name", "note", "x")
+    assert list(table.texts["note"]) == ["two\n\nlines", "one, with a comma", ""]
+    assert np.array_equal(table.numbers["x"], [1, 2, 3])
+    assert table.preview[0] == ("a", "two\n\nlines", "1")
+
+
+def test_a_bad_row_is_named_by_its_line_in_the_file() -> None:
+    """Line numbers count the file's lines: blank ones and those inside quoted values too."""
+    text = '\na,b,y\n1,"first\nsecond\nthird",0\n\n2,x,1\n3,4\n'
+    with pytest.raises(DataImportError) as caught:
+        parse_csv_text(text)
+    assert caught.value.problem is Problem.RAGGED and caught.value.count == 8
+    assert "Line 8 of 'data.csv' has 2 values but line 2 has 3." in str(caught.value)
+    old_mac = parse_csv_text("a,b\r1,2\r3,4\r")  # lines ended by a lone carriage return
+    assert old_mac.rows == 2 and np.array_equal(old_mac.numbers["b"], [2, 4])
+
+
+def test_blank_lines_are_skipped_but_rows_of_empty_values_are_kept() -> None:
+    """A line of spaces or tabs is no row; a line of bare separators is a row of gaps."""
+    table = parse_csv_text("a\tb\n1\t2\n\t \t\n   \n3\t4\n")
+    assert table.rows == 2 and np.array_equal(table.numbers["a"], [1, 3])
+    gaps = parse_csv_text("a,b\n1,2\n,\n3,4\n")
+    assert gaps.rows == 3 and gaps.column("a").missing == 1
+
+
+def test_an_unclosed_quote_is_a_problem_naming_its_line_not_a_crash() -> None:
+    """A quote left open swallows the file into one huge value: the message names its line."""
+    text = 'a,b\n1,2\n3,"4\n' + "5,6\n" * 40_000
+    with pytest.raises(DataImportError) as caught:
+        parse_csv_text(text)
+    assert caught.value.problem is Problem.RAGGED and caught.value.count == 3
+    assert "Line 3 of 'data.csv' cannot be read as CSV" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("content", "problem", "words"),
     [
