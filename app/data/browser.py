@@ -12,7 +12,7 @@ import html
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -99,28 +99,27 @@ class DataBrowser(QDialog):
 
     def fill(self, select: str | None = None) -> None:
         """List the shipped sets, then the imported ones; select ``select`` (an id or key)."""
-        self.listing.blockSignals(True)
-        self.listing.clear()
-        for entry in DATASETS:
-            item = QListWidgetItem(entry.title)
-            item.setData(Qt.ItemDataRole.UserRole, entry.id)
-            item.setToolTip(entry.info.describe())
-            self.listing.addItem(item)
-        imported = self._imported().sets
-        if imported:
-            header = QListWidgetItem("Your imported data")
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            font = header.font()
-            font.setBold(True)
-            header.setFont(font)
-            self.listing.addItem(header)
-        for user in imported:
-            item = QListWidgetItem(user.title + (" (not available)" if user.problem else ""))
-            item.setData(Qt.ItemDataRole.UserRole, user.key)
-            item.setData(IMPORTED, True)
-            item.setToolTip(user.problem or user.title)
-            self.listing.addItem(item)
-        self.listing.blockSignals(False)
+        with QSignalBlocker(self.listing):
+            self.listing.clear()
+            for entry in DATASETS:
+                item = QListWidgetItem(entry.title)
+                item.setData(Qt.ItemDataRole.UserRole, entry.id)
+                item.setToolTip(entry.info.describe())
+                self.listing.addItem(item)
+            imported = self._imported().sets
+            if imported:
+                header = QListWidgetItem("Your imported data")
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = header.font()
+                font.setBold(True)
+                header.setFont(font)
+                self.listing.addItem(header)
+            for user in imported:
+                item = QListWidgetItem(user.title + (" (not available)" if user.problem else ""))
+                item.setData(Qt.ItemDataRole.UserRole, user.key)
+                item.setData(IMPORTED, True)
+                item.setToolTip(user.problem or user.title)
+                self.listing.addItem(item)
         ids = [self.listing.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
         self.listing.setCurrentRow(ids.index(select) if select is not None and select in ids else 0)
         self._show_row(self.listing.currentRow())

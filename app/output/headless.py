@@ -100,6 +100,8 @@ def fail(message: str) -> int:
 def presentation_screenshot(request: Request) -> int:
     """Render one step as presentation mode projects it, at --size (default 1920x1080)."""
     _offscreen_application()
+    from PySide6.QtGui import QImageWriter
+
     from app.output.export import DEFAULT_SIZE, ExportPlan, render_slide
     from app.shell.theme import THEMES
 
@@ -118,7 +120,8 @@ def presentation_screenshot(request: Request) -> int:
         image = render_slide(plan, (request.step or 1) - 1)
     except IndexError as err:
         return fail(f"lesson {lesson.id!r}: {err}")
-    if not image.save(str(request.screenshot), "PNG"):
+    # QImage.save's stubs want the format as bytes, PySide6 6.11 takes only str: use a writer
+    if not QImageWriter(str(request.screenshot), b"PNG").write(image):
         return fail(f"cannot write {request.screenshot}")
     return 0
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.shell.theme import Theme, contrast_ratio
+from app.shell.theme import Theme, build_palette, contrast_ratio
 from lessons.core.base import Panel
 
 __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "PanelView"]
@@ -157,18 +157,20 @@ class PanelView(QWidget):
 
     def _style_frame(self) -> None:
         t = self.theme
-        pal = QPalette(self.palette())
-        for role, color in (
-            (QPalette.ColorRole.Window, t.background),
-            (QPalette.ColorRole.Base, t.background),
-            (QPalette.ColorRole.WindowText, t.foreground),
-            (QPalette.ColorRole.Text, t.foreground),
-            (QPalette.ColorRole.Highlight, t.accent),
-            (QPalette.ColorRole.HighlightedText, t.accent_text),
-            (QPalette.ColorRole.AlternateBase, t.window),
-            (QPalette.ColorRole.PlaceholderText, t.muted),
-        ):
-            pal.setColor(role, QColor(color))
+        role = QPalette.ColorRole
+        pal = build_palette(
+            {
+                role.Window: t.background,
+                role.Base: t.background,
+                role.WindowText: t.foreground,
+                role.Text: t.foreground,
+                role.Highlight: t.accent,
+                role.HighlightedText: t.accent_text,
+                role.AlternateBase: t.window,
+                role.PlaceholderText: t.muted,
+            },
+            self.palette(),
+        )
         self.setPalette(pal)
         # An application style sheet stops palettes propagating to children: set them too.
         for child in (self._title, self._content):
@@ -178,8 +180,7 @@ class PanelView(QWidget):
             self._content.viewport().setPalette(pal)
         self._title.setFont(t.font("title", bold=True))
         self._caption.setFont(t.font("caption"))
-        muted = QPalette(pal)
-        muted.setColor(QPalette.ColorRole.WindowText, QColor(t.muted))
+        muted = build_palette({role.WindowText: t.muted}, pal)
         self._caption.setPalette(muted)
         self._placeholder.setFont(t.font("caption"))
         self._placeholder.setPalette(muted)

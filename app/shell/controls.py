@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -105,16 +105,14 @@ class _SliderEditor(_Editor):
 
     def _from_slider(self, ticks: int) -> None:
         value = self._from_ticks(ticks)
-        self.spin.blockSignals(True)
-        self.spin.setValue(value)
-        self.spin.blockSignals(False)
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(value)
         if not self.slider.isSliderDown():
             self.edited.emit(value)
 
     def _from_spin(self, value: float) -> None:
-        self.slider.blockSignals(True)
-        self.slider.setValue(self._to_ticks(value))
-        self.slider.blockSignals(False)
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(self._to_ticks(value))
         self.edited.emit(value)
 
     def focusables(self) -> list[QWidget]:
@@ -126,12 +124,9 @@ class _SliderEditor(_Editor):
         )
 
     def show_value(self, value: Any) -> None:
-        for widget in (self.slider, self.spin):
-            widget.blockSignals(True)
-        self.spin.setValue(float(value))
-        self.slider.setValue(self._to_ticks(float(value)))
-        for widget in (self.slider, self.spin):
-            widget.blockSignals(False)
+        with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
+            self.spin.setValue(float(value))
+            self.slider.setValue(self._to_ticks(float(value)))
 
 
 class _ChoiceEditor(_Editor):
@@ -146,9 +141,8 @@ class _ChoiceEditor(_Editor):
         self.combo.currentTextChanged.connect(self.edited.emit)
 
     def show_value(self, value: Any) -> None:
-        self.combo.blockSignals(True)
-        self.combo.setCurrentText(str(value))
-        self.combo.blockSignals(False)
+        with QSignalBlocker(self.combo):
+            self.combo.setCurrentText(str(value))
 
 
 class _ToggleEditor(_Editor):
@@ -162,9 +156,8 @@ class _ToggleEditor(_Editor):
         self.box.toggled.connect(self.edited.emit)
 
     def show_value(self, value: Any) -> None:
-        self.box.blockSignals(True)
-        self.box.setChecked(bool(value))
-        self.box.blockSignals(False)
+        with QSignalBlocker(self.box):
+            self.box.setChecked(bool(value))
 
 
 class _VectorEditor(_Editor):
@@ -241,9 +234,8 @@ class _VectorEditor(_Editor):
             self.grid.removeWidget(spin)
             spin.deleteLater()
         for spin, number in zip(self.spins, values, strict=True):
-            spin.blockSignals(True)
-            spin.setValue(number)
-            spin.blockSignals(False)
+            with QSignalBlocker(spin):
+                spin.setValue(number)
         self.less.setEnabled(len(values) > self.vector_spec.min_length)
         self.more.setEnabled(len(values) < self.vector_spec.max_length)
 

@@ -1,5 +1,8 @@
 """The main window's toolbar, menus and keyboard shortcuts, built from the window's slots.
 
+The window owns one :class:`WindowActions` (``window.commands``): it calls the window's public
+slots, and the window reads the boxes and actions it needs from it.
+
 Every command is a QAction in a menu (so it is reachable from the keyboard through the menu
 bar and announced with its shortcut), the most used ones are also on the toolbar, whose
 buttons take keyboard focus like any other control.  :class:`EditorKeys` lets the focused
@@ -40,34 +43,6 @@ UI_SCALES = (100, 125, 150, 175, 200)
 THEME_LABELS = (("light", "Light"), ("dark", "Dark"), ("contrast", "High contrast"))
 
 
-class WindowActions:
-    """What :func:`build` gives the window (declared here so the window stays short)."""
-
-    theme_box: QComboBox
-    device_box: QComboBox
-    toolbar: QToolBar
-    screen_menu: QMenu
-    lesson_menu: QMenu
-    menus: dict[str, QObject]
-    presentation_action: QAction
-    export_action: QAction
-    export_png_action: QAction
-    export_pdf_action: QAction
-    restart_action: QAction
-    about_action: QAction
-    overview_action: QAction
-    continue_action: QAction
-    reset_action: QAction
-    export_progress_action: QAction
-    import_progress_action: QAction
-    data_action: QAction
-    import_csv_action: QAction
-    import_folder_action: QAction
-    theme_actions: dict[str, QAction]
-    scale_actions: dict[str, QAction]
-    step_actions: dict[str, QAction]
-
-
 def _action(
     window: MainWindow, text: str, slot: Callable[[], object], keys: str | None = None
 ) -> QAction:
@@ -78,28 +53,198 @@ def _action(
     return action
 
 
-def build(window: MainWindow) -> None:
-    """Give ``window`` its toolbar, menus and stepping shortcuts (as attributes)."""
-    w = window
-    w.presentation_action = _action(w, "Presentation mode", w.toggle_presentation, "F5")
-    w.presentation_action.setToolTip("Project the lesson full screen (F5; Esc leaves)")
-    w.export_action = _action(
-        w, "Export view as PNG…", lambda: _say(w, export.export_view(w, w.export_png)), "Ctrl+E"
-    )
-    w.export_png_action = _action(w, "Export lesson as PNG slides…", lambda: _export(w, "png"))
-    w.export_pdf_action = _action(
-        w, "Export lesson as PDF handout…", lambda: _export(w, "pdf"), "Ctrl+Shift+E"
-    )
-    w.restart_action = _action(w, "Restart lesson", w.player.restart, "Ctrl+R")
-    w.about_action = _action(w, "About", w.show_about)
-    w.overview_action = _action(w, "Course overview…", w.study.show_overview, "Ctrl+O")
-    w.continue_action = _action(w, "Continue where I left off", w.restore_last_lesson, "Ctrl+L")
-    w.reset_action = _action(w, "Reset progress…", w.study.reset)
-    w.export_progress_action = _action(w, "Export progress…", w.study.export)
-    w.import_progress_action = _action(w, "Import progress…", w.study.import_)
-    _toolbar(w)
-    _menus(w)
-    _shortcuts(w)
+class WindowActions:
+    """The window's toolbar, menus and stepping shortcuts; they call the window's slots."""
+
+    screen_menu: QMenu
+    lesson_menu: QMenu
+    theme_actions: dict[str, QAction]
+    scale_actions: dict[str, QAction]
+    data_action: QAction
+    import_csv_action: QAction
+    import_folder_action: QAction
+
+    def __init__(self, window: MainWindow) -> None:
+        w = self.window = window
+        self.presentation_action = _action(w, "Presentation mode", w.toggle_presentation, "F5")
+        self.presentation_action.setToolTip("Project the lesson full screen (F5; Esc leaves)")
+        self.export_action = _action(
+            w, "Export view as PNG…", lambda: _say(w, export.export_view(w, w.export_png)), "Ctrl+E"
+        )
+        self.export_png_action = _action(
+            w, "Export lesson as PNG slides…", lambda: _export(w, "png")
+        )
+        self.export_pdf_action = _action(
+            w, "Export lesson as PDF handout…", lambda: _export(w, "pdf"), "Ctrl+Shift+E"
+        )
+        self.restart_action = _action(w, "Restart lesson", w.player.restart, "Ctrl+R")
+        self.about_action = _action(w, "About", w.show_about)
+        self.overview_action = _action(w, "Course overview…", w.study.show_overview, "Ctrl+O")
+        self.continue_action = _action(
+            w, "Continue where I left off", w.restore_last_lesson, "Ctrl+L"
+        )
+        self.reset_action = _action(w, "Reset progress…", w.study.reset)
+        self.export_progress_action = _action(w, "Export progress…", w.study.export)
+        self.import_progress_action = _action(w, "Import progress…", w.study.import_)
+        self.theme_box = QComboBox()
+        self.device_box = QComboBox()
+        self.toolbar = self._toolbar()
+        # Every menu is kept here: a dropped Python wrapper would invalidate its actions'.
+        self.menus: dict[str, QObject] = {}
+        self._menus()
+        self.step_actions = self._shortcuts()
+
+    def _toolbar(self) -> QToolBar:
+        w = self.window
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        w.addToolBar(bar)
+        theme_label = QLabel(" &Theme ")
+        bar.addWidget(theme_label)
+        box = self.theme_box
+        box.setAccessibleName("Theme")
+        for key, label in THEME_LABELS:
+            box.addItem(label, key)
+        box.currentIndexChanged.connect(lambda i: w.apply_theme(str(box.itemData(i))))
+        theme_label.setBuddy(box)
+        bar.addWidget(box)
+        bar.addSeparator()
+        device_label = QLabel(" De&vice ")
+        bar.addWidget(device_label)
+        device = self.device_box
+        device.setAccessibleName("Compute device")
+        device.addItem("CPU (NumPy)", "cpu")
+        device.addItem("GPU (CuPy)", "gpu")
+        device.currentIndexChanged.connect(lambda i: w.set_device(str(device.itemData(i))))
+        device_label.setBuddy(device)
+        bar.addWidget(device)
+        bar.addSeparator()
+        for action in (
+            self.presentation_action,
+            self.export_action,
+            self.overview_action,
+            self.restart_action,
+            self.about_action,
+        ):
+            bar.addAction(action)
+            button = bar.widgetForAction(action)
+            if button is not None:  # toolbar buttons take no focus by default: give them Tab
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                button.setAccessibleName(action.text().rstrip("…"))
+        return bar
+
+    def _menus(self) -> None:
+        w = self.window
+        menu = w.menuBar()
+        keep = self.menus
+        file_menu = keep["file"] = menu.addMenu("&File")
+        for action in (self.export_action, self.export_png_action, self.export_pdf_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_progress_action)
+        file_menu.addAction(self.import_progress_action)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(w.close)
+
+        view = keep["view"] = menu.addMenu("&View")
+        view.addAction(self.presentation_action)
+        self.screen_menu = view.addMenu("Presentation screen")
+        self.screen_menu.aboutToShow.connect(lambda: self._fill_screens())
+        self._fill_screens()
+        pres_theme = keep["presentation theme"] = view.addMenu("Presentation theme")
+        self._choices(
+            pres_theme,
+            [("", "Same as the window"), *THEME_LABELS],
+            w.settings.get_typed("presentation_theme", str, ""),
+            lambda name: w.settings.__setitem__("presentation_theme", name),
+        )
+        view.addSeparator()
+        theme_menu = keep["theme"] = view.addMenu("Theme")
+        self.theme_actions = self._choices(
+            theme_menu, list(THEME_LABELS), w.theme.name, w.apply_theme
+        )
+        scale_menu = keep["scale"] = view.addMenu("UI scale")
+        self.scale_actions = self._choices(
+            scale_menu,
+            [(str(p), f"{p}%") for p in UI_SCALES],
+            str(w.ui_scale),
+            lambda value: w.set_ui_scale(int(value)),
+        )
+        view.addAction(_action(w, "Larger", lambda: _step_scale(w, 1), "Ctrl++"))
+        view.addAction(_action(w, "Smaller", lambda: _step_scale(w, -1), "Ctrl+-"))
+        view.addAction(_action(w, "Normal size", lambda: w.set_ui_scale(100), "Ctrl+0"))
+
+        lesson_menu = keep["lesson"] = menu.addMenu("&Lesson")
+        lesson_menu.addAction(self.restart_action)
+        self.lesson_menu = lesson_menu
+        study = keep["study"] = menu.addMenu("&Study")
+        for action in (self.overview_action, self.continue_action, self.reset_action):
+            study.addAction(action)
+        data_menu = keep["data"] = menu.addMenu("&Data")
+        self.data_action = data_menu.addAction("Browse data sets…")
+        self.data_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.data_action.triggered.connect(lambda: w.open_data_browser())
+        data_menu.addSeparator()
+        self.import_csv_action = _action(w, "Import CSV…", w.imports.ask_csv, "Ctrl+I")
+        self.import_folder_action = _action(w, "Import image folder…", w.imports.ask_folder)
+        data_menu.addAction(self.import_csv_action)
+        data_menu.addAction(self.import_folder_action)
+        help_menu = keep["help"] = menu.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _choices(
+        self,
+        menu: QMenu,
+        options: list[tuple[str, str]],
+        current: str,
+        choose: Callable[[str], object],
+    ) -> dict[str, QAction]:
+        """Exclusive, checkable actions in ``menu``; ``choose(value)`` when one is picked."""
+        group = QActionGroup(menu)
+        self.menus[f"{menu.title()} group"] = group
+        actions = {}
+        for value, label in options:
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(value == current)
+            action.triggered.connect(lambda _c=False, v=value: choose(v))
+            group.addAction(action)
+            actions[value] = action
+        return actions
+
+    def _fill_screens(self) -> None:
+        """One entry per connected screen, plus automatic (another screen than the window's)."""
+        settings = self.window.settings
+        self.screen_menu.clear()
+        names = [("", "Automatic")] + [(s.name(), s.name() or "Screen") for s in _screens()]
+        current = settings.get_typed("presentation_screen", str, "")
+        self._choices(
+            self.screen_menu,
+            names,
+            current,
+            lambda name: settings.__setitem__("presentation_screen", name),
+        )
+
+    def _shortcuts(self) -> dict[str, QAction]:
+        """Right/PageDown next, Left/PageUp back, Space play/pause, Home first step."""
+        w = self.window
+        step_actions = {}
+        for name, label, keys, slot in (
+            ("next", "Next step", ("Right", "PgDown"), w.player.next),
+            ("back", "Back one step", ("Left", "PgUp"), w.player.back),
+            ("play", "Play / pause", ("Space",), w.player.toggle_play),
+            ("first", "First step", ("Home",), w.player.first),
+        ):
+            action = QAction(label, w)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _c=False, s=slot: s())
+            self.lesson_menu.addAction(action)
+            step_actions[name] = action
+        return step_actions
 
 
 def _say(w: MainWindow, message: str | None) -> None:
@@ -114,144 +259,6 @@ def _export(w: MainWindow, kind: str) -> None:
         _say(w, export.ask_and_export(w, kind, frame, THEMES[w.theme.name]))
 
 
-def _toolbar(w: MainWindow) -> None:
-    bar = QToolBar("Main")
-    bar.setObjectName("mainToolbar")
-    bar.setMovable(False)
-    w.addToolBar(bar)
-    theme_label = QLabel(" &Theme ")
-    bar.addWidget(theme_label)
-    w.theme_box = QComboBox()
-    w.theme_box.setAccessibleName("Theme")
-    for key, label in THEME_LABELS:
-        w.theme_box.addItem(label, key)
-    w.theme_box.currentIndexChanged.connect(lambda i: w.apply_theme(str(w.theme_box.itemData(i))))
-    theme_label.setBuddy(w.theme_box)
-    bar.addWidget(w.theme_box)
-    bar.addSeparator()
-    device_label = QLabel(" De&vice ")
-    bar.addWidget(device_label)
-    w.device_box = QComboBox()
-    w.device_box.setAccessibleName("Compute device")
-    w.device_box.addItem("CPU (NumPy)", "cpu")
-    w.device_box.addItem("GPU (CuPy)", "gpu")
-    w.device_box.currentIndexChanged.connect(lambda i: w.set_device(str(w.device_box.itemData(i))))
-    device_label.setBuddy(w.device_box)
-    bar.addWidget(w.device_box)
-    bar.addSeparator()
-    for action in (
-        w.presentation_action,
-        w.export_action,
-        w.overview_action,
-        w.restart_action,
-        w.about_action,
-    ):
-        bar.addAction(action)
-        button = bar.widgetForAction(action)
-        if button is not None:  # toolbar buttons take no focus by default: give them Tab
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.setAccessibleName(action.text().rstrip("…"))
-    w.toolbar = bar
-
-
-def _menus(w: MainWindow) -> None:
-    menu = w.menuBar()
-    # The window keeps every menu: a dropped Python wrapper would invalidate its actions'.
-    keep: dict[str, QObject] = {}
-    w.menus = keep
-    file_menu = keep["file"] = menu.addMenu("&File")
-    for action in (w.export_action, w.export_png_action, w.export_pdf_action):
-        file_menu.addAction(action)
-    file_menu.addSeparator()
-    file_menu.addAction(w.export_progress_action)
-    file_menu.addAction(w.import_progress_action)
-    file_menu.addSeparator()
-    quit_action = file_menu.addAction("Quit")
-    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-    quit_action.triggered.connect(w.close)
-
-    view = keep["view"] = menu.addMenu("&View")
-    view.addAction(w.presentation_action)
-    w.screen_menu = view.addMenu("Presentation screen")
-    w.screen_menu.aboutToShow.connect(lambda: _fill_screens(w))
-    _fill_screens(w)
-    pres_theme = keep["presentation theme"] = view.addMenu("Presentation theme")
-    _choices(
-        w,
-        pres_theme,
-        [("", "Same as the window"), *THEME_LABELS],
-        w.settings.get_typed("presentation_theme", str, ""),
-        lambda name: w.settings.__setitem__("presentation_theme", name),
-    )
-    view.addSeparator()
-    theme_menu = keep["theme"] = view.addMenu("Theme")
-    w.theme_actions = _choices(w, theme_menu, list(THEME_LABELS), w.theme.name, w.apply_theme)
-    scale_menu = keep["scale"] = view.addMenu("UI scale")
-    w.scale_actions = _choices(
-        w,
-        scale_menu,
-        [(str(p), f"{p}%") for p in UI_SCALES],
-        str(w.ui_scale),
-        lambda value: w.set_ui_scale(int(value)),
-    )
-    view.addAction(_action(w, "Larger", lambda: _step_scale(w, 1), "Ctrl++"))
-    view.addAction(_action(w, "Smaller", lambda: _step_scale(w, -1), "Ctrl+-"))
-    view.addAction(_action(w, "Normal size", lambda: w.set_ui_scale(100), "Ctrl+0"))
-
-    lesson_menu = keep["lesson"] = menu.addMenu("&Lesson")
-    lesson_menu.addAction(w.restart_action)
-    w.lesson_menu = lesson_menu
-    study = keep["study"] = menu.addMenu("&Study")
-    for action in (w.overview_action, w.continue_action, w.reset_action):
-        study.addAction(action)
-    data_menu = keep["data"] = menu.addMenu("&Data")
-    w.data_action = data_menu.addAction("Browse data sets…")
-    w.data_action.setShortcut(QKeySequence("Ctrl+D"))
-    w.data_action.triggered.connect(lambda: w.open_data_browser())
-    data_menu.addSeparator()
-    w.import_csv_action = _action(w, "Import CSV…", w.imports.ask_csv, "Ctrl+I")
-    w.import_folder_action = _action(w, "Import image folder…", w.imports.ask_folder)
-    data_menu.addAction(w.import_csv_action)
-    data_menu.addAction(w.import_folder_action)
-    help_menu = keep["help"] = menu.addMenu("&Help")
-    help_menu.addAction(w.about_action)
-
-
-def _choices(
-    w: MainWindow,
-    menu: QMenu,
-    options: list[tuple[str, str]],
-    current: str,
-    choose: Callable[[str], object],
-) -> dict[str, QAction]:
-    """Exclusive, checkable actions in ``menu``; ``choose(value)`` when one is picked."""
-    group = QActionGroup(menu)
-    w.menus[f"{menu.title()} group"] = group
-    actions = {}
-    for value, label in options:
-        action = menu.addAction(label)
-        action.setCheckable(True)
-        action.setChecked(value == current)
-        action.triggered.connect(lambda _c=False, v=value: choose(v))
-        group.addAction(action)
-        actions[value] = action
-    return actions
-
-
-def _fill_screens(w: MainWindow) -> None:
-    """One entry per connected screen, plus automatic (another screen than the window's)."""
-    w.screen_menu.clear()
-    names = [("", "Automatic")] + [(s.name(), s.name() or "Screen") for s in _screens()]
-    current = w.settings.get_typed("presentation_screen", str, "")
-    _choices(
-        w,
-        w.screen_menu,
-        names,
-        current,
-        lambda name: w.settings.__setitem__("presentation_screen", name),
-    )
-
-
 def _screens() -> list[QScreen]:
     return list(QGuiApplication.screens())
 
@@ -260,23 +267,6 @@ def _step_scale(w: MainWindow, direction: int) -> None:
     nearest = min(range(len(UI_SCALES)), key=lambda i: abs(UI_SCALES[i] - w.ui_scale))
     index = max(0, min(len(UI_SCALES) - 1, nearest + direction))
     w.set_ui_scale(UI_SCALES[index])
-
-
-def _shortcuts(w: MainWindow) -> None:
-    """Right/PageDown next, Left/PageUp back, Space play/pause, Home first step."""
-    w.step_actions = {}
-    for name, label, keys, slot in (
-        ("next", "Next step", ("Right", "PgDown"), w.player.next),
-        ("back", "Back one step", ("Left", "PgUp"), w.player.back),
-        ("play", "Play / pause", ("Space",), w.player.toggle_play),
-        ("first", "First step", ("Home",), w.player.first),
-    ):
-        action = QAction(label, w)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _c=False, s=slot: s())
-        w.lesson_menu.addAction(action)
-        w.step_actions[name] = action
 
 
 class EditorKeys(QObject):
@@ -326,7 +316,7 @@ def tab_order(w: MainWindow) -> list[QWidget]:
         ]
 
     return [
-        *inside(w.toolbar),
+        *inside(w.commands.toolbar),
         *inside(w.navigator),
         *inside(w.stage),
         *inside(w.stepbar),

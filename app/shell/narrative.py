@@ -7,7 +7,7 @@ import re
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from app.shell.theme import Theme
+from app.shell.theme import Theme, build_palette
 from lessons.markup.mathtext import to_plain
 
 
@@ -55,21 +55,21 @@ class Narrative(QWidget):
 
     def _set_palette(self, theme: Theme) -> None:
         """Colours on every part (an application style sheet stops palettes propagating)."""
-        palette = QPalette(self.palette())
-        for role, color in (
-            (QPalette.ColorRole.Window, theme.window),
-            (QPalette.ColorRole.WindowText, theme.foreground),
-            (QPalette.ColorRole.Base, theme.background),
-            (QPalette.ColorRole.Text, theme.foreground),
-            (QPalette.ColorRole.Highlight, theme.accent),
-            (QPalette.ColorRole.HighlightedText, theme.accent_text),
-        ):
-            palette.setColor(role, QColor(color))
+        role = QPalette.ColorRole
+        palette = build_palette(
+            {
+                role.Window: theme.window,
+                role.WindowText: theme.foreground,
+                role.Base: theme.background,
+                role.Text: theme.foreground,
+                role.Highlight: theme.accent,
+                role.HighlightedText: theme.accent_text,
+            },
+            self.palette(),
+        )
         for widget in (self, self.heading, self.body, self.body.viewport()):
             widget.setPalette(palette)
-        muted = QPalette(palette)
-        muted.setColor(QPalette.ColorRole.WindowText, QColor(theme.muted))
-        self.lesson_label.setPalette(muted)
+        self.lesson_label.setPalette(build_palette({role.WindowText: theme.muted}, palette))
 
     def show_step(self, lesson_title: str, title: str, text: str) -> None:
         self.lesson_label.setText(lesson_title)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QComboBox,
@@ -123,9 +123,8 @@ class StepBar(QWidget):
     def set_speed(self, speed: float) -> None:
         index = self.speed_box.findData(speed)
         if index >= 0:
-            self.speed_box.blockSignals(True)
-            self.speed_box.setCurrentIndex(index)
-            self.speed_box.blockSignals(False)
+            with QSignalBlocker(self.speed_box):
+                self.speed_box.setCurrentIndex(index)
 
     def apply_theme(self, color: str, scale: float = 1.0) -> None:
         """Draw the button icons in the theme's text colour at the theme's scale."""
@@ -149,10 +148,9 @@ class StepBar(QWidget):
         total = frame.length if frame.length is not None else frame.computed
         more = "" if frame.length is not None else "+"
         self.counter.setText(f"Step {frame.position + 1} / {total}{more}")
-        self.scrubber.blockSignals(True)
-        self.scrubber.setRange(frame.oldest + 1, max(frame.oldest + 1, frame.computed))
-        self.scrubber.setValue(frame.position + 1)
-        self.scrubber.blockSignals(False)
+        with QSignalBlocker(self.scrubber):
+            self.scrubber.setRange(frame.oldest + 1, max(frame.oldest + 1, frame.computed))
+            self.scrubber.setValue(frame.position + 1)
         self.buttons["back"].setEnabled(frame.position > frame.oldest)
         self.buttons["first"].setEnabled(frame.position > frame.oldest)
         self.buttons["next"].setEnabled(not frame.at_end)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -254,8 +255,23 @@ def contrast_ratio(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def build_palette(
+    roles: Mapping[QPalette.ColorRole, QColor | str],
+    base: QPalette | None = None,
+    group: QPalette.ColorGroup | None = None,
+) -> QPalette:
+    """A copy of ``base`` (or a default palette) with each role's colour set, in every colour
+    group or only in ``group``: the one place the app builds palettes from theme colours."""
+    pal = QPalette(base) if base is not None else QPalette()
+    for role, color in roles.items():
+        if group is None:
+            pal.setColor(role, QColor(color))
+        else:
+            pal.setColor(group, role, QColor(color))
+    return pal
+
+
 def _qpalette(theme: Theme) -> QPalette:
-    pal = QPalette()
     role = QPalette.ColorRole
     colors = {
         role.Window: theme.window,
@@ -279,12 +295,8 @@ def _qpalette(theme: Theme) -> QPalette:
         role.Dark: theme.muted,
         role.Shadow: theme.window,
     }
-    for r, c in colors.items():
-        pal.setColor(r, QColor(c))
-    disabled = QPalette.ColorGroup.Disabled
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        pal.setColor(disabled, r, QColor(theme.muted))
-    return pal
+    disabled = {r: theme.muted for r in (role.WindowText, role.Text, role.ButtonText)}
+    return build_palette(disabled, build_palette(colors), QPalette.ColorGroup.Disabled)
 
 
 _ICON_SVG = {

@@ -18,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 PROGRESS_SAVE_MS = 2000  # stepping saves progress at most this often; quiz and tasks at once
 
 
-class MainWindow(QMainWindow, menus.WindowActions):
+class MainWindow(QMainWindow):
     """DeepStep's window.  ``threaded=False`` computes steps synchronously (CLI, tests)."""
 
     def __init__(
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
 
         self.imports = DataImports(self)  # imported data sets: Data menu, drops, settings
         self.imports.changed.connect(lambda: self.player.set_imports(self.imports.sets))
-        menus.build(self)
+        self.commands = menus.WindowActions(self)  # toolbar, menus and stepping shortcuts
         self._editor_keys = menus.EditorKeys(self)
         QApplication.instance().installEventFilter(self._editor_keys)  # type: ignore[union-attr]
         self.device_label = QLabel()
@@ -264,13 +264,14 @@ class MainWindow(QMainWindow, menus.WindowActions):
             parent=self,
         )
         self.presentation.left.connect(self._presentation_left)
-        for action in self.step_actions.values():  # the projector has its own clicker keys
+        # the projector has its own clicker keys
+        for action in self.commands.step_actions.values():
             action.setEnabled(False)
         self.presentation.start()
 
     def _presentation_left(self) -> None:
         self.presentation = None
-        for action in self.step_actions.values():
+        for action in self.commands.step_actions.values():
             action.setEnabled(True)
         if self.theme.name != self._saved_theme:
             self.apply_theme(self._saved_theme)
@@ -292,11 +293,11 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.stage.apply_theme(theme)
         self.narrative.apply_theme(theme)
         self.stepbar.apply_theme(theme.foreground, theme.font_scale)
-        self.theme_box.blockSignals(True)
-        self.theme_box.setCurrentIndex(self.theme_box.findData(name))
-        self.theme_box.blockSignals(False)
-        if name in self.theme_actions:
-            self.theme_actions[name].setChecked(True)
+        theme_box = self.commands.theme_box
+        with QSignalBlocker(theme_box):
+            theme_box.setCurrentIndex(theme_box.findData(name))
+        if name in self.commands.theme_actions:
+            self.commands.theme_actions[name].setChecked(True)
         if persist:
             self.settings["theme"] = name
 
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow, menus.WindowActions):
         self.ui_scale = percent
         self.settings["ui_scale"] = percent
         self.apply_theme(self.theme.name, persist=False)
-        action = self.scale_actions.get(str(percent))
+        action = self.commands.scale_actions.get(str(percent))
         if action is not None:
             action.setChecked(True)
         self.show_message(f"UI scale {percent}%")
@@ -317,19 +318,19 @@ class MainWindow(QMainWindow, menus.WindowActions):
         problem = devices.switch(name)
         if problem:
             QMessageBox.warning(self, "Device not available", problem)
-            self.device_box.blockSignals(True)
-            self.device_box.setCurrentIndex(self.device_box.findData(devices.current_name()))
-            self.device_box.blockSignals(False)
+            device_box = self.commands.device_box
+            with QSignalBlocker(device_box):
+                device_box.setCurrentIndex(device_box.findData(devices.current_name()))
         else:
             self.player.restart()
         self._show_device()
 
     def _show_device(self) -> None:
         self.device_label.setText(f"Engine: {devices.description()}")
-        index = self.device_box.findData(devices.current_name())
-        self.device_box.blockSignals(True)
-        self.device_box.setCurrentIndex(max(0, index))
-        self.device_box.blockSignals(False)
+        device_box = self.commands.device_box
+        index = device_box.findData(devices.current_name())
+        with QSignalBlocker(device_box):
+            device_box.setCurrentIndex(max(0, index))
 
     def export_png(self, path: Path) -> None:
         """Save the stage and narrative as they are now (OSError if the file can't be written)."""

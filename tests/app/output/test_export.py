@@ -160,10 +160,10 @@ def test_menu_export_shows_progress_and_can_be_cancelled(
     target = tmp_path / "handout.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("1280x720", True))
-    window.export_pdf_action.trigger()
+    window.commands.export_pdf_action.trigger()
     assert pdf_structure(target)[0] == 11
     assert "Exported 11 pages" in window.statusBar().currentMessage()
     target.unlink()
     monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
-    window.export_pdf_action.trigger()
+    window.commands.export_pdf_action.trigger()
     assert not target.exists() and "cancelled" in window.statusBar().currentMessage()

@@ -108,10 +108,10 @@ def _reached(control: QWidget, seen: list[QWidget]) -> bool:
 
 def test_tab_alone_reaches_every_control_of_the_window(qtbot: QtBot, window: MainWindow) -> None:
     """Tab visits toolbar, lessons, stage, step bar, narrative, controls and then the quiz."""
-    seen = _tab_through(qtbot, window.theme_box)
+    seen = _tab_through(qtbot, window.commands.theme_box)
     missing = [c for c in _controls(window) if not _reached(c, seen)]
     assert not missing, [f"{type(c).__name__} {c.accessibleName()!r}" for c in missing]
-    order = [window.theme_box, window.navigator.filter, window.stepbar.buttons["first"]]
+    order = [window.commands.theme_box, window.navigator.filter, window.stepbar.buttons["first"]]
     assert sorted(order, key=seen.index) == order  # toolbar, then lessons, then step bar
     tab_bar = window.tabs.tabBar()
     tab_bar.setFocus()
@@ -186,14 +186,14 @@ def test_ui_scale_enlarges_text_and_is_remembered(qtbot: QtBot, tmp_path: Path) 
     window = MainWindow(JsonStore(path), threaded=False)
     qtbot.addWidget(window)
     body = window.narrative.body.font().pixelSize()
-    window.scale_actions["150"].trigger()
+    window.commands.scale_actions["150"].trigger()
     assert window.narrative.body.font().pixelSize() == round(body * 1.5)
     assert QApplication.font().pixelSize() == THEMES["light"].scaled(1.5).px("body")
     window.close()
     assert json.loads(path.read_text())["ui_scale"] == 150
     again = MainWindow(JsonStore(path), threaded=False)
     qtbot.addWidget(again)
-    assert again.ui_scale == 150 and again.scale_actions["150"].isChecked()
+    assert again.ui_scale == 150 and again.commands.scale_actions["150"].isChecked()
     again.set_ui_scale(300)
     assert again.ui_scale == 150
     again.set_ui_scale(100)

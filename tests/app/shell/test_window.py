@@ -173,8 +173,8 @@ def test_every_theme_applies(qtbot: QtBot, tmp_path: Path, theme: str) -> None:
     """Each theme can be chosen from the toolbar box."""
     window = _window(qtbot, tmp_path / "s.json", threaded=False)
     window.open_lesson("softmax", 1)
-    index = window.theme_box.findData(theme)
-    window.theme_box.setCurrentIndex(index)
+    index = window.commands.theme_box.findData(theme)
+    window.commands.theme_box.setCurrentIndex(index)
     assert window.theme.name == theme
 
 
@@ -191,5 +191,5 @@ def test_gpu_device_without_cupy_is_refused_and_cpu_kept(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(str(a[2])))
     window = _window(qtbot, tmp_path / "s.json", threaded=False)
-    window.device_box.setCurrentIndex(window.device_box.findData("gpu"))
-    assert shown and window.device_box.currentData() == "cpu"
+    window.commands.device_box.setCurrentIndex(window.commands.device_box.findData("gpu"))
+    assert shown and window.commands.device_box.currentData() == "cpu"
