@@ -120,7 +120,10 @@ class Step:
     ``text`` uses a small markup (see :mod:`lessons.markup.mathtext`): HTML inline tags and math
     between dollar signs. ``data`` maps panel ids to their data; panels not named keep what
     they showed at the previous step. ``events`` are the engine events recorded while the
-    step was computed (filled in by the runner).
+    step was computed (filled in by the runner).  ``notes`` are the speaker's notes (same
+    markup): the longer explanation a lecturer reads in the presenter view and the PDF handout
+    prints, so ``text`` can stay short enough to read from the back of a hall.  ``titles``
+    retitles panels from this step on (panel id -> title), e.g. "Loss after epoch 40".
     """
 
     title: str
@@ -130,6 +133,8 @@ class Step:
     events: tuple[Any, ...] = ()
     figures: Mapping[str, float] = field(default_factory=dict)  # named numbers for headless use
     stop: bool = False  # live lessons: the player stops playing here (e.g. divergence)
+    notes: str = ""
+    titles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
