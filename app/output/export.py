@@ -101,7 +101,9 @@ def render_slide(plan: ExportPlan, step: int) -> QImage:
         _offscreen(slide, plan.size)
         slide.set_lesson(plan.lesson)
         total = f"{run.length}" if run.length is not None else f"{run.computed}+"
-        slide.show_step(plan.lesson, run.current, run.panel_state(), step, total)
+        slide.show_step(
+            plan.lesson, run.current, run.panel_state(), step, total, run.panel_titles()
+        )
         _fit(slide)
         return render(slide, plan.size, plan.theme.window)
     finally:
@@ -178,6 +180,7 @@ class PngSequence(ExportJob):
             self.run.panel_state(),
             number,
             self._total_text(),
+            self.run.panel_titles(),
         )
         _fit(self.slide)
         image = render(self.slide, self.plan.size, self.plan.theme.window)
@@ -199,7 +202,10 @@ class PngSequence(ExportJob):
 
 
 class PdfHandout(ExportJob):
-    """A PDF with one A4 page per step: titles, the step's panels, the narrative below."""
+    """A PDF with one A4 page per step: titles, the step's panels, the narrative below.
+
+    A step with speaker notes gets them printed under its narrative.
+    """
 
     def _begin(self) -> None:
         self.tmp = self.target.with_name(f".{self.target.name}.{os.getpid()}.part")
@@ -224,7 +230,7 @@ class PdfHandout(ExportJob):
         if number:
             self.writer.newPage()
         step = self.run.current
-        self.slide.stage.show_state(self.run.panel_state())
+        self.slide.stage.show_state(self.run.panel_state(), self.run.panel_titles())
         _fit(self.slide)
         image = render(self.slide, self.plan.size, self.plan.theme.window)
         p, width = self.painter, self.area.width()
@@ -238,8 +244,13 @@ class PdfHandout(ExportJob):
         p.setPen(QColor("#d5dae0"))
         p.drawRect(QRectF(0, y, width, height))
         y += height + 5 * _MM
-        footer = 8 * _MM
-        _narrative(p, step.text, QRectF(0, y, width, self.area.height() - y - footer))
+        bottom = self.area.height() - 8 * _MM  # room for the page footer
+        if step.notes.strip():  # the speaker's notes under the narrative, each half at most
+            y += _narrative(p, step.text, QRectF(0, y, width, (bottom - y) / 2)) + 4 * _MM
+            y += _text(p, "Speaker notes", 10, y, width, "#555d69")
+            _narrative(p, step.notes, QRectF(0, y, width, bottom - y))
+        else:
+            _narrative(p, step.text, QRectF(0, y, width, bottom - y))
         _text(
             p, f"DeepStep  ·  page {number + 1}", 8, self.area.height() - 4 * _MM, width, "#555d69"
         )
@@ -282,8 +293,8 @@ def _text(
     return rect.height()
 
 
-def _narrative(painter: QPainter, text: str, rect: QRectF) -> None:
-    """The step's text with typeset math, shrunk (down to 7 pt) until it fits ``rect``."""
+def _narrative(painter: QPainter, text: str, rect: QRectF) -> float:
+    """Draw marked-up text with typeset math, shrunk (down to 7 pt) to fit ``rect``; its height."""
     from app.math.render import set_markup
 
     document = QTextDocument()
@@ -297,6 +308,7 @@ def _narrative(painter: QPainter, text: str, rect: QRectF) -> None:
     painter.translate(rect.topLeft())
     document.drawContents(painter, QRectF(0, 0, rect.width(), rect.height()))
     painter.restore()
+    return min(document.size().height(), rect.height())
 
 
 def export_with_progress(parent: QWidget, job: ExportJob, title: str) -> bool:

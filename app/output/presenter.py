@@ -1,5 +1,8 @@
 """The speaker's screen in presentation mode: this step's notes, the next step, a clock.
 
+The notes pane shows the step's speaker notes (``Step.notes``), or its narrative when it has
+none, so a long explanation can live there while the projected narrative stays short.
+
 Shown on the second screen when there is one (the projector shows only the stage and the
 narrative).  The next step is computed by a headless :class:`lessons.core.runner.LessonRun` of the
 same lesson and control values; finite lessons are cheap by contract, and live lessons say
@@ -27,6 +30,11 @@ KEYS_HELP = (
 )
 
 
+def speaker_notes(step: Step) -> str:
+    """What the speaker reads for a step: its notes, else its narrative."""
+    return step.notes if step.notes.strip() else step.text
+
+
 class NextSteps:
     """The step after a frame's, for finite lessons (cached per lesson and control values)."""
 
@@ -34,7 +42,8 @@ class NextSteps:
         self._key: tuple[Any, str, int] | None = None
         self._run: LessonRun | None = None
 
-    def after(self, frame: Frame) -> tuple[Step, dict[str, PanelData]] | None:
+    def after(self, frame: Frame) -> tuple[Step, dict[str, PanelData], dict[str, str]] | None:
+        """The next step, its panels' data and their titles; None at the end or for live ones."""
         if frame.lesson.live or frame.error:
             return None
         key = (frame.lesson, repr(sorted(frame.values.items())), id(frame.imports))
@@ -47,7 +56,8 @@ class NextSteps:
         number = frame.position + 1
         if number >= self._run.computed:
             return None
-        return self._run.step_at(number), self._run.panel_state(number)
+        run = self._run
+        return run.step_at(number), run.panel_state(number), run.panel_titles(number)
 
 
 class PresenterWindow(QWidget):
@@ -105,7 +115,10 @@ class PresenterWindow(QWidget):
         lesson = frame.lesson
         total = f"{frame.length}" if frame.length is not None else f"{frame.computed}+"
         self.counter.setText(f"Step {frame.position + 1} / {total}   ·   {lesson.title}")
-        self.notes.show_step(f"{lesson.number}  {lesson.title}", frame.step.title, frame.step.text)
+        step_now = frame.step
+        self.notes.show_step(
+            f"{lesson.number}  {lesson.title}", step_now.title, speaker_notes(step_now)
+        )
         upcoming = self._next.after(frame)
         if upcoming is None:
             live = lesson.live and not frame.at_end
@@ -115,10 +128,10 @@ class PresenterWindow(QWidget):
             self.preview.hide()
             self.next_text.hide()
             return
-        step, state = upcoming
+        step, state, titles = upcoming
         self.next_title.setText(f"Next: {step.title}")
         self.preview.show()
-        self.preview.show_state(state)
+        self.preview.show_state(state, titles)
         self.next_text.show()
         self.next_text.show_step("", step.title, step.text)
 

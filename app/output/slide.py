@@ -10,6 +10,8 @@ Presentation mode projects it; the PNG and PDF exports draw it offscreen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractScrollArea, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -103,9 +105,11 @@ class SlideView(QWidget):
         state: dict[str, PanelData],
         position: int,
         total: str,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
-        """Show step ``position`` (from 0) of ``total`` (text, e.g. "11" or "12+")."""
-        self.stage.show_state(state)
+        """Show step ``position`` (from 0) of ``total`` (text, e.g. "11" or "12+"), with the
+        panel titles of that step (panel id -> title)."""
+        self.stage.show_state(state, titles)
         self._text = (f"{lesson.number}  {lesson.title}", step.title, step.text)
         self.footer.setText(
             f"{lesson.number}  {lesson.title}    ·    Step {position + 1} / {total}"
@@ -114,7 +118,7 @@ class SlideView(QWidget):
 
     def show_frame(self, frame: Frame) -> None:
         total = f"{frame.length}" if frame.length is not None else f"{frame.computed}+"
-        self.show_step(frame.lesson, frame.step, frame.state, frame.position, total)
+        self.show_step(frame.lesson, frame.step, frame.state, frame.position, total, frame.titles)
 
     def clipped(self) -> bool:
         """True when a panel (a wide table) is cut off and would need a scroll bar."""

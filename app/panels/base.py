@@ -113,6 +113,18 @@ class PanelView(QWidget):
         if self._content is not None:
             self._content.setVisible(not empty)
 
+    def title(self) -> str:
+        """The title shown above the panel now."""
+        return self._title.text()
+
+    def set_title(self, title: str) -> None:
+        """Show ``title`` above the panel (a step's retitle); an empty title hides it."""
+        if title == self._title.text():
+            return
+        self._title.setText(title)
+        self._title.setVisible(bool(title))
+        self.setAccessibleName(title or self.spec.id)
+
     def set_caption(self, text: str) -> None:
         """Set the small text under the content; an empty text hides it."""
         self._caption.setText(text)

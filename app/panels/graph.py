@@ -5,6 +5,10 @@ and the edges in use ("lit") are drawn in the theme's accent colour, finished no
 check mark, and an edge can carry a label (a local derivative).  The items are built once per
 graph structure; later steps only change texts and colours.  The graph is laid out left to
 right or top to bottom, whichever lets it be drawn larger in the panel, and is scaled to fit.
+
+Text is never drawn under :data:`MIN_TEXT_PX` pixels on screen: where the full boxes would
+have to shrink below that, a box shows one number (the gradient once it has one, else the
+value), then only its name; the numbers stay in the box's tooltip (and the lesson's table).
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ SYMBOLS = {
 }
 MAX_SCALE = 1.6  # a small graph in a big panel grows, but not without limit
 MARGIN = 12.0
+MIN_TEXT_PX = 11.0  # the smallest text on screen (readable from the back of a hall)
+DETAIL_LEVELS = 3  # 0: name, value and gradient; 1: name and one number; 2: name only
 # Distances between box centres, in box widths (across layers left to right, or along a layer
 # laid out top to bottom) and box heights (the other way).
 LAYER_GAP_H, ROW_GAP_H = 1.7, 1.35
@@ -127,6 +133,7 @@ class GraphView(PanelView):
         self._edges: dict[tuple[str, str], _EdgeItems] = {}
         self._node_size = (0.0, 0.0)
         self.horizontal = True
+        self.level = 0  # how much each box shows (see DETAIL_LEVELS)
         self._set_content(self.view)
         self._restyle()
 
@@ -145,9 +152,8 @@ class GraphView(PanelView):
         for edge in data.edges:
             self._update_edge(edge)
         self.set_caption(data.caption)
-        self._size_nodes(data)
-        self._place(data)
-        self._fit()
+        self._arrange(data)
+        self._fit_view()
 
     def _build(self, data: GraphData) -> None:
         self.scene.clear()
@@ -238,21 +244,44 @@ class GraphView(PanelView):
 
     # ---- layout ----------------------------------------------------------------------------
 
+    def _arrange(self, data: GraphData) -> None:
+        """The most detailed boxes whose text stays readable once fitted, then place them."""
+        for level in range(DETAIL_LEVELS):
+            self.level = level
+            self._size_nodes(data)
+            scale = self._choose_orientation(data)
+            if self.theme.px("small") * scale >= MIN_TEXT_PX:
+                break
+        self._place(data)
+
     def _size_nodes(self, data: GraphData) -> None:
-        """One box size for all nodes, wide enough for every text (and typical numbers)."""
+        """One box size for all nodes, wide enough for every text (and typical numbers).
+
+        At detail level 1 a box keeps one number (its gradient once it has one), at level 2
+        none; the hidden texts stay in the tooltip.
+        """
         title_font, small = self._fonts()
         tm, sm = QFontMetricsF(title_font), QFontMetricsF(small)
         mark = sm.horizontalAdvance(" ✓")
-        widths = [sm.horizontalAdvance("∇ −0.0000"), tm.horizontalAdvance("×  w₁") + mark]
+        lines = 2 - self.level
+        widths = [tm.horizontalAdvance("×  w₁") + mark]
+        if lines:
+            widths.append(sm.horizontalAdvance("∇ −0.0000"))
         for items in self._nodes.values():
-            widths += [
-                tm.horizontalAdvance(items.title.text()) + mark,
-                sm.horizontalAdvance(items.value.text()),
-                sm.horizontalAdvance(items.grad.text()),
-            ]
+            shown = [items.value, items.grad]
+            if lines == 1:
+                shown = [items.grad if items.grad.text() else items.value]
+            elif lines == 0:
+                shown = []
+            for item in (items.value, items.grad):
+                item.setVisible(item in shown)
+            for row, item in enumerate(shown):
+                item.setData(0, row)
+            widths += [tm.horizontalAdvance(items.title.text()) + mark]
+            widths += [sm.horizontalAdvance(item.text()) for item in shown]
         pad = 0.4 * sm.height()
         width = max(widths) + 2 * pad
-        height = tm.height() + 2 * sm.height() + 1.6 * pad
+        height = tm.height() + lines * sm.height() + 1.6 * pad
         self._node_size = (width, height)
         path = QPainterPath()
         radius = 0.35 * sm.height()
@@ -260,8 +289,9 @@ class GraphView(PanelView):
         for items in self._nodes.values():
             items.box.setPath(path)
             items.title.setPos(pad, 0.6 * pad)
-            items.value.setPos(pad, 0.6 * pad + tm.height())
-            items.grad.setPos(pad, 0.6 * pad + tm.height() + sm.height())
+            for item in (items.value, items.grad):
+                row = item.data(0) or 0
+                item.setPos(pad, 0.6 * pad + tm.height() + row * sm.height())
             items.mark.setPos(width - pad - sm.horizontalAdvance("✓"), 0.6 * pad)
 
     def _extent(self, data: GraphData, horizontal: bool) -> tuple[float, float]:
@@ -274,7 +304,8 @@ class GraphView(PanelView):
             return layers * w + (layers - 1) * (LAYER_GAP_H - 1) * w, span * h * ROW_GAP_H
         return span * w * ROW_GAP, layers * h + (layers - 1) * (LAYER_GAP_V - 1) * h
 
-    def _choose_orientation(self, data: GraphData) -> None:
+    def _choose_orientation(self, data: GraphData) -> float:
+        """Lay out left to right or top to bottom; the scale the chosen layout is drawn at."""
         vw, vh = max(1, self.view.viewport().width()), max(1, self.view.viewport().height())
         scales = []
         for horizontal in (True, False):
@@ -282,6 +313,7 @@ class GraphView(PanelView):
             scale = min(vw / (ew + 2 * MARGIN), vh / (eh + 2 * MARGIN))
             scales.append(min(scale, MAX_SCALE))
         self.horizontal = scales[0] >= 0.9 * scales[1]  # left to right reads like a formula
+        return scales[0] if self.horizontal else scales[1]
 
     def _centre(self, node: GraphNode, data: GraphData) -> QPointF:
         w, h = self._node_size
@@ -293,7 +325,6 @@ class GraphView(PanelView):
         return QPointF((node.row - low) * ROW_GAP * w + w / 2, node.layer * LAYER_GAP_V * h + h / 2)
 
     def _place(self, data: GraphData) -> None:
-        self._choose_orientation(data)
         w, h = self._node_size
         centres = {n.id: self._centre(n, data) for n in data.nodes}
         for node_id, c in centres.items():
@@ -336,15 +367,18 @@ class GraphView(PanelView):
         items.label_box.setPath(box)
 
     def _fit(self) -> None:
+        """The view was resized: choose the layout again and scale it to the new size."""
+        if not self._nodes or self.scene.sceneRect().isEmpty():
+            return
+        if self._data is not None:
+            self._arrange(self._data)  # a new size may allow (or need) another layout
+        self._fit_view()
+
+    def _fit_view(self) -> None:
+        """Scale the scene to the view (never above MAX_SCALE)."""
         rect = self.scene.sceneRect()
         if not self._nodes or rect.isEmpty():
             return
-        if self._data is not None:
-            horizontal = self.horizontal
-            self._choose_orientation(self._data)
-            if horizontal != self.horizontal:
-                self._place(self._data)
-                rect = self.scene.sceneRect()
         self.view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         scale = self.view.transform().m11()
         if scale > MAX_SCALE:
@@ -367,6 +401,10 @@ class GraphView(PanelView):
         return not data.nodes
 
     # ---- for tests and exports -------------------------------------------------------------
+
+    def smallest_text_px(self) -> float:
+        """The pixel size the graph's smallest text is drawn at on screen now."""
+        return self.theme.px("small") * self.view.transform().m11()
 
     def node_texts(self, node_id: str) -> tuple[str, ...]:
         """The texts drawn in a node's box: title, value line, gradient line, mark."""

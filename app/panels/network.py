@@ -153,6 +153,12 @@ class NetworkView(PanelView):
 
     # ---- for tests and exports ------------------------------------------------------------------
 
+    def smallest_text_px(self) -> float:
+        """The pixel size of the smallest text the diagram draws now (neuron boxes, titles)."""
+        box = self.canvas.box_font.pixelSize()
+        small = self.theme.px("small")
+        return float(min(box, small) if box > 0 else small)
+
     def hover_text(self) -> str:
         """The hover read-out shown now ("" when none)."""
         return self.canvas.hover_text()

@@ -33,6 +33,7 @@ __all__ = ["Hit", "NetworkCanvas", "heat_images"]
 
 MAX_NODE = 72.0  # largest neuron square (px at font scale 1)
 MIN_NODE = 8.0
+MIN_TEXT_PX = 11  # the smallest text drawn (readable from the back of a hall)
 EDGE_HIT_PX = 6.0
 FOLLOW_MS = 1000 // 60  # a read-out following the mouse is repainted at most this often
 
@@ -58,6 +59,7 @@ class NetworkCanvas(QWidget):
         self._scale = 1.0
         self._edge_groups: dict[tuple[int, int], list[int]] = {}
         self.box_font = theme.font("small")
+        self.box_lines = 0  # label lines shown in a neuron box (0: all); the rest on hover
         self._painter = NetworkPainter()
         self._follow = QTimer(self)  # repaints the read-out after the mouse moved within a hit
         self._follow.setSingleShot(True)
@@ -139,11 +141,17 @@ class NetworkCanvas(QWidget):
         size = min(MAX_NODE * t.font_scale, height / (most * 1.3), gap * 0.5)
         size = max(MIN_NODE, size)
         self.box_font = t.font("small")
-        if box_w:  # labelled boxes: shrink the text (down to 70%) where the boxes would crowd
+        self.box_lines = 0
+        if box_w:  # labelled boxes: shrink the text (not under MIN_TEXT_PX) where they crowd
             shrink = min(1.0, gap * 0.6 / (box_w + 12), height / (most * 1.25) / (box_h + 8))
-            shrink = max(0.7, shrink)
-            self.box_font.setPixelSize(max(8, round(t.px("small") * shrink)))
+            shrink = max(0.7, MIN_TEXT_PX / t.px("small"), shrink)
+            self.box_font.setPixelSize(max(MIN_TEXT_PX, round(t.px("small") * shrink)))
             box_w, box_h = box_w * shrink, box_h * shrink
+            wanted = max(1, round(box_h / (line_h * shrink)))
+            room = int((height / (most * 1.15) - 8) // (line_h * shrink))
+            if room < wanted:  # the last lines (numbers) go to the hover read-out
+                self.box_lines = max(1, room)
+                box_h = self.box_lines * line_h * shrink
         node_w = max(size, box_w + 12) if box_w else size
         node_h = max(size, box_h + 8) if box_h else size
         if box_w:
@@ -193,6 +201,7 @@ class NetworkCanvas(QWidget):
             scale=self._scale,
             lut=self._lut,
             box_font=self.box_font,
+            box_lines=self.box_lines,
             hover=self.hover,
             hover_text=self.hover_text() if self.enlarged is None else "",
             mouse=QPointF(self._mouse),
@@ -272,8 +281,9 @@ class NetworkCanvas(QWidget):
                 lines.append(f"last gradient ∂J/∂w = {fmt(g)}")
             return "\n".join(lines)
         lines = [self.neuron_name(hit.layer, hit.neuron)]
-        if layer.labels and hit.layer > 0:
-            lines += layer.labels[hit.neuron].splitlines()
+        if layer.labels:  # an input's first line is its name, already written above
+            label = layer.labels[hit.neuron].splitlines()
+            lines += label if hit.layer > 0 else label[1:]
         if layer.biases is not None:
             lines.append(f"bias b = {fmt(float(layer.biases[hit.neuron]))}")
         if layer.bias_grads is not None:

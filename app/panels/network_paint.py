@@ -115,6 +115,7 @@ class NetworkScene:
     scale: float = 1.0  # |w| drawn widest and deepest
     lut: np.ndarray = field(default_factory=lambda: np.zeros((256, 3), np.uint8))
     box_font: QFont = field(default_factory=QFont)  # the labels inside neuron boxes
+    box_lines: int = 0  # how many lines of a box's label are drawn (0: all)
     hover: Hit | None = None
     hover_text: str = ""  # the read-out for ``hover``
     mouse: QPointF = field(default_factory=QPointF)
@@ -129,6 +130,24 @@ class NetworkScene:
         """Segment ``index`` as a line."""
         x0, y0, x1, y1 = self.segments[index]
         return QLineF(x0, y0, x1, y1)
+
+
+def column_room(rects: Sequence[Sequence[QRectF]], c: int) -> float:
+    """The width a column's title may take: the distance to the nearest other column."""
+    centres = [col[0].center().x() for col in rects if col]
+    if len(centres) < 2 or not rects[c]:
+        return 120.0
+    x = rects[c][0].center().x()
+    return min(abs(x - other) for k, other in enumerate(centres) if k != c)
+
+
+def short_layer_name(name: str) -> str:
+    """A layer title for a narrow column: "hidden 2" -> "h2", "outputs" -> "out"."""
+    words = name.split()
+    if len(words) > 1 and words[-1].isdigit():
+        return f"{words[0][0]}{words[-1]}"
+    common = {"inputs": "in", "input": "in", "outputs": "out", "output": "out"}
+    return common.get(name.lower(), name[:3])
 
 
 class NetworkPainter:
@@ -212,9 +231,13 @@ class NetworkPainter:
         unit = max(1.0, t.line_width / 2)
         for c, layer in enumerate(data.layers):
             column = s.rects[c]
-            title_rect = QRectF(column[0].center().x() - 60, 0, 120, fm.height() + 4)
+            room = column_room(s.rects, c)
+            title_rect = QRectF(column[0].center().x() - room / 2, 0, room, fm.height() + 4)
             painter.setPen(QColor(t.muted))
-            painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, layer.name)
+            name = layer.name
+            if fm.horizontalAdvance(name) > room - 4:
+                name = short_layer_name(name)
+            painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, name)
             images = s.images[c] if c < len(s.images) else None
             for i, rect in enumerate(column):
                 selected = data.selected == (c, i) or s.hover == Hit(c, i)
@@ -240,6 +263,8 @@ class NetworkPainter:
                     painter.setPen(QColor(t.highlight_text if selected else t.foreground))
                     painter.setFont(s.box_font)
                     text = layer.labels[i] if layer.labels else f"{layer.name} {i + 1}"
+                    if s.box_lines:
+                        text = "\n".join(text.splitlines()[: s.box_lines])
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
                     painter.setFont(font)
 

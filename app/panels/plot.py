@@ -37,7 +37,14 @@ LEGEND_MARGIN_PX = 8  # between the legend and the plot's edge
 MAX_LEGEND_COLUMNS = 4  # a legend that hides data may lay its entries out side by side
 MARKER_WEIGHT = 120.0  # a marker or label under the legend costs as much as this many px of line
 POINT_WEIGHT = 40.0  # and a point of a scatter (it vanishes; a line shows on either side)
+LEGEND_FREE_COST = POINT_WEIGHT / 2  # a corner hiding less (a few px of line) counts as free
 _SYMBOLS = {"o", "s", "t", "t1", "t2", "t3", "d", "+", "x", "p", "h", "star", "star2"}
+
+
+def _style_fields(s: Series) -> tuple[Any, ...]:
+    """Everything of a series but its points: two series with equal fields and points draw
+    the same (the points are compared apart, NaN equal to NaN)."""
+    return (s.name, s.style, s.color, s.width, s.size, s.symbol, s.labels)
 
 
 def _is_sorted(x: np.ndarray) -> bool:
@@ -70,6 +77,8 @@ class PlotView(PanelView):
         self._items: dict[str, pg.PlotDataItem] = {}
         self._points: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}  # key -> name, x, y
         self._styles: dict[str, str] = {}  # key -> the series' style
+        # key -> what its item shows now: style fields, theme, x and y (copies)
+        self._drawn: dict[str, tuple[tuple[Any, ...], Theme, np.ndarray, np.ndarray]] = {}
         self._point_labels: dict[str, list[pg.TextItem]] = {}
         self._annotations: list[pg.TextItem] = []
         self._placed: list[tuple[pg.TextItem, float, float, float]] = []  # label, x, anchor
@@ -82,6 +91,10 @@ class PlotView(PanelView):
             offset=(-LEGEND_MARGIN_PX, LEGEND_MARGIN_PX)
         )
         self.legend.hide()
+        self._legend_side = "inside"  # or "right" / "below": a strip beside the view box
+        self._legend_strip = (0.0, 0.0)  # the (right, bottom) pixels reserved for it
+        self._placing_legend = False
+        self._margins = self.plot_item.layout.getContentsMargins()
         self._hover = HoverLabel(self.plot_item, theme)
         self._hover_dot = pg.ScatterPlotItem()
         self._hover_dot.setZValue(999)
@@ -133,6 +146,18 @@ class PlotView(PanelView):
             self.plot_item.addItem(item)
             self._items[key] = item
         x, y = finite_or_nan(series.x), finite_or_nan(series.y)
+        fields = _style_fields(series)
+        drawn = self._drawn.get(key)
+        if (
+            drawn is not None
+            and drawn[0] == fields
+            and drawn[1] is self.theme
+            and np.array_equal(drawn[2], x, equal_nan=True)
+            and np.array_equal(drawn[3], y, equal_nan=True)
+        ):  # the item already shows these points in this style: only labels are re-placed
+            self._show_point_labels(key, series, x, y)
+            return
+        self._drawn[key] = (fields, self.theme, x, y)
         finite = np.isfinite(x) & np.isfinite(y)
         if series.style in ("scatter", "marker") or not finite.any():
             x, y = x[finite], y[finite]  # points need no gaps; pyqtgraph warns on all-NaN
@@ -153,6 +178,7 @@ class PlotView(PanelView):
         item = self._items[key]
         item.setData(x=np.empty(0), y=np.empty(0))
         item.hide()
+        self._drawn.pop(key, None)
         self._points.pop(key, None)
         for label in self._point_labels.get(key, ()):
             label.hide()
@@ -321,29 +347,43 @@ class PlotView(PanelView):
         self._place_legend()
 
     def _place_legend(self) -> None:
-        """Lay the legend out and put it in the corner of the plot where it hides fewest points.
+        """Place the legend (see :meth:`_place_legend_now`); moving it resizes the view box."""
+        if self._placing_legend:
+            return
+        self._placing_legend = True
+        try:
+            self._place_legend_now()
+        finally:
+            self._placing_legend = False
+
+    def _place_legend_now(self) -> None:
+        """Lay the legend out in a free corner of the plot, else in a strip beside the plot.
 
         One column first; where that hides data, two or more columns side by side (a wide,
         flat legend fits the band above the data that many plots leave for it). Ties keep
         fewer columns and the top right. Lines count along their segments too, so a line
-        crossing a corner counts even when none of its vertices lies there. A legend that
-        would cover most of the plot in every layout is hidden.
+        crossing a corner counts even when none of its vertices lies there. When every
+        layout would hide data (or not fit), the legend moves out of the view box, to a strip
+        on its right or below it, whichever takes less of the plot: it is never dropped.
+        Corners are judged against the whole area, strip included, so the choice is stable.
         """
         entries = len(self._legend_entries)
         if not entries:
             self.legend.hide()
+            self._legend_inside()
             return
         vb = self.plot_item.getViewBox()
-        width, height = vb.width(), vb.height()
-        if width <= 0 or height <= 0:
+        if vb.width() <= 0 or vb.height() <= 0:
             return
+        width = vb.width() + self._legend_strip[0]
+        height = vb.height() + self._legend_strip[1]
         (x0, x1), (y0, y1) = vb.viewRange()
         px, py = (x1 - x0) / width, (y1 - y0) / height
         points = [self._obstacle(key, px, py) for key in self._points]
         points += self._label_samples(px, py)
         best: tuple[float, int, tuple[int, int]] | None = None  # hidden, columns, corner
         for columns in range(1, min(entries, MAX_LEGEND_COLUMNS) + 1):
-            self.legend.setColumnCount(columns)
+            self._legend_columns(columns)
             rect = self.legend.boundingRect()
             room = 0.6 * width if columns == 1 else width - 2 * LEGEND_MARGIN_PX
             if rect.width() >= room or rect.height() >= 0.7 * height:
@@ -361,17 +401,83 @@ class PlotView(PanelView):
                     best = (count, columns, (right, bottom))
             if best is not None and best[0] == 0:
                 break
-        if best is None:
-            self.legend.setColumnCount(1)
-            self.legend.hide()
+        if best is None or best[0] > LEGEND_FREE_COST:
+            self._legend_beside(width, height)
             return
         _count, columns, corner = best
-        self.legend.setColumnCount(columns)
+        self._legend_columns(columns)
+        self._legend_inside()
         self.legend.show()
         right, bottom = corner
         margin = LEGEND_MARGIN_PX
         offset = (-margin if right else margin, -margin if bottom else margin)
         self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+
+    def _legend_columns(self, columns: int) -> None:
+        """Lay the legend's entries out in ``columns`` columns, each entry at its natural size.
+
+        pyqtgraph's legend keeps the widths its layout last stretched the labels to, so every
+        re-layout would measure wider; the labels go back to their preferred size first.
+        """
+        self.legend.setColumnCount(columns)
+        preferred = Qt.SizeHint.PreferredSize
+        for _sample, label in self.legend.items:
+            label.resize(label.effectiveSizeHint(preferred))
+        self.legend.updateSize()
+
+    def legend_side(self) -> str:
+        """Where the legend is: "inside" the view box, or in a strip to its "right"/"below"."""
+        return self._legend_side
+
+    def _legend_inside(self) -> None:
+        """Give the legend back to the view box and the view box its full size."""
+        if self._legend_side != "inside":
+            self._legend_side = "inside"
+            self.legend.setParentItem(self.plot_item.getViewBox())
+        self._reserve_strip(0.0, 0.0)
+
+    def _legend_beside(self, width: float, height: float) -> None:
+        """Put the legend in a strip right of or below the view box (``width`` x ``height``).
+
+        Right: one column; below: as many columns as fit the width. The side that takes the
+        smaller share of the plot wins.
+        """
+        margin = LEGEND_MARGIN_PX
+        self._legend_columns(1)
+        column = self.legend.boundingRect()
+        right_share = (column.width() + 2 * margin) / width
+        columns = len(self._legend_entries)
+        while columns > 1:
+            self._legend_columns(columns)
+            if self.legend.boundingRect().width() <= width - 2 * margin:
+                break
+            columns -= 1
+        self._legend_columns(columns)
+        row = self.legend.boundingRect()
+        below_share = (row.height() + 2 * margin) / height
+        side = "below" if below_share < right_share else "right"
+        if side == "right":
+            self._legend_columns(1)
+            strip = (column.width() + 2 * margin, 0.0)
+        else:
+            strip = (0.0, row.height() + margin)
+        if self._legend_side == "inside":
+            self.legend.setParentItem(self.plot_item)
+        self._legend_side = side
+        self._reserve_strip(*strip)
+        self.legend.show()
+        if side == "right":
+            self.legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-margin, 0))
+        else:
+            self.legend.anchor(itemPos=(0.5, 1), parentPos=(0.5, 1), offset=(0, -margin / 2))
+
+    def _reserve_strip(self, right: float, bottom: float) -> None:
+        """Widen the plot's right/bottom margins by these pixels (the view box shrinks)."""
+        if (right, bottom) == self._legend_strip:
+            return
+        self._legend_strip = (right, bottom)
+        left, top, r0, b0 = self._margins
+        self.plot_item.layout.setContentsMargins(left, top, r0 + right, b0 + bottom)
 
     def _label_samples(self, px: float, py: float) -> list[tuple[np.ndarray, np.ndarray, float]]:
         """A 3 x 3 grid of points over each shown annotation (view coordinates) for the legend.
@@ -473,6 +579,7 @@ class PlotView(PanelView):
             item.hide()
         self.surface.hide()
         self.legend.hide()
+        self._legend_inside()
         self._legend_entries = ()
         self._apply_ranges(None)
         self._hide_hover()

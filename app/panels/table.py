@@ -1,4 +1,10 @@
-"""The table panel: rows of values with headers, highlighted rows/cells, copy as TSV."""
+"""The table panel: rows of values with headers, highlighted rows/cells, copy as TSV.
+
+Rows whose values changed since the data shown before get a faint tint of the theme's
+highlight colour (the lesson's own highlights get the full colour: both say "look here"), and
+the first highlighted or changed row is scrolled into view.  Columns are fitted to their
+contents only when the headers, the font or the widest text of a column change, not per frame.
+"""
 
 from __future__ import annotations
 
@@ -100,6 +106,19 @@ def numeric_columns(rows: tuple[tuple[Any, ...], ...], count: int) -> tuple[bool
     return tuple(flags)
 
 
+CHANGED_TINT = 0.6  # how much of the highlight colour tints a changed row
+
+
+def _mix(base: str, tint: str, amount: float) -> QColor:
+    """``base`` with ``amount`` (0..1) of ``tint`` mixed in."""
+    a, b = QColor(base), QColor(tint)
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * amount),
+        round(a.green() + (b.green() - a.green()) * amount),
+        round(a.blue() + (b.blue() - a.blue()) * amount),
+    )
+
+
 class TableModel(QAbstractTableModel):
     """A read-only model over one :class:`~lessons.core.base.TableData`."""
 
@@ -110,18 +129,26 @@ class TableModel(QAbstractTableModel):
         self._text: list[list[str]] = []
         self._rows: frozenset[int] = frozenset()
         self._cells: frozenset[tuple[int, int]] = frozenset()
+        self._changed: frozenset[int] = frozenset()  # rows whose text changed with this data
         self._numeric: tuple[bool, ...] = ()  # per column: right-aligned
         self.px = 0  # font size of the table's cells (0: the theme's body size)
         self.split_headers = False  # headers with one word per line, for narrower columns
 
     def set_table(self, table: TableData) -> None:
-        """Show ``table``; keeps the selection when only the values changed."""
+        """Show ``table``; keeps the selection when only the values changed.
+
+        Rows that differ from the table shown before (or are new) count as changed, unless
+        every row changed (then none stands out); a table with new headers has none.
+        """
         same_shape = table.columns == self.table.columns and len(table.rows) == len(self.table.rows)
+        fmt = table.number_format
+        text = [[format_cell(v, fmt) for v in row] for row in table.rows]
+        if table is not self.table:  # the same data again (a theme change) keeps its marks
+            self._changed = _changed_rows(self._text, text, table.columns == self.table.columns)
         if not same_shape:
             self.beginResetModel()
         self.table = table
-        fmt = table.number_format
-        self._text = [[format_cell(v, fmt) for v in row] for row in table.rows]
+        self._text = text
         self._numeric = numeric_columns(table.rows, len(table.columns))
         self._rows = frozenset(table.highlight_rows)
         self._cells = frozenset((int(r), int(c)) for r, c in table.highlight_cells)
@@ -144,6 +171,26 @@ class TableModel(QAbstractTableModel):
 
     def is_highlighted(self, row: int, col: int) -> bool:
         return row in self._rows or (row, col) in self._cells
+
+    def is_changed(self, row: int) -> bool:
+        """Whether row ``row``'s values changed with the data shown last."""
+        return row in self._changed
+
+    def focus_cell(self) -> tuple[int, int] | None:
+        """The first highlighted or changed row (and its first highlighted cell), or None."""
+        rows = self._rows | self._changed | {r for r, _ in self._cells}
+        rows = frozenset(r for r in rows if 0 <= r < len(self._text))
+        if not rows:
+            return None
+        row = min(rows)
+        return row, min((c for r, c in self._cells if r == row), default=0)
+
+    def column_chars(self) -> tuple[int, ...]:
+        """The longest text (in characters) of each column, header included."""
+        return tuple(
+            max([len(self.table.columns[c]), *(len(row[c]) for row in self._text)])
+            for c in range(len(self.table.columns))
+        )
 
     def data(self, index: _Index, role: int = _ROLE.DisplayRole) -> Any:
         if not index.isValid():
@@ -168,6 +215,8 @@ class TableModel(QAbstractTableModel):
                 if self.px:
                     font.setPixelSize(self.px)
                 return font
+        elif role == _ROLE.BackgroundRole and row in self._changed:
+            return QBrush(_mix(self.theme.background, self.theme.highlight, CHANGED_TINT))
         return None
 
     def headerData(
@@ -191,6 +240,14 @@ class TableModel(QAbstractTableModel):
             text = self.table.columns[section]
             return _two_lines(text) if self.split_headers else text
         return str(section)
+
+
+def _changed_rows(old: list[list[str]], new: list[list[str]], same_columns: bool) -> frozenset[int]:
+    """Rows of ``new`` that differ from ``old`` or are new; none when all of them did."""
+    if not same_columns:
+        return frozenset()
+    changed = frozenset(i for i, row in enumerate(new) if i >= len(old) or row != old[i])
+    return frozenset() if len(changed) == len(new) and len(new) > 1 else changed
 
 
 class _CopyableTable(QTableView):
@@ -367,13 +424,31 @@ class TableView(PanelView):
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().hide()
+        self._fitted: tuple[tuple[str, ...], int, tuple[int, ...]] | None = None
         self._set_content(self.table)
         self._restyle()
 
     def _show(self, data: TableData) -> None:
         reshaped = data.columns != self.model.table.columns
         self.model.set_table(data)
-        self.table.fit_columns(force=reshaped)
+        chars = self.model.column_chars()
+        fitted = self._fitted
+        if (
+            fitted is None
+            or reshaped
+            or fitted[1] != self.table._base_px
+            or any(n > old for n, old in zip(chars, fitted[2], strict=False))
+        ):  # measuring every cell costs milliseconds: only for new headers, font or widths
+            self.table.fit_columns(force=reshaped)
+            self._fitted = (data.columns, self.table._base_px, chars)
+        focus = self.model.focus_cell()
+        if focus is not None:
+            index = self.model.index(*focus)
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def fitted(self) -> bool:
+        """Whether the columns are fitted to the shown headers and font (tests, diagnostics)."""
+        return self._fitted is not None and self._fitted[0] == self.model.table.columns
 
     def copy_selection(self) -> None:
         """Copy the selected cells to the clipboard as TSV (what Ctrl+C does)."""
@@ -403,6 +478,7 @@ class TableView(PanelView):
         )
         self.table.set_base_font(t.px("body"))
         self.table.fit_columns()
+        self._fitted = None  # a new font: fit again with the data
 
     def _clear(self) -> None:
         self.model.set_table(TableData(columns=(), rows=()))

@@ -12,7 +12,7 @@ to finish its step.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -44,6 +44,7 @@ class Frame:
     at_end: bool
     error: str | None
     imports: ImportedSets = NO_IMPORTS  # the data sets the run started with
+    titles: dict[str, str] = field(default_factory=dict)  # panel id -> title at this step
 
 
 # ---- commands: what the GUI thread asks of the worker --------------------------------------
@@ -173,6 +174,7 @@ def make_frame(run: LessonRun, generation: int = 0) -> Frame:
         at_end=run.at_end,
         error=run.error,
         imports=run.imports,
+        titles=run.panel_titles(),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
@@ -77,8 +78,15 @@ class Stage(QWidget):
             widget.ensurePolished()
         self.apply_theme(self.theme)
 
-    def show_state(self, state: dict[str, PanelData]) -> None:
-        """Give each view its data for this step (unchanged data objects are skipped)."""
+    def show_state(
+        self, state: dict[str, PanelData], titles: Mapping[str, str] | None = None
+    ) -> None:
+        """Give each view its data for this step (unchanged data objects are skipped).
+
+        ``titles`` (panel id -> title, e.g. a frame's ``titles``) retitles the panels it names.
+        """
+        if titles:
+            self.show_titles(titles)
         for panel_id, view in self.views.items():
             data = state.get(panel_id)
             if data is None:
@@ -95,6 +103,13 @@ class Stage(QWidget):
                 self.failed.emit(f"Panel {panel_id!r} could not show this step: {err}")
                 continue
             self._shown[panel_id] = data
+
+    def show_titles(self, titles: Mapping[str, str]) -> None:
+        """Show each named panel's title at this step (panels not named keep theirs)."""
+        for panel_id, title in titles.items():
+            view = self.views.get(panel_id)
+            if view is not None:
+                view.set_title(title)
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme

@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         self.narrative.show_step(
             f"{lesson.number}  {lesson.title}", frame.step.title, frame.step.text
         )
-        self.stage.show_state(frame.state)
+        self.stage.show_state(frame.state, frame.titles)
         self.stepbar.show_frame(frame)
         self.controls.show_values(frame.values)
         self.quiz.show_task(frame.task)

@@ -252,7 +252,17 @@ class Lesson:
 
     @classmethod
     def check_step(cls, step: Step) -> None:
-        """Raise ValueError if a step addresses unknown panels or gives a panel the wrong data."""
+        """Raise ValueError if a step addresses unknown panels or gives a panel the wrong data.
+
+        Retitles (``step.titles``) must name panels of this lesson too.
+        """
+        known = {spec.id for spec in cls.panels}
+        for panel_id in step.titles:
+            if panel_id not in known:
+                raise ValueError(
+                    f"lesson {cls.id!r}, step {step.title!r}: cannot retitle unknown panel "
+                    f"{panel_id!r}"
+                )
         for panel_id, data in step.data.items():
             try:
                 spec = cls.panel(panel_id)

@@ -55,6 +55,7 @@ class LessonRun:
         self.imports = imports  # the learner's data sets; a change applies at the next restart
         self._history: deque[Step] = deque(maxlen=history)
         self._states: deque[dict[str, PanelData]] = deque(maxlen=history)
+        self._titles: deque[dict[str, str]] = deque(maxlen=history)
         self._offset = 0  # absolute number of the oldest step kept
         self._position = 0
         self._generator: Iterator[Step] | None = None
@@ -113,6 +114,12 @@ class LessonRun:
         self.step_at(n)
         return dict(self._states[n - self._offset])
 
+    def panel_titles(self, number: int | None = None) -> dict[str, str]:
+        """Every panel's title at a step: its newest retitle up to that step, else its spec's."""
+        n = self._position if number is None else number
+        self.step_at(n)
+        return dict(self._titles[n - self._offset])
+
     def steps_so_far(self) -> list[Step]:
         return list(self._history)
 
@@ -122,6 +129,7 @@ class LessonRun:
         """Start again from the first step with the current control values and the seed."""
         self._history.clear()
         self._states.clear()
+        self._titles.clear()
         self._offset = 0
         self._position = 0
         self._exhausted = False
@@ -197,8 +205,14 @@ class LessonRun:
             self._position = max(self._position, self._offset)
         state = dict(self._states[-1]) if self._states else {}
         state.update(step.data)
+        if self._titles:
+            titles = dict(self._titles[-1])
+        else:
+            titles = {spec.id: spec.title for spec in self.lesson_cls.panels}
+        titles.update(step.titles)
         self._history.append(step)
         self._states.append(state)
+        self._titles.append(titles)
 
     def _compute_next(self) -> bool:
         """Run the generator to its next step, recording watched events. False at its end."""

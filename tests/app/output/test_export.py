@@ -9,16 +9,19 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QRectF
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from app.main import main
+from app.output import export
 from app.output.export import ExportPlan, PdfHandout, PngSequence
 from app.shell.window import MainWindow
 from app.state.store import JsonStore
+from lessons.core.base import BarData, Bars, Lesson, Step, Values
 from lessons.registry import find
 
 
@@ -60,6 +63,7 @@ def test_pdf_handout_has_one_page_per_step_each_with_its_picture(
     assert not list(tmp_path.glob(".*.part"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_pdf_pages_render_with_content(qapp: QApplication, tmp_path: Path) -> None:
     """Rendered with pdftoppm, the first and last pages show pictures and text, not blank."""
@@ -167,3 +171,32 @@ def test_menu_export_shows_progress_and_can_be_cancelled(
     monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
     window.commands.export_pdf_action.trigger()
     assert not target.exists() and "cancelled" in window.statusBar().currentMessage()
+
+
+class _Noted(Lesson):
+    """Two steps, the second with speaker notes."""
+
+    id, chapter, number, title = "noted", 0, "0.5", "Noted"
+    panels = (Bars("loss", "Loss"),)
+
+    def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        yield Step("One", "Narrative one.", {"loss": BarData(np.array([1.0]), ("a",))})
+        yield Step("Two", "Narrative two.", notes="Notes for the speaker.")
+
+
+def test_pdf_handout_prints_speaker_notes_under_the_narrative(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step with notes gets them drawn after its narrative; a step without has none."""
+    drawn: list[str] = []
+    real = export._narrative
+
+    def spy(painter: QPainter, text: str, rect: QRectF) -> float:
+        drawn.append(text)
+        return real(painter, text, rect)
+
+    monkeypatch.setattr(export, "_narrative", spy)
+    out = tmp_path / "noted.pdf"
+    assert PdfHandout(ExportPlan(_Noted, size=(1280, 720)), out).run_all() == 2
+    assert drawn == ["Narrative one.", "Narrative two.", "Notes for the speaker."]
+    assert pdf_structure(out)[0] == 2

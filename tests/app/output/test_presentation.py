@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QCursor, QImage
@@ -17,9 +18,11 @@ from app.output.presentation import choose_screens
 from app.output.presenter import PresenterWindow
 from app.output.slide import SlideView, projection_scales
 from app.shell.player import make_frame
+from app.shell.stage import Stage
 from app.shell.theme import THEMES
 from app.shell.window import MainWindow
 from app.state.store import JsonStore
+from lessons.core.base import BarData, Bars, Lesson, Step, Values
 from lessons.core.runner import LessonRun
 from lessons.registry import find
 
@@ -225,3 +228,44 @@ def test_cli_renders_the_projected_view(qapp: QApplication, tmp_path: Path) -> N
     assert (image.width(), image.height()) == (1280, 720)
     colours = {image.pixel(x, y) for x in range(0, 1280, 9) for y in range(0, 720, 9)}
     assert len(colours) > 20
+
+
+class _Noted(Lesson):
+    """Two steps: the second has speaker notes and retitles the panel."""
+
+    id, chapter, number, title = "noted", 0, "0.5", "Noted"
+    panels = (Bars("loss", "Loss"),)
+
+    def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        yield Step("One", "The short narrative.", {"loss": BarData(np.array([1.0]), ("a",))})
+        yield Step(
+            "Two",
+            "Short again.",
+            notes="The long story for the speaker.",
+            titles={"loss": "Loss after epoch 40"},
+        )
+
+
+def test_presenter_shows_speaker_notes_else_the_narrative_and_retitles(qtbot: QtBot) -> None:
+    """Notes replace the narrative in the notes pane; the preview and stage show retitles."""
+    run = LessonRun(_Noted)
+    presenter = PresenterWindow(THEMES["light"])
+    qtbot.addWidget(presenter)
+    presenter.set_lesson(_Noted)
+    presenter.show_frame(make_frame(run))
+    assert "The short narrative." in presenter.notes.body.toPlainText()
+    assert presenter.preview.views["loss"].title() == "Loss after epoch 40"
+    run.next()
+    frame = make_frame(run)
+    assert frame.titles == {"loss": "Loss after epoch 40"}
+    presenter.show_frame(frame)
+    text = presenter.notes.body.toPlainText()
+    assert "The long story for the speaker." in text and "Short again." not in text
+    stage = Stage(THEMES["light"])
+    qtbot.addWidget(stage)
+    stage.set_lesson(_Noted)
+    stage.show_state(frame.state, frame.titles)
+    assert stage.views["loss"].title() == "Loss after epoch 40"
+    run.back()
+    stage.show_state(run.panel_state(), run.panel_titles())
+    assert stage.views["loss"].title() == "Loss"

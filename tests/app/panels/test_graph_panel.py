@@ -124,3 +124,23 @@ def test_boxes_grow_with_the_theme_font_scale(qtbot: QtBot) -> None:
     small = view._node_size
     view.apply_theme(THEMES["light"].scaled(1.5))
     assert view._node_size[0] > small[0] * 1.3 and view._node_size[1] > small[1] * 1.3
+
+
+def test_text_stays_readable_by_showing_fewer_numbers_in_small_panels(qtbot: QtBot) -> None:
+    """Boxes drop a number before text shrinks under 11 px; the numbers stay in the tooltip."""
+    run = LessonRun(Autodiff)
+    data = run.step_at(run.length - 1 if run.length else 0).data["graph"]
+    roomy = _view(qtbot, 1400, 1000)
+    roomy.set_data(data)
+    assert roomy.level == 0 and roomy.smallest_text_px() >= 11
+    window_sized = _view(qtbot, 340, 500)  # the graph panel of the 1280x720 window
+    window_sized.set_data(data)
+    assert window_sized.level >= 1 and window_sized.smallest_text_px() >= 11
+    node = next(n for n in data.nodes if n.grad)
+    items = window_sized._nodes[node.id]
+    if window_sized.level == 1:  # one number: the gradient once there is one
+        assert items.grad.isVisible() and not items.value.isVisible()
+    assert node.value in items.box.toolTip() and node.grad in items.box.toolTip()
+    window_sized.resize(1400, 1000)  # more room: the full boxes come back
+    qtbot.wait(10)
+    assert window_sized.level == 0 and items.value.isVisible() and items.grad.isVisible()

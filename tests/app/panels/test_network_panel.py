@@ -231,3 +231,41 @@ def test_dark_theme_redraws(qtbot: QtBot) -> None:
     light = view.canvas.grab().toImage()
     view.apply_theme(THEMES["dark"])
     assert view.has_content() and view.canvas.grab().toImage() != light
+
+
+def test_crowded_boxes_keep_11_px_text_and_move_their_last_lines_to_hover(qtbot: QtBot) -> None:
+    """Boxes never shrink their text under 11 px; lines that do not fit are read on hover."""
+    view = _view(qtbot, Network("net", "Network"))
+    labels = tuple(f"o{i + 1}\ny = 0.{i}\nt = 1\nδ = −0.0{i}" for i in range(4))
+    layers = (
+        NeuronLayer("inputs", 2, labels=("x₁\n0.8", "x₂\n0.2")),
+        NeuronLayer("outputs", 4, weights=np.ones((2, 4)), labels=labels),
+    )
+    view.set_data(NetworkData(layers))
+    view.resize(420, 230)
+    QApplication.processEvents()
+    assert view.smallest_text_px() >= 11
+    assert 1 <= view.canvas.box_lines < 4  # four lines do not fit four boxes this high
+    _move(view, view.neuron_rect(1, 3).center())
+    assert "δ = −0.03" in view.hover_text()
+    _move(view, view.neuron_rect(0, 0).center())
+    assert "0.8" in view.hover_text()  # an input's value line too
+    view.resize(640, 900)
+    QApplication.processEvents()
+    assert view.canvas.box_lines == 0  # room again: every line in its box
+
+
+def test_layer_titles_shorten_in_narrow_columns() -> None:
+    """ "hidden 2" becomes "h2" where columns are narrow; a title gets the room to its neighbour."""
+    from PySide6.QtCore import QRectF
+
+    from app.panels.network_paint import column_room, short_layer_name
+
+    assert [short_layer_name(n) for n in ("hidden 2", "outputs", "inputs", "softmax")] == [
+        "h2",
+        "out",
+        "in",
+        "sof",
+    ]
+    rects = [[QRectF(x, 40, 20, 20)] for x in (0, 50, 130)]
+    assert [column_room(rects, c) for c in range(3)] == [50, 50, 80]

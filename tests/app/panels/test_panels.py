@@ -400,7 +400,7 @@ def test_series_that_vanish_are_hidden_and_the_legend_follows(qtbot: QtBot) -> N
     view.apply_theme(LIGHT.scaled(2.0))
     view.resize(240, 180)
     pixels(view)
-    assert not view.legend.isVisible()  # it would cover the whole plot
+    assert view.legend.isVisible() and view.legend_side() != "inside"  # beside, not dropped
 
 
 def test_labels_go_leftwards_only_when_they_would_run_off_the_right(qtbot: QtBot) -> None:
@@ -760,3 +760,92 @@ def test_text_goes_through_the_math_renderer_when_it_exists(
     document, markup, font, color = calls[-1]
     assert document is view.browser.document() and markup == "$x^2$"
     assert font.pixelSize() == 15 and color.name() == THEMES["dark"].foreground
+
+
+def test_table_marks_the_rows_a_step_changed_and_scrolls_to_the_first(qtbot: QtBot) -> None:
+    """Changed or new rows get a tint of the highlight colour; the first is scrolled into view."""
+    view = make(qtbot, Table("t"))
+    view.resize(300, 200)
+    rows = tuple((i, float(i)) for i in range(40))
+    view.set_data(TableData(("n", "value"), rows))
+    model, background = view.model, Qt.ItemDataRole.BackgroundRole
+    assert not any(model.is_changed(r) for r in range(40))  # the first data: nothing is news
+    assert view.table.rowAt(0) == 0
+    step = tuple((i, v + 1.0 if i in (30, 33) else v) for i, v in rows)
+    view.set_data(TableData(("n", "value"), step))
+    pixels(view)
+    assert [r for r in range(40) if model.is_changed(r)] == [30, 33]
+    tint = model.index(30, 0).data(background).color()
+    assert tint.name() not in (LIGHT.background, LIGHT.highlight)
+    assert model.index(29, 0).data(background) is None
+    top, bottom = view.table.rowAt(0), view.table.rowAt(view.table.viewport().height() - 1)
+    assert top <= 30 <= (bottom if bottom >= 0 else 39) and top > 0
+    view.set_data(TableData(("n", "value"), (*step, (40, 40.0))))
+    assert [r for r in range(41) if model.is_changed(r)] == [40]
+    view.set_data(TableData(("n", "value"), tuple((i, -float(i)) for i in range(41))))
+    assert not any(model.is_changed(r) for r in range(41))  # all changed: none stands out
+    view.apply_theme(LIGHT)  # the same data again keeps its marks (here: none)
+    view.set_data(TableData(("n", "value"), rows, highlight_rows=(5,)))
+    view.set_data(TableData(("n", "value"), rows, highlight_cells=((12, 1),)))
+    pixels(view)
+    assert model.focus_cell() == (12, 1)
+    assert view.table.rowAt(0) <= 12 <= view.table.rowAt(view.table.viewport().height() - 1)
+
+
+def test_table_columns_are_fitted_once_per_shape_not_every_frame(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New values of the same width reuse the fit; new headers or wider text fit again."""
+    view = make(qtbot, Table("t"))
+    fits: list[bool] = []
+    real = view.table.fit_columns
+    monkeypatch.setattr(
+        view.table, "fit_columns", lambda force=False: fits.append(force) or real(force)
+    )
+    view.set_data(TableData(("n", "loss"), ((1, 0.51), (2, 0.25))))
+    pixels(view)  # the first show also fits on resizing: that is not a frame
+    before = len(fits)
+    for k in range(5):
+        view.set_data(TableData(("n", "loss"), ((1, 0.52 + k / 100), (2, 0.25))))
+    assert len(fits) == before and view.fitted()
+    view.set_data(TableData(("n", "loss"), ((1, 0.5), (2, 123456.5))))
+    assert len(fits) == before + 1
+    view.set_data(TableData(("step", "loss"), ((1, 0.5), (2, 0.25))))
+    assert fits[-1] is True and len(fits) == before + 2
+    view.apply_theme(LIGHT.scaled(1.5))
+    assert len(fits) >= before + 3  # a new font fits again
+
+
+def _legend_rect_in_scene(view: PlotView) -> Any:
+    return view.legend.mapRectToScene(view.legend.boundingRect())
+
+
+def test_a_legend_with_no_free_corner_moves_beside_the_plot_and_back(qtbot: QtBot) -> None:
+    """Data in every corner: the legend leaves the view box (hiding nothing); room: it returns."""
+    view = make(qtbot, Plot("p"))
+    grid = np.linspace(-1.0, 1.0, 15)
+    gx, gy = (a.ravel() for a in np.meshgrid(grid, grid))
+    full = PlotData(
+        series=(
+            Series("train", gx, gy, style="scatter"),
+            Series("test", gx[:5], gy[:5], style="scatter"),
+        ),
+        x_range=(-1.05, 1.05),
+        y_range=(-1.05, 1.05),
+    )
+    view.set_data(full)
+    pixels(view)
+    vb = view.plot_item.getViewBox()
+    box = vb.mapRectToScene(vb.boundingRect())
+    legend = _legend_rect_in_scene(view)
+    assert view.legend.isVisible() and view.legend_side() in ("right", "below")
+    assert not legend.intersects(box)
+    assert view.plot_item.mapRectToScene(view.plot_item.boundingRect()).contains(legend)
+    pixels(view)  # settling again keeps the choice (no flip-flop with the smaller box)
+    assert view.legend_side() in ("right", "below")
+    view.set_data(replace(full, x_range=(-1.05, 4.0)))  # a free right half: back inside
+    pixels(view)
+    assert view.legend.isVisible() and view.legend_side() == "inside"
+    assert vb.mapRectToScene(vb.boundingRect()).contains(_legend_rect_in_scene(view))
+    view.clear()
+    assert view.legend_side() == "inside"

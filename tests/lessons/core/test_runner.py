@@ -208,3 +208,45 @@ def test_finite_lesson_stays_on_its_step_when_a_control_restarts_it() -> None:
     run.set_control("k", 3.0)
     assert run.position == 2
     assert float(run.panel_state()["bars"].values[0]) == 6.0
+
+
+class Retitled(Lesson):
+    """A finite lesson whose second and fourth steps retitle a panel; the second has notes."""
+
+    id, chapter, number, title = "retitled", 0, "0.4", "Retitled"
+    panels = (Bars("loss", "Loss"), Bars("other", "Other"))
+
+    def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        yield Step("One", "first", {"loss": BarData(np.array([1.0]), ("a",))})
+        yield Step("Two", "second", titles={"loss": "Loss after epoch 40"}, notes="Say more.")
+        yield Step("Three", "third")
+        yield Step("Four", "fourth", titles={"loss": "Loss at the end", "other": ""})
+
+
+def test_panel_titles_follow_the_newest_retitle_up_to_each_step() -> None:
+    """A retitle holds from its step on; earlier steps keep the spec's title, Back included."""
+    run = LessonRun(Retitled)
+    assert run.panel_titles() == {"loss": "Loss", "other": "Other"}
+    assert run.panel_titles(1) == {"loss": "Loss after epoch 40", "other": "Other"}
+    assert run.panel_titles(2) == {"loss": "Loss after epoch 40", "other": "Other"}
+    assert run.panel_titles(3) == {"loss": "Loss at the end", "other": ""}
+    run.goto(3)
+    run.back()
+    run.back()
+    assert run.panel_titles()["loss"] == "Loss after epoch 40"
+    run.back()
+    assert run.panel_titles()["loss"] == "Loss"
+    assert run.step_at(1).notes == "Say more."
+    with pytest.raises(IndexError):
+        run.panel_titles(4)
+
+
+def test_a_retitle_of_an_unknown_panel_is_refused() -> None:
+    """Retitling a panel the lesson did not declare is a programming error, like its data."""
+
+    class Wrong(Retitled):
+        def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+            yield Step("x", "y", titles={"nope": "Nope"})
+
+    with pytest.raises(ValueError, match="unknown panel 'nope'"):
+        LessonRun(Wrong, strict=True)
