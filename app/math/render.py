@@ -4,7 +4,9 @@ This is the only place that turns math into pixels. :func:`render_math` lays a f
 (:mod:`app.math.layout`) and paints it into a transparent, tightly cropped :class:`QImage` at the
 device pixel ratio, in the text font's size and the theme's colour. :func:`set_markup` fills a
 :class:`QTextDocument` with a lesson's text: the prose as HTML, every formula as an image
-resource sitting on the text baseline (inline) or centred on its own line (display).
+resource sitting on the text baseline (inline) or centred on its own line (display). Math is
+never drawn smaller than the text: a display formula too wide for it is cut onto lines
+(:mod:`app.math.breaks`), anything else too wide scrolls.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from PySide6.QtGui import (
 )
 
 from app.math.boxes import Box, ceil_px, math_font
+from app.math.breaks import break_formula
 from app.math.layout import Style, layout
 from lessons.markup.mathtext import MathError, Node, node_to_plain, parse_math, split_markup
 
@@ -127,7 +130,23 @@ def _render_cached(
     node: Node, family: str, px: float, rgba: int, display: bool, dpr: float
 ) -> RenderedMath:
     size = px * dpr
-    box = layout(node, Style(family, size, size, display))
+    return _image(layout(node, Style(family, size, size, display)), size, rgba, dpr)
+
+
+@lru_cache(maxsize=128)
+def _render_broken(
+    node: Node, family: str, px: float, rgba: int, dpr: float, width: int
+) -> RenderedMath | None:
+    """A display formula cut onto lines at most ``width`` logical pixels wide, at full size
+    (None when it cannot be cut): see :mod:`app.math.breaks`."""
+    size = px * dpr
+    pad = max(1.0, round(0.04 * size))
+    box = break_formula(node, Style(family, size, size, True), width * dpr - 2 * pad)
+    return None if box is None else _image(box, size, rgba, dpr)
+
+
+def _image(box: Box, size: float, rgba: int, dpr: float) -> RenderedMath:
+    """``box`` painted into a tight image with a small margin (the baseline on a device row)."""
     pad = max(1.0, round(0.04 * size))
     baseline = ceil_px(pad + box.ascent)  # a whole device row, so glyphs stay crisp
     image = _paint(
@@ -153,26 +172,50 @@ _URL, _WIDTH, _ASCENT, _DEPTH = (
 )
 
 
-MIN_FIT = 0.6  # a formula wider than the text shrinks to fit, but no smaller than this
+@dataclass(frozen=True)
+class _Display:
+    """What a display formula was rendered from, so it can be cut to the text width."""
 
-
-def _fit(doc: QTextDocument, width: float) -> float:
-    """The scale that fits a formula ``width`` wide into the document's text width (<= 1)."""
-    available = doc.textWidth() - 2 * doc.documentMargin() - 2
-    if doc.textWidth() <= 0 or width <= available:
-        return 1.0
-    return max(MIN_FIT, available / width)
+    node: Node
+    family: str
+    px: float
+    rgba: int
+    dpr: float
 
 
 class _MathObjects(QPyTextObject):
-    """Sizes and paints formula objects (and the struts that reserve their depth)."""
+    """Sizes and paints formula objects (and the struts that reserve their depth).
+
+    Formulas keep the text's size: a display formula wider than the text is cut onto
+    continuation lines (:mod:`app.math.breaks`), re-cut whenever the text width changes; one
+    that cannot be cut, and an inline formula, stay wide and the document scrolls sideways.
+    """
+
+    def __init__(self, parent: QTextDocument) -> None:
+        super().__init__(parent)
+        self.displays: dict[str, _Display] = {}  # url -> display formula (set by set_markup)
+
+    def shown(self, doc: QTextDocument, url: str) -> RenderedMath | None:
+        """The cut version of display formula ``url`` at the document's width (None: whole)."""
+        spec = self.displays.get(url)
+        if spec is None or doc.textWidth() <= 0:
+            return None
+        available = doc.textWidth() - 2 * doc.documentMargin() - 2
+        whole = _render_cached(spec.node, spec.family, spec.px, spec.rgba, True, spec.dpr)
+        if whole.width <= available:
+            return None
+        return _render_broken(
+            spec.node, spec.family, spec.px, spec.rgba, spec.dpr, max(1, int(available))
+        )
 
     def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
+        cut = self.shown(doc, fmt.stringProperty(_URL))
         if fmt.objectType() == _STRUT:
-            return QSizeF(0.0, 2 * fmt.doubleProperty(_DEPTH))
-        width = fmt.doubleProperty(_WIDTH)
-        scale = _fit(doc, width)
-        return QSizeF(width * scale, fmt.doubleProperty(_ASCENT) * scale)
+            depth = cut.height - cut.baseline + 0.5 if cut else fmt.doubleProperty(_DEPTH)
+            return QSizeF(0.0, 2 * depth)
+        if cut is not None:
+            return QSizeF(cut.width, cut.baseline)
+        return QSizeF(fmt.doubleProperty(_WIDTH), fmt.doubleProperty(_ASCENT))
 
     def drawObject(
         self,
@@ -184,9 +227,13 @@ class _MathObjects(QPyTextObject):
     ) -> None:
         if fmt.objectType() != _MATH:
             return
-        image = doc.resource(
-            QTextDocument.ResourceType.ImageResource, QUrl(fmt.stringProperty(_URL))
-        )
+        url = fmt.stringProperty(_URL)
+        cut = self.shown(doc, url)
+        if cut is not None:
+            image, ascent = cut.image, cut.baseline
+        else:
+            image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(url))
+            ascent = fmt.doubleProperty(_ASCENT)
         if not isinstance(image, QImage):
             return
         # snap the baseline to a device pixel, as text glyphs are, so the two line up exactly
@@ -199,15 +246,12 @@ class _MathObjects(QPyTextObject):
             corner = QPointF(rect.left(), rect.bottom())
         left_base = snapped.map(QPointF(round(corner.x()), round(corner.y())))
         ratio = image.devicePixelRatio()
-        scale = _fit(doc, fmt.doubleProperty(_WIDTH))
         target = QRectF(
             left_base.x(),
-            left_base.y() - fmt.doubleProperty(_ASCENT) * scale,
-            image.width() / ratio * scale,
-            image.height() / ratio * scale,
+            left_base.y() - ascent,
+            image.width() / ratio,
+            image.height() / ratio,
         )
-        if scale < 1.0:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(target, image)
 
 
@@ -231,8 +275,9 @@ def _math_format(base: QTextCharFormat, url: str, math: RenderedMath) -> QTextCh
     return fmt
 
 
-def _strut_format(depth: float) -> QTextCharFormat:
+def _strut_format(url: str, depth: float) -> QTextCharFormat:
     fmt = QTextCharFormat()
+    fmt.setProperty(_URL, url)
     fmt.setObjectType(_STRUT)
     fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
     tiny = QFont()
@@ -263,7 +308,7 @@ def _place_formulas(document: QTextDocument, formulas: dict[str, RenderedMath]) 
         cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
         cursor.setCharFormat(_math_format(fmt, url, math))
         cursor.setPosition(position + 1)
-        cursor.insertText("\ufffc", _strut_format(math.height - math.baseline))
+        cursor.insertText("\ufffc", _strut_format(url, math.height - math.baseline))
 
 
 def _screen_ratio() -> float:
@@ -288,13 +333,41 @@ def set_markup(
     :func:`lessons.markup.mathtext.check_markup`, so learners never see one.
     """
     dpr = device_pixel_ratio or _screen_ratio()
+    body, sources = _compose(text)
+    formulas = {
+        f"math:{i}": render_math(node, font, color, display, dpr)
+        for i, (node, display) in enumerate(sources)
+    }
+    handler = _handler(document)
+    family, px = math_family(font), _font_pixels(font)
+    handler.displays = {
+        f"math:{i}": _Display(node, family, px, color.rgba(), dpr)
+        for i, (node, display) in enumerate(sources)
+        if display
+    }
+    undo = document.isUndoRedoEnabled()
+    document.setUndoRedoEnabled(False)
+    if document.defaultFont() != font:  # setting it lays out the old text again
+        document.setDefaultFont(font)
+    document.setHtml(f'<body style="color: {color.name()}">{body}</body>')
+    for url, math in formulas.items():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), math.image)
+    _place_formulas(document, formulas)
+    document.setUndoRedoEnabled(undo)
+    document.setModified(False)
+
+
+@lru_cache(maxsize=32)
+def _compose(text: str) -> tuple[str, tuple[tuple[Node, bool], ...]]:
+    """``text`` as HTML with a placeholder image per formula (``math:0``, ``math:1``, ...),
+    and the formulas (node, display) in that order. Cached: live frames repeat their text."""
     try:
         pieces = split_markup(text)
     except MathError as err:
         _log.warning("lesson markup shown unrendered: %s", err)
         pieces = [text]
     parts: list[str] = []
-    formulas: dict[str, RenderedMath] = {}
+    formulas: list[tuple[Node, bool]] = []
     after_display = False  # nothing but white space since the last display formula
     for piece in pieces:
         if isinstance(piece, str):
@@ -308,9 +381,8 @@ def set_markup(
             parts.append(f"<code>{html.escape(piece.source)}</code>")
             after_display = False
             continue
-        math = render_math(node, font, color, piece.display, dpr)
         url = f"math:{len(formulas)}"
-        formulas[url] = math
+        formulas.append((node, piece.display))
         img = f'<img src="{url}" alt="{html.escape(node_to_plain(node), quote=True)}">'
         if piece.display:
             parts.append(f'<div align="center" style="margin: 6px 0">{img}</div>')
@@ -321,13 +393,4 @@ def set_markup(
         else:
             parts.append(img)
         after_display = piece.display
-    undo = document.isUndoRedoEnabled()
-    document.setUndoRedoEnabled(False)
-    document.setDefaultFont(font)
-    document.setHtml(f'<body style="color: {color.name()}">{"".join(parts)}</body>')
-    for url, math in formulas.items():
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), math.image)
-    _handler(document)
-    _place_formulas(document, formulas)
-    document.setUndoRedoEnabled(undo)
-    document.setModified(False)
+    return "".join(parts), tuple(formulas)

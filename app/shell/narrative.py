@@ -35,6 +35,8 @@ class Narrative(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.body, 1)
         self._text = ""
+        # what the body shows now: (text, font, colour) of the last typesetting
+        self._rendered: tuple[str, str, int] | None = None
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -72,20 +74,28 @@ class Narrative(QWidget):
         self.lesson_label.setPalette(build_palette({role.WindowText: theme.muted}, palette))
 
     def show_step(self, lesson_title: str, title: str, text: str) -> None:
+        """Show a step; text identical to what is shown is not typeset again (live frames)."""
         self.lesson_label.setText(lesson_title)
         self.heading.setText(title)
+        changed = text != self._text
         self._text = text
         self._render()
-        self.body.setAccessibleDescription(to_plain(text))
+        if changed or not self.body.accessibleDescription():
+            self.body.setAccessibleDescription(to_plain(text))
 
     def _render(self) -> None:
-        document = self.body.document()
+        """Typeset the text, unless the same text is shown in the same font and colour."""
         font = self.body.font()
-        document.setDefaultFont(font)
         color = QColor(self.theme.foreground)
+        key = (self._text, font.key(), color.rgba())
+        if key == self._rendered:
+            return
+        self._rendered = key
+        document = self.body.document()
         try:
             from app.math.render import set_markup
         except ImportError:  # the math renderer is optional at import time
+            document.setDefaultFont(font)
             self.body.setHtml(re.sub(r"\$+", "", self._text))
             return
         set_markup(document, self._text, font, color)

@@ -1,0 +1,103 @@
+"""Break a display formula that is too wide onto continuation lines, instead of shrinking it.
+
+A formula is never drawn smaller than the text around it. When a display formula is wider than
+the narrative, :func:`break_formula` cuts its top-level row before a relation (=, ←, ≤, ...) or
+a binary operator (+, −, ...), packing as much onto each line as fits, TeX style: continuation
+lines start with the operator they were cut before, indented to where the right-hand side of
+the first relation begins (or by one quad when that is too far; less where a line needs it).
+Only the outermost row is cut, so nothing inside brackets, fractions or scripts is ever split.
+A formula with no such place, or a piece still too wide on its own, stays as wide as it is:
+the narrative then scrolls sideways.
+"""
+
+from __future__ import annotations
+
+from app.math.boxes import Box, HList
+from app.math.layout import Style, atom_class, layout
+from lessons.markup.mathtext import Node, Row
+
+__all__ = ["break_formula", "break_points"]
+
+LINE_GAP_EM = 0.35  # between one line's lowest ink and the next line's highest
+_UNARY_AFTER = (None, "bin", "op", "rel", "open", "punct")  # a "bin" after these is a sign
+
+
+def break_points(node: Node) -> tuple[int, ...]:
+    """Indices of the top-level items before which ``node`` may be cut (empty if nowhere).
+
+    A line may start at a relation or at a binary operator; a sign (the minus of ``= -x``,
+    or one in first place) is not an operator, and the first atom never starts a new line.
+    """
+    if not isinstance(node, Row):
+        return ()
+    points: list[int] = []
+    prev: str | None = None
+    for i, item in enumerate(node.items):
+        kind = atom_class(item)
+        if kind is None:
+            continue
+        if prev is not None and (kind == "rel" or (kind == "bin" and prev not in _UNARY_AFTER)):
+            points.append(i)
+        prev = kind
+    return tuple(points)
+
+
+def _line(items: tuple[Node, ...], st: Style, continued: bool) -> Box:
+    """A line of the formula; a continuation starts after an empty atom, so a leading
+    operator keeps the space it has between two operands (like ``&=`` in aligned)."""
+    return layout(Row((Row(()), *items)) if continued else Row(items), st)
+
+
+def _indent(items: tuple[Node, ...], st: Style, width: float) -> float:
+    """Where continuation lines start: under the first relation's right-hand side, if it is
+    in the left half of the width, else one quad in."""
+    first_rel = next((i for i, item in enumerate(items) if atom_class(item) == "rel"), None)
+    if first_rel is not None and first_rel > 0:
+        lhs = layout(Row(items[: first_rel + 1]), st).width + 5 * st.size / 18
+        if lhs <= width / 2:
+            return lhs
+    return st.size
+
+
+def break_formula(node: Node, st: Style, width: float) -> Box | None:
+    """``node`` laid out on several lines, each at most ``width`` wide where it can be.
+
+    Returns None when the formula fits on one line or cannot be cut anywhere. The box's
+    baseline is the last line's; lines are ``LINE_GAP_EM`` apart (ink to ink).
+    """
+    points = break_points(node)
+    if not points or not isinstance(node, Row):
+        return None
+    items = node.items
+    whole = layout(node, st)
+    if whole.width <= width:
+        return None
+    indent = _indent(items, st, width)
+    cuts = (*points, len(items))
+    lines: list[tuple[float, Box]] = []
+    start = 0
+    while start < len(items):
+        continued = start > 0
+        room = width - (indent if continued else 0.0)
+        end = next(cut for cut in cuts if cut > start)  # the first piece goes, even too wide
+        box = _line(items[start:end], st, continued)
+        for cut in cuts:
+            if cut <= end:
+                continue
+            candidate = _line(items[start:cut], st, continued)
+            if candidate.width > room:
+                break
+            end, box = cut, candidate
+        x = min(indent, max(0.0, width - box.width)) if continued else 0.0  # pull in to fit
+        lines.append((x, box))
+        start = end
+    if len(lines) < 2:
+        return None
+    gap = LINE_GAP_EM * st.size
+    placed: list[tuple[float, float, Box]] = []
+    y = 0.0
+    for n, (x, box) in enumerate(lines):
+        if n:
+            y += lines[n - 1][1].descent + gap + box.ascent
+        placed.append((x, y, box))
+    return HList.of([(x, dy - y, box) for x, dy, box in placed])
