@@ -7,6 +7,7 @@
     deepstep --lesson softmax --step 2 --screenshot s.png --presentation   (the projected view)
     deepstep --lesson softmax --export-pdf handout.pdf [--size 1920x1080]
     deepstep --lesson softmax --export-png slides/
+    deepstep --lesson softmax --step 4 --export-data step4.json   (every number of one step)
     deepstep --lesson playground --data my.csv [--features a,b --label y]   (your own data)
 
 Bad arguments print one line on stderr and exit with code 2; nothing raises a traceback.
@@ -26,8 +27,9 @@ from typing import NoReturn
 
 from app import __version__
 from app.data import cli as cli_data
-from app.output import headless
+from app.output import exportdata, headless
 from lessons.core.controls import Values, parse_assignments
+from lessons.core.runner import LessonRun
 from lessons.registry import CHAPTERS, find
 
 EXIT_USAGE = 2
@@ -78,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--export-png", metavar="DIR", help="write one PNG per step of the lesson and exit"
+    )
+    parser.add_argument(
+        "--export-data",
+        metavar="FILE.json",
+        help="write every panel's numbers and the narrative of one step (--step, default 1) "
+        "as JSON and exit",
     )
     parser.add_argument("--theme", choices=THEME_NAMES, help="colour theme")
     parser.add_argument("--device", choices=("cpu", "gpu"), help="compute on the CPU or the GPU")
@@ -131,6 +139,7 @@ class Request:
     export_pdf: Path | None = None
     export_png: Path | None = None
     data: cli_data.DataRequest | None = None
+    export_data: Path | None = None
 
 
 def validate(args: argparse.Namespace) -> Request:
@@ -138,8 +147,16 @@ def validate(args: argparse.Namespace) -> Request:
     if args.json and not args.list:
         raise UsageError("--json only goes with --list")
     exporting = bool(args.export_pdf or args.export_png)
-    if (args.step is not None or args.screenshot or args.set or exporting) and not args.lesson:
+    numbers = args.export_data is not None
+    if (
+        args.step is not None or args.screenshot or args.set or exporting or numbers
+    ) and not args.lesson:
         raise UsageError("--step, --set, --screenshot and --export-* need --lesson ID")
+    if numbers and (args.screenshot or exporting or args.size or args.presentation):
+        raise UsageError(
+            "--export-data writes one step's numbers: no --screenshot, --export-pdf/--export-png, "
+            "--size or --presentation"
+        )
     if args.size and not (args.screenshot or exporting):
         raise UsageError("--size only goes with --screenshot or --export-pdf/--export-png")
     if exporting and (args.screenshot or args.step is not None or args.presentation):
@@ -166,6 +183,7 @@ def validate(args: argparse.Namespace) -> Request:
     shot = _output_file(args.screenshot, ".png", "--screenshot") if args.screenshot else None
     pdf = _output_file(args.export_pdf, ".pdf", "--export-pdf") if args.export_pdf else None
     png = _output_folder(args.export_png) if args.export_png else None
+    data_file = _output_file(args.export_data, ".json", "--export-data") if numbers else None
     if args.device:
         from app.shell import devices
 
@@ -184,6 +202,7 @@ def validate(args: argparse.Namespace) -> Request:
         pdf,
         png,
         data,
+        data_file,
     )
 
 
@@ -229,6 +248,7 @@ def list_lessons(as_json: bool) -> str:
                     "live": lesson.live,
                     "controls": [c.name for c in lesson.controls],
                     "panels": [p.id for p in lesson.panels],
+                    "steps": None if lesson.live else LessonRun(lesson).length,
                 }
                 for chapter in CHAPTERS
                 for lesson in (entry.load() for entry in chapter.lessons)
@@ -261,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return headless.screenshot(request)
     if request.export_pdf or request.export_png:
         return headless.export(request)
+    if request.export_data:
+        return exportdata.export_step(request)
     return run_window(request)
 
 
@@ -276,13 +298,21 @@ def run_window(request: Request) -> int:
     if problem:
         window.player.shutdown()
         return headless.fail(problem)
-    if request.lesson:
-        window.open_lesson(request.lesson, (request.step or 1) - 1, request.values)
-    else:
-        window.restore_last_lesson()
     window.show()
-    if request.presentation:
-        window.toggle_presentation()
+
+    def start() -> None:
+        """Open the lesson once the window has painted, so it appears without waiting for the
+        lesson's panels to be built."""
+        if request.lesson:
+            window.open_lesson(request.lesson, (request.step or 1) - 1, request.values)
+        else:
+            window.restore_last_lesson()
+        if request.presentation:
+            window.toggle_presentation()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, start)
     return int(app.exec())  # type: ignore[attr-defined]
 
 

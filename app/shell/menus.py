@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.output import export
+from app.output import export, exportdata
 from app.shell.theme import THEMES
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ class WindowActions:
         self.export_pdf_action = _action(
             w, "Export lesson as PDF handout…", lambda: _export(w, "pdf"), "Ctrl+Shift+E"
         )
+        self.export_data_action = _action(w, "Export step data (JSON)…", lambda: _export_data(w))
         self.restart_action = _action(w, "Restart lesson", w.player.restart, "Ctrl+R")
         self.about_action = _action(w, "About", w.show_about)
         self.overview_action = _action(w, "Course overview…", w.study.show_overview, "Ctrl+O")
@@ -139,7 +140,12 @@ class WindowActions:
         menu = w.menuBar()
         keep = self.menus
         file_menu = keep["file"] = menu.addMenu("&File")
-        for action in (self.export_action, self.export_png_action, self.export_pdf_action):
+        for action in (
+            self.export_action,
+            self.export_png_action,
+            self.export_pdf_action,
+            self.export_data_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_progress_action)
@@ -257,6 +263,13 @@ def _export(w: MainWindow, kind: str) -> None:
     frame = w.player.frame
     if frame is not None:
         _say(w, export.ask_and_export(w, kind, frame, THEMES[w.theme.name]))
+
+
+def _export_data(w: MainWindow) -> None:
+    """Write the numbers of the step on screen (every panel, the narrative) as JSON."""
+    frame = w.player.frame
+    if frame is not None:
+        _say(w, exportdata.ask_and_export(w, frame))
 
 
 def _screens() -> list[QScreen]:

@@ -115,6 +115,7 @@ def test_unwritable_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "permission denied" in _error_line(capsys)
 
 
+@pytest.mark.slow
 def test_python_dash_m_app_runs_the_same_command() -> None:
     """`python -m app --version` and `--list` work as a separate process."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -139,3 +140,98 @@ def test_python_dash_m_app_runs_the_same_command() -> None:
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1
+
+
+def test_export_data_writes_the_numbers_of_the_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--export-data writes the step's panels with the numbers a LessonRun computes for it."""
+    from lessons.core.base import BarData, TableData
+    from lessons.core.runner import LessonRun
+    from lessons.registry import find
+
+    out = tmp_path / "step4.json"
+    args = ["--lesson", "1.3", "--step", "4", "--set", "temperature=2", "--export-data", str(out)]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {out} (lesson 1.3 step 4, 5 panels)"
+    data = json.loads(out.read_text(encoding="utf-8"))
+    run = LessonRun(find("softmax"), {"temperature": "2"})
+    state = run.panel_state(3)
+    assert data["lesson"]["id"] == "softmax" and data["step"] == 4 and data["steps"] == run.length
+    assert data["controls"]["temperature"] == 2.0
+    assert data["title"] == run.step_at(3).title
+    exported = {panel["id"]: panel["data"] for panel in data["panels"]}
+    checked = 0
+    for panel_id, shown in state.items():
+        if isinstance(shown, BarData):
+            assert exported[panel_id]["values"] == shown.values.tolist()
+            checked += 1
+        if isinstance(shown, TableData):
+            assert exported[panel_id]["rows"] == [list(row) for row in shown.rows]
+            checked += 1
+    assert checked >= 2
+    assert {panel_id for panel_id, value in exported.items() if value is not None} == set(state)
+
+
+def test_list_json_gives_each_finite_lessons_step_count(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--list --json has "steps": the finite lesson's length, null for live lessons."""
+    from lessons.core.runner import LessonRun
+    from lessons.registry import find
+
+    assert main(["--list", "--json"]) == 0
+    lessons = {item["id"]: item for item in json.loads(capsys.readouterr().out)}
+    assert lessons["softmax"]["steps"] == LessonRun(find("softmax")).length
+    assert lessons["playground"]["steps"] is None and lessons["playground"]["live"] is True
+    assert all((item["steps"] is None) == item["live"] for item in lessons.values())
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("{tmp}/missing/step.json", "does not exist"),
+        ("{tmp}/folder.json", "it is a folder"),
+        ("", "must name a .json file"),
+        ("{tmp}/step.txt", "must name a .json file"),
+    ],
+)
+def test_export_data_bad_path_gives_one_line_and_exit_code_2(
+    target: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path that cannot be written as JSON: exit code 2, one line, nothing written."""
+    (tmp_path / "folder.json").mkdir()
+    target = target.replace("{tmp}", str(tmp_path))
+    assert main(["--lesson", "softmax", "--export-data", target]) == 2
+    assert message in _error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.json"]
+
+
+def test_export_data_past_the_last_step_names_the_step_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A step beyond a finite lesson's end: exit code 2, one line naming how many steps it has."""
+    out = tmp_path / "s.json"
+    assert main(["--lesson", "softmax", "--step", "12", "--export-data", str(out)]) == 2
+    assert "lesson 'softmax' has 11 steps; there is no step 12" in _error_line(capsys)
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_export_data_runs_without_a_display(tmp_path: Path) -> None:
+    """`python -m app --export-data` needs no Qt platform: it works with none configured."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    out = tmp_path / "s.json"
+    command = ["-m", "app", "--lesson", "playground", "--step", "3", "--export-data", str(out)]
+    done = subprocess.run(
+        [sys.executable, *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["step"] == 3 and data["steps"] is None and data["lesson"]["number"] == "3.1"
