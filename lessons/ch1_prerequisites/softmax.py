@@ -187,12 +187,13 @@ class Softmax(Lesson):
             "<b>logit</b>. Scores can be any real number, negative too, and they do not add "
             f"up to anything in particular. Here there are {k} classes: "
             + ", ".join(f"{n} ${_math(s)}$" for n, s in zip(names, scores, strict=True))
-            + ". Edit them on the left.",
+            + ". Edit them in the controls on the right.",
             {
                 "scores": BarData(scores.astype(float), names, caption="raw scores z"),
                 "numbers": table(1),
             },
             figures={"classes": k},
+            titles={"scores": "Scores z"},
         )
 
         yield Step(
@@ -201,19 +202,21 @@ class Softmax(Lesson):
             "$z_i / T$. With $T = 1$ nothing changes; a small $T$ stretches the differences "
             "between scores, a large $T$ squeezes them together. We come back to this.",
             {"scores": BarData(sv, names, caption=f"z / T with T = {temp:g}"), "numbers": table(2)},
+            titles={"scores": "Scores z / T"},
         )
 
         yield Step(
             "Subtract the largest score",
             "Exponentials of big numbers overflow (e<sup>1000</sup> is too large for a "
             "computer), so we first subtract the largest scaled score from all of them: "
-            f"$\\max_j z_j / T = {_math(float(sv.max()))}$. Every score is now at most 0. "
+            f"$m = \\max_j z_j / T = {_math(float(sv.max()))}$. Every score is now at most 0. "
             "This changes nothing in the result, because softmax only depends on "
             "<i>differences</i> between scores.",
             {
                 "scores": BarData(shv, names, caption="z / T − max, all ≤ 0"),
                 "numbers": table(3),
             },
+            titles={"scores": "Shifted scores z / T − m"},
         )
 
         yield Step(
@@ -228,7 +231,9 @@ class Softmax(Lesson):
         yield Step(
             "Add them up and normalise",
             "To make the numbers add up to one, divide each exponential by their sum: "
-            f"$$p_i = \\frac{{e^{{z_i / T}}}}{{\\sum_{{j=1}}^{{{k}}} e^{{z_j / T}}}}$$ "
+            f"$$p_i = \\frac{{e^{{z_i / T - m}}}}{{\\sum_{{j=1}}^{{{k}}} e^{{z_j / T - m}}}}$$ "
+            f"with $m = {_math(float(sv.max()))}$ (the factor $e^{{-m}}$ cancels, so this is "
+            "the same as without the shift). "
             f"Here the sum is ${_math(sum_e)}$, so for example "
             f"$p_{{\\mathrm{{{names[0]}}}}} = {_math(float(ev[0]))} / {_math(sum_e)} = "
             f"{_math(float(pv[0]))}$. The probabilities add up to "
@@ -348,8 +353,8 @@ class Softmax(Lesson):
 
         yield Step(
             "The gradient is p minus the target",
-            "Reverse-mode autodiff through every node above gives the gradient of the loss "
-            "with respect to each score. It comes out remarkably simple: "
+            "Reverse-mode autodiff back through every operation so far gives the gradient of "
+            "the loss with respect to each score. It comes out remarkably simple: "
             "$$\\frac{\\partial L}{\\partial z_i} = \\frac{p_i - y_i}{T}$$ where $y_i$ is 1 "
             "for the true class and 0 otherwise. Gradient descent therefore raises the true "
             "class's score and lowers the others, each in proportion to the probability it "
@@ -367,6 +372,7 @@ class Softmax(Lesson):
                 "numbers": table(7),
             },
             figures={f"grad_{n}": float(g) for n, g in zip(names, grad, strict=True)},
+            titles={"scores": "Gradient ∂L/∂z"},
         )
 
         yield Step(

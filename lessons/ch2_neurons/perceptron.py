@@ -188,8 +188,9 @@ class Perceptron(Lesson):
         probe = Series("_probe", x[:1, 0], x[:1, 1], style="marker", color=4, size=12)
         yield Step(
             "A linear threshold unit",
-            "Frank Rosenblatt's linear threshold unit (1957) gives each input a weight, adds a "
-            "bias and fires when the sum is not negative: "
+            "A threshold unit is older than the perceptron: McCulloch and Pitts' 1943 neuron "
+            "(lesson 2.1) already fired above a threshold. The linear threshold unit gives each "
+            "input a real weight, adds a bias and fires when the sum is not negative: "
             "$$\\hat{y} = H(w_1 x_1 + w_2 x_2 + b)$$ "
             f"With the starting weights $w = {_vec(w[:2])}$, $b = {w[2]:.2f}$ the first point "
             f"$x = {_vec(x[0])}$ gives $z = {z:.3f}$, so $\\hat{{y}} = {y_hat}$ "
@@ -219,10 +220,15 @@ class Perceptron(Lesson):
             "$$w \\leftarrow w + \\eta\\,(y - \\hat{y})\\,x$$ "
             "with $x$ extended by a 1 so that the bias learns too. A right answer changes "
             "nothing. A missed class-1 point adds $\\eta x$, turning the line towards it; "
-            "a false alarm on a class-0 point subtracts $\\eta x$. Connections that should "
-            "have fired together are strengthened, the old idea that cells that fire together "
-            "wire together.",
+            "a false alarm on a class-0 point subtracts $\\eta x$. Rosenblatt's perceptron "
+            "(1957/58) learns with this rule.",
             {},
+            notes="The rule is error-driven: it uses the target $y$ and changes nothing after a "
+            "right answer. That sets it apart from Hebb's rule (1949, 'cells that fire "
+            "together wire together'), which strengthens a connection whenever the cells on "
+            "both sides are active together, with no target and no error: unsupervised. The "
+            "perceptron rule is often described as reinforcing the weights that lead to "
+            "correct behaviour, but its trigger is the mistake, not the joint firing.",
         )
 
     def _training(
@@ -351,7 +357,9 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
         "$(0, 0)$ and $(1, 1)$ class 0 (drawn centred on the origin). Try to draw one straight "
         "line with both squares on one side and both circles on the other: it cannot be done. "
         f"In its first epoch the rule made {per_epoch[0]} mistakes, and its weights now "
-        f"leave {int((answers != y).sum())} of the 4 corners on the wrong side.{outside}",
+        f"leave {int((answers != y).sum())} of the 4 corners on the wrong side.{outside} "
+        "Minsky and Papert's book <i>Perceptrons</i> (1969) made this limit of a single "
+        "layer famous.",
         {
             "plane": P.plane(
                 [*P.points(x, y), P.boundary(first, "line after epoch 1")], P.ltu_region(first)

@@ -44,6 +44,11 @@ def _sum_times(v: Sequence[Tensor]) -> tuple[Tensor, ...]:
     return (_named(_named(x + y, "q") * z, "f"),)
 
 
+def _fan_out(v: Sequence[Tensor]) -> tuple[Tensor, ...]:
+    x, y = v[:2]
+    return (_named(_named(x * y, "u") + x, "f"),)
+
+
 def _two_outputs(v: Sequence[Tensor]) -> tuple[Tensor, ...]:
     x, y, z = v[:3]
     u = _named(x * y, "u")
@@ -76,6 +81,7 @@ PRESETS: dict[str, Preset] = {
             r"f = x y + z, \quad g = x y z",
             _two_outputs,
         ),
+        Preset("one value used twice: f = x · y + x", ("x", "y"), r"f = x \cdot y + x", _fan_out),
     )
 }
 
@@ -87,7 +93,7 @@ def input_values(
     known = dict(zip(("x_1", "x_2", "y"), data, strict=True))
     known |= dict(zip(("w_1", "w_2", "b"), weights, strict=True))
     if preset.inputs != ("x_1", "x_2", "w_1", "w_2", "b", "y"):
-        known = dict(zip(preset.inputs, data, strict=True))
+        known = dict(zip(preset.inputs, data, strict=False))  # a preset may use fewer
     return tuple(float(known[name]) for name in preset.inputs)
 
 

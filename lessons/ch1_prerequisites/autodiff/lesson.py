@@ -15,7 +15,7 @@ import numpy as np
 from engine.core.autodiff import BackwardStep, backward_steps
 from engine.core.tensor import Tensor
 from lessons.ch1_prerequisites.autodiff import graphs as cg
-from lessons.ch1_prerequisites.autodiff.texts import forward_text, reverse_text
+from lessons.ch1_prerequisites.autodiff.texts import Shares, forward_text, reverse_text
 from lessons.core.base import (
     Choice,
     Lesson,
@@ -171,8 +171,8 @@ class Autodiff(Lesson):
                 state.done.add(lay.id(t))
         yield Step(
             "The inputs get their values",
-            "The forward pass starts at the inputs, the leftmost boxes. Each input's value is "
-            "known: " + inputs + ". Next, every operation is computed as soon as all of its "
+            "The forward pass starts at the inputs, the boxes in the top row. Each input's value "
+            "is known: " + inputs + ". Next, every operation is computed as soon as all of its "
             "inputs are ready, in the order the engine's topological sort gives.",
             {"graph": state.snapshot("Traversal 1: forward pass"), "numbers": table()},
         )
@@ -217,6 +217,7 @@ class Autodiff(Lesson):
             state.edge_labels.clear()
             traversals += 1
             caption = f"Traversal {traversals}: reverse pass from {cg.label(out)}"
+            shares: Shares = {}  # what each node received from each of its users, this pass
             for group in _groups(list(backward_steps(out))):
                 active = [lay.id(s.node) for s in group]
                 lit: list[tuple[str, str]] = []
@@ -233,7 +234,7 @@ class Autodiff(Lesson):
                 yield Step(
                     f"Reverse: {cg.label(group[0].node)}"
                     + (f" (output {cg.label(out)})" if len(outputs) > 1 else ""),
-                    reverse_text(group, out, first=group[0].node is out, lay=lay),
+                    reverse_text(group, out, first=group[0].node is out, lay=lay, shares=shares),
                     {
                         "graph": state.snapshot(caption, active=active, lit=lit),
                         "numbers": table(active[0]),

@@ -58,8 +58,40 @@ def forward_text(t: Tensor) -> str:
     )
 
 
-def reverse_text(group: Sequence[BackwardStep], out: Tensor, *, first: bool, lay: Layout) -> str:
-    """One reverse step: the gradient at a node and the chain-rule product for each input."""
+Shares = dict[str, list[tuple[str, float]]]  # node id -> (sending node, its share), in order
+
+
+def _summed(t: Tensor, o: str, g: float, lay: Layout, shares: Shares) -> str:
+    """``∂o/∂t = g``, written as the sum of its shares when several paths reach ``t``."""
+    got = shares.get(lay.id(t), [])
+    total = f"\\frac{{\\partial {o}}}{{\\partial {_name(t)}}}"
+    if len(got) < 2:
+        return f"{total} = {tex(g)}"
+    terms = " + ".join(ptex(v) if i else tex(v) for i, (_, v) in enumerate(got))
+    return f"{total} = {terms} = {tex(g)}"
+
+
+def _paths(t: Tensor, lay: Layout, shares: Shares) -> str:
+    got = shares.get(lay.id(t), [])
+    if len(got) < 2:
+        return ""
+    return f" (the shares from ${'$ and $'.join(src for src, _ in got)}$ add up)"
+
+
+def reverse_text(
+    group: Sequence[BackwardStep],
+    out: Tensor,
+    *,
+    first: bool,
+    lay: Layout,
+    shares: Shares | None = None,
+) -> str:
+    """One reverse step: the gradient at a node and the chain-rule product for each input.
+
+    ``shares`` collects, across the steps of one reverse pass, what each node received from
+    each operation that uses it; a node reached by several paths shows its gradient as their sum.
+    """
+    shares = {} if shares is None else shares
     head = group[0]
     node, o = head.node, _name(out)
     n, g = _name(node), scalar(head.upstream)
@@ -70,8 +102,8 @@ def reverse_text(group: Sequence[BackwardStep], out: Tensor, *, first: bool, lay
         )
     else:
         text = (
-            f"Node ${n}$ has received its complete gradient "
-            f"$\\frac{{\\partial {o}}}{{\\partial {n}}} = {tex(g)}$. "
+            f"Node ${n}$ has received its complete gradient{_paths(node, lay, shares)}: "
+            f"${_summed(node, o, g, lay, shares)}$. "
         )
     op = display_op(node)
     text += _LOCAL.get(op, "")
@@ -86,6 +118,7 @@ def reverse_text(group: Sequence[BackwardStep], out: Tensor, *, first: bool, lay
         p = _name(pg.parent)
         local = scalar(pg.local) if pg.local is not None else float("nan")
         sent = scalar(pg.contribution) if pg.contribution is not None else g * local
+        shares.setdefault(lay.id(pg.parent), []).append((n, sent))
         users = sum(1 for src, dst in lay.edges if src == lay.id(pg.parent) and dst in inside)
         if users > 1:
             text += (
@@ -104,8 +137,7 @@ def reverse_text(group: Sequence[BackwardStep], out: Tensor, *, first: bool, lay
     done = [s.node for s in group[1:]]
     if done:
         listed = ", ".join(
-            f"$\\frac{{\\partial {o}}}{{\\partial {_name(t)}}} = {tex(scalar(t.grad))}$"
-            for t in done
+            f"${_summed(t, o, scalar(t.grad), lay, shares)}${_paths(t, lay, shares)}" for t in done
         )
         text += (
             f"Nothing feeds {'this input' if len(done) == 1 else 'these inputs'}, so "

@@ -41,6 +41,7 @@ from lessons.core.base import (
 from lessons.markup.numbers import plain, ptex, tex
 
 MAX_STEPS = 20  # the learner's own descent is shown for at most this many steps
+CHECKPOINTS = (1, 5, 10)  # updates shown as steps (with the last one); the table lists all
 
 
 class GradientDescent(Lesson):
@@ -202,8 +203,10 @@ class GradientDescent(Lesson):
         )
 
         run = d.descend(start, rate, beta, MAX_STEPS)
-        for move in run.moves:
-            yield _move_step(run, move)
+        shown = 0
+        for t in checkpoints(run):
+            yield _move_step(run, run.moves[t - 1], shown)
+            shown = t
 
         yield _result_step(run, j_global)
 
@@ -230,8 +233,18 @@ class GradientDescent(Lesson):
         )
 
 
-def _move_step(run: d.Run, m: d.Move) -> Step:
-    """One update of the learner's descent, written out with its numbers."""
+def checkpoints(run: d.Run) -> list[int]:
+    """The updates shown as steps: the first, the 5th, the 10th, the first that overshoots
+    (the cost goes up) and the last; the table on every step lists all updates so far."""
+    n = len(run.moves)
+    marks = {t for t in CHECKPOINTS if t <= n} | ({n} if n else set())
+    marks |= {next((m.t for m in run.moves if m.j_new > m.j), n)} if n else set()
+    return sorted(marks)
+
+
+def _move_step(run: d.Run, m: d.Move, shown: int = 0) -> Step:
+    """One update of the learner's descent, written out with its numbers; ``shown`` is the
+    update of the previous checkpoint, and the updates in between are summed up."""
     eta, beta = run.rate, run.beta
     if beta:
         rule = (
@@ -252,7 +265,14 @@ def _move_step(run: d.Run, m: d.Move) -> Step:
             + (" and helped by the velocity $v$ of the previous steps (momentum):" if beta else ":")
         )
     else:
-        lead = f"At $w = {tex(m.w)}$ the slope is ${tex(m.g)}$:"
+        lead = f"Update {m.t}: at $w = {tex(m.w)}$ the slope is ${tex(m.g)}$:"
+        if m.t - shown > 1:
+            was = run.moves[shown]  # the first update not shown yet
+            lead = (
+                f"Updates {shown + 1} to {m.t} (every one in the table) took $w$ from "
+                f"${tex(was.w)}$ to ${tex(m.w_new)}$ and the cost from ${tex(was.j)}$ to "
+                f"${tex(m.j_new)}$. " + lead
+            )
     text = f"{lead} {rule} The cost goes from ${tex(m.j)}$ to ${tex(m.j_new)}$. "
     text += _remark(run, m)
     far = abs(m.w_new) > d.FAR
@@ -358,7 +378,13 @@ def _result_step(run: d.Run, j_global: float) -> Step:
                 "It started on the right side, but its steps were so long that it was thrown "
                 "over the hump: lower the learning rate."
                 if thrown
-                else "Start on the other side of the hump at $w = 0$, or give the ball momentum."
+                else (
+                    f"Momentum is on ($\\beta = {tex(run.beta)}$) but did not carry the ball "
+                    "over the hump: start on the other side of $w = 0$, or try a larger "
+                    "$\\beta$."
+                    if run.beta
+                    else "Start on the other side of the hump at $w = 0$, or switch on momentum."
+                )
             )
         )
         verdict = TaskResult(False, "Ended in the local minimum.")

@@ -32,9 +32,8 @@ from lessons.core.base import (
     Values,
     Vector,
 )
-from lessons.markup.numbers import tex
 
-TRAIN_MARKS = (2, 3, 5, 10, 20, 50, 100, 200)  # updates after which a training step is shown
+TRAIN_MARKS = (5, 50, 200)  # updates after which a training step is shown
 
 
 class Backprop(Lesson):
@@ -198,11 +197,7 @@ class Backprop(Lesson):
         grad = float((b.grads.w1 if layer == 1 else b.grads.w2)[i, j])
         yield Step(
             f"The chain rule for {weight}",
-            f"Put together, the gradient of the highlighted weight {weight} is a product of "
-            "local derivatives along the path from the error back to the weight: the output "
-            "errors, the sigmoid slopes, the weights in between, and the value that entered "
-            f"the weight. The gradient panel writes it out: ${tex(grad)}$. Choose another weight "
-            "under Highlighted weight to see its chain.",
+            texts.chain(net, f, b, layer, i, j, weight),
             {"net": show(v.DONE, selected=(layer, j))},
             figures={"highlighted_gradient": grad},
         )
@@ -244,6 +239,7 @@ def _training(
     """More updates on the same example: the error keeps falling."""
     counts, losses = [0, 1], [start_loss, m.forward(net, x, t).loss]
     done = 1
+    before: tuple[int, float] | None = None  # the previous mark and its loss
     for mark in TRAIN_MARKS:
         while done < mark:
             net = m.engine_step(net, x, t, eta)
@@ -255,7 +251,7 @@ def _training(
         step_after = m.engine_step(net, x, t, eta)
         yield Step(
             f"Training: {mark} updates",
-            texts.training(mark, f, start_loss),
+            texts.training(mark, f, start_loss, before),
             {
                 "net": v.diagram(net, f, b, highlight=edge),
                 "formula": v.formula(net, f, b, weight, v.DONE),
@@ -266,6 +262,7 @@ def _training(
             },
             figures={"loss": f.loss},
         )
+        before = (mark, f.loss)
     yield Step(
         "Summary",
         "<ul><li>The forward pass computes each neuron's sum and output, layer by layer.</li>"

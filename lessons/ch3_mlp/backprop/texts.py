@@ -173,15 +173,53 @@ def check(worst: float, eps: float) -> str:
     )
 
 
-def training(count: int, f: Forward, start: float) -> str:
-    """After several updates on the same example."""
-    return (
-        f"After {count} update{'s' if count > 1 else ''} (each a forward pass, a backward pass "
-        f"and a step) the error on the example is ${tex(f.loss)}$, down from ${tex(start)}$. "
+def training(count: int, f: Forward, start: float, before: tuple[int, float] | None) -> str:
+    """After several updates on the same example; ``before`` is the previous checkpoint."""
+    outputs = (
         f"The outputs are $y = ({tex(float(f.y[0]))}, {tex(float(f.y[1]))})$ for the targets "
         f"$t = ({tex(float(f.t[0]))}, {tex(float(f.t[1]))})$. "
-        "The steps shrink as the outputs approach their targets: the errors get smaller, and "
-        "so does the sigmoid's slope $y(1 - y)$ near 0 or 1. The table shows the next update."
+    )
+    if before is None:
+        return (
+            f"After {count} updates (each a forward pass, a backward pass and a step) the "
+            f"error on the example is ${tex(f.loss)}$, down from ${tex(start)}$. "
+            + outputs
+            + "The table shows the next update."
+        )
+    mark, loss = before
+    n = count - mark
+    per = (loss - f.loss) / n
+    return (
+        f"After {count} updates the error is ${tex(f.loss)}$. The {n} updates since update "
+        f"{mark} lowered it from ${tex(loss)}$, on average ${tex(per)}$ per update. "
+        + outputs
+        + "The steps shrink as the outputs approach their targets: the errors get smaller, "
+        "and so does the sigmoid's slope $y(1 - y)$ near 0 or 1."
+    )
+
+
+def chain(net: Net, f: Forward, b: Backward, layer: int, i: int, j: int, weight: str) -> str:
+    """The highlighted weight's gradient: a product along each path to the loss, summed."""
+    if layer == 2:
+        grad = float(b.grads.w2[i, j])
+        return (
+            f"The weight {weight} reaches the loss along one path, through output "
+            f"$o_{j + 1}$: its gradient is the product of the local derivatives on it, "
+            f"$\\delta_{{o_{j + 1}}} \\, a_{i + 1} = {ptex(float(b.d2[j]))} \\times "
+            f"{ptex(float(f.a1[i]))} = {tex(grad)}$. Choose another weight under Highlighted "
+            "weight to see its chain."
+        )
+    grad = float(b.grads.w1[i, j])
+    slope = float(f.a1[j] * (1 - f.a1[j]))
+    paths = [float(b.d2[k] * net.w2[j, k] * slope * f.x[i]) for k in range(2)]
+    terms = " + ".join(ptex(p) for p in paths)
+    return (
+        f"The weight {weight} feeds $h_{j + 1}$, which feeds both outputs: two paths lead "
+        "from it to the loss. Along each, multiply the local derivatives (the output's "
+        "$\\delta$, the weight to it, the sigmoid slope, the input); the gradient is the "
+        f"<b>sum</b> over the paths: $$\\sum_k \\delta_{{o_k}} w_{{h_{j + 1} o_k}} \\cdot "
+        f"{tex(slope)} \\cdot {ptex(float(f.x[i]))} = {terms} = {tex(grad)}$$ Choose another "
+        "weight under Highlighted weight to see its chain."
     )
 
 

@@ -163,17 +163,24 @@ QUIZ = (
     ),
     MultipleChoice(
         "overfit",
-        "The training loss keeps falling while the test loss starts to rise. What is happening?",
+        "The training loss keeps falling while the loss on held-out points starts to rise. "
+        "What is happening, and which epoch should you keep?",
         (
-            "The learning rate is too small",
-            "The network fits the noise of the training points",
-            "The test points are wrong",
+            "The learning rate is too small: keep the last epoch",
+            "The network fits the noise of the training points: keep the epoch with the lowest "
+            "validation loss",
+            "The network fits the noise of the training points: keep the epoch with the lowest "
+            "test loss",
         ),
         answer=1,
         explanations=(
             "A small rate makes both losses fall slowly; it does not make one rise.",
-            "Right: it is overfitting. Stop at the lowest test loss, add L2, or use more data.",
-            "The test points come from the same distribution; they show what generalises.",
+            "Right: it is overfitting. A validation set, split off the training data, picks the "
+            "epoch (or add L2, or more data); the test set stays untouched until the end, so "
+            "its loss is an honest report of the chosen network.",
+            "Picking the epoch by its test loss lets the test set take part in training: its "
+            "loss is then no longer an unbiased report. A separate validation set picks the "
+            "epoch.",
         ),
     ),
 )

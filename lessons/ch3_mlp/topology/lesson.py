@@ -1,30 +1,33 @@
 """Lesson 3.3: tuning the topology: the same data and budget for five network shapes.
 
 A small, a medium, a large, a deep and a funnel-shaped network train one after another on the
-same points with the same optimizer, batch size and number of epochs.  Each step trains one
-network a little further and shows its neurons, its decision map, every network's loss curves
-and a results table (weights, losses, early-stopping epoch, test loss there, time).  The
-closing steps read the lesson's advice off those numbers: take a network bigger than needed
-and stop training at the epoch where the validation loss is lowest.
+same points with the same optimizer, batch size and number of epochs.  Each network is shown
+at three checkpoints (its first epoch, its best validation epoch, the end of the budget) with
+its neurons, its decision map, every network's loss curves and a results table (weights,
+losses, early-stopping epoch, test loss there, multiply-adds).  The closing steps read the
+lesson's advice off those numbers: take a network bigger than needed and stop training at the
+epoch where the validation loss is lowest.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import numpy as np
 
 from engine.data.synthetic.sets import Playground
 from lessons.ch3_mlp.topology import runs as tr
+from lessons.ch3_mlp.topology import texts
 from lessons.core.base import (
     Choice,
     Lesson,
     MultipleChoice,
     Network,
+    NetworkData,
     NumericQuestion,
     PanelData,
     Plot,
+    PlotData,
     Slider,
     Step,
     Table,
@@ -40,7 +43,6 @@ DATA_LABELS: dict[str, Playground] = {
     "two gaussians": "gaussians",
     "spiral": "spiral",
 }
-PROGRESS_STEPS = 8  # steps shown while each network trains
 
 
 class Topology(Lesson):
@@ -53,7 +55,7 @@ class Topology(Lesson):
     summary = (
         "How many layers, how many neurons? Five networks (small, medium, large, deep and a "
         "funnel) train on the same noisy points for the same number of epochs. A results table "
-        "and their loss curves compare size, fit, generalisation and time, and show why a "
+        "and their loss curves compare size, fit, generalisation and cost, and show why a "
         "network bigger than needed, stopped early, is a safe choice."
     )
     live = True  # trained in the worker, one step at a time, with progress
@@ -91,7 +93,7 @@ class Topology(Lesson):
             x_label="epoch",
             y_label="cross-entropy",
             stretch=2,
-            help="Solid: validation loss; dashed: training loss; dot: the best epoch.",
+            help="Solid: training loss; dashed: validation loss; dot: the best epoch.",
         ),
         Table("results", "Results: same data, same budget", stretch=4),
     )
@@ -109,14 +111,16 @@ class Topology(Lesson):
             "Why compare the networks on validation points instead of training points?",
             (
                 "Training points are too few",
-                "A bigger network always fits the training points better, even when it only "
-                "memorises their noise",
+                "A network with more weights can fit the training points closely, noise "
+                "included: a low training loss does not show that it generalises",
                 "Validation points are easier",
             ),
             answer=1,
             explanations=(
-                "Even with many training points the training loss favours the largest network.",
-                "Right: only points the network never trained on show how well it generalises.",
+                "Even with many training points, a low training loss can come from memorising "
+                "their noise.",
+                "Right: only points the network never trained on show how well it generalises. "
+                "In the table, compare each network's train and val. columns.",
                 "They come from the same distribution; they are just unseen.",
             ),
         ),
@@ -133,7 +137,8 @@ class Topology(Lesson):
                 "A too small network cannot fit the data however long it trains.",
                 "Right: the large network learns fast, and early stopping keeps the version "
                 "from before it starts memorising noise.",
-                "Long training lets a big network memorise the noise: its validation loss rises.",
+                "Long training can let a big network memorise the noise: its validation loss "
+                "then rises, and the last epoch is not the best one.",
             ),
         ),
     )
@@ -143,19 +148,19 @@ class Topology(Lesson):
         name = DATA_LABELS[c.data]
         split = tr.make_split(name, float(c.noise), data_seed)
         budget = int(c.epochs)
-        every = max(1, budget // PROGRESS_STEPS)
         runs: list[tr.Run] = []
         start = tr.Run.start(tr.CANDIDATES[0], split, str(c.activation), float(c.rate), model_seed)
         trainer = start.trainer
         yield Step(
             "Same data, same budget, five networks",
-            _intro(split, budget, float(c.rate)),
+            texts.intro(split, budget, float(c.rate)),
             {
                 "net": network_data(trainer, trainer.probe(), trainer.input_maps(), editable=False),
                 "boundary": boundary_plot(split.data, None, held_out="validation"),
                 "results": tr.results_table([], budget),
             },
             figures={"candidates": float(len(tr.CANDIDATES))},
+            notes=texts.intro_notes(split),
         )
         for index, cand in enumerate(tr.CANDIDATES):
             run = (
@@ -164,110 +169,94 @@ class Topology(Lesson):
                 else tr.Run.start(cand, split, str(c.activation), float(c.rate), model_seed)
             )
             runs.append(run)
-            for epoch in range(1, budget + 1):
-                run.epoch(split)
-                if epoch % every and epoch != budget:
-                    continue
-                diagram, boundary = run.view(split)
-                yield Step(
-                    f"Training “{cand.name}”: epoch {epoch} of {budget}",
-                    _progress(cand, run, epoch),
-                    {
-                        "net": diagram,
-                        "boundary": boundary,
-                        "curves": tr.curves_plot(runs, budget),
-                        "results": tr.results_table(runs, budget, current=index),
-                    },
-                    figures={f"{cand.name}_val": run.val[-1], f"{cand.name}_train": run.train[-1]},
-                )
+            yield from _checkpoints(run, runs, index, budget, split)
         yield _results_step(runs, budget)
         yield _advice_step(runs, budget, split)
 
 
-def _intro(split: tr.Split, budget: int, rate: float) -> str:
-    n_train, n_val, n_test = len(split.data.x_train), len(split.data.x_test), len(split.x_test)
-    rows = "".join(f"<li><b>{c.name}</b>: {c.note}</li>" for c in tr.CANDIDATES)
-    return (
-        "How big should a network be? Rather than guess, try several shapes under equal "
-        f"conditions: the same {n_train} training points, {budget} epochs each, mini-batches "
-        f"of {tr.BATCH}, the Adam optimizer with learning rate {plain(rate)}. The candidates:"
-        f"<ul>{rows}</ul>"
-        f"Another {n_val} <b>validation</b> points are checked after every epoch: the epoch "
-        "where their loss is lowest is where early stopping would stop. The last "
-        f"{n_test} <b>test</b> points are only used to report how good that stopped network "
-        "is. In the loss plot, solid lines are validation losses, dashed lines training "
-        "losses, and a dot marks each network's best epoch. Press Play: the networks train "
-        "one after another."
-    )
+def _checkpoints(
+    run: tr.Run, runs: list[tr.Run], index: int, budget: int, split: tr.Split
+) -> Iterator[Step]:
+    """Train one network for the budget; show its first epoch, its best epoch and the end."""
+    name = run.candidate.name
 
-
-def _progress(cand: tr.Candidate, run: tr.Run, epoch: int) -> str:
-    text = (
-        f"The <b>{cand.name}</b> network ({cand.note}) has {run.trainer.parameters} weights "
-        f"and biases. After {epoch} epochs its training loss is {plain(run.train[-1])} and "
-        f"its validation loss {plain(run.val[-1])}"
-    )
-    best = run.best
-    if best < epoch and run.val[-1] > run.at(run.val, best) * 1.05:
-        text += (
-            f", up from its best, {plain(run.at(run.val, best))} at epoch {best}: it has "
-            "started to learn the noise of the training points."
+    def frame(title: str, text: str, view: tuple[NetworkData, PlotData], upto: int) -> Step:
+        return Step(
+            f"“{name}”: {title}",
+            text,
+            {
+                "net": view[0],
+                "boundary": view[1],
+                "curves": tr.curves_plot(runs, budget, upto),
+                "results": tr.results_table(runs, budget, index, upto),
+            },
+            figures={
+                "epoch": float(upto),
+                f"{name}_val": run.at(run.val, upto),
+                f"{name}_train": run.at(run.train, upto),
+            },
+            notes=texts.verdict_notes() if upto == budget else "",
         )
-    else:
-        text += "."
-    return (
-        text + " Each square in the diagram is a neuron's output over the plane; the curves "
-        "below collect every network trained so far."
-    )
+
+    run.epoch(split)
+    yield frame(f"epoch 1 of {budget}", texts.first_epoch(run, index == 0), run.view(split), 1)
+    for _ in range(2, budget + 1):
+        run.epoch(split)
+    end = run.view(split)
+    b = run.best
+    if 1 < b < budget:
+        kept = run.best_view(split)  # the weights early stopping keeps
+        if kept is not None:
+            yield frame(f"best validation loss, epoch {b}", texts.best(run), kept, b)
+    if budget > 1:
+        yield frame(f"epoch {budget} of {budget}", texts.verdict(run, budget), end, budget)
 
 
 def _results_step(runs: list[tr.Run], budget: int) -> Step:
-    by_train = min(runs, key=lambda r: _finite(r.train[-1]))
-    by_val_end = min(runs, key=lambda r: _finite(r.val[-1]))
-    small = runs[0]
-    text = (
-        f"After {budget} epochs each: the lowest training loss belongs to "
-        f"<b>{by_train.candidate.name}</b> ({plain(by_train.train[-1])}), the lowest "
-        "validation loss to "
-        f"<b>{by_val_end.candidate.name}</b> ({plain(by_val_end.val[-1])}). "
-        f"The small network, with {small.trainer.parameters} weights, ends at a training loss "
-        f"of {plain(small.train[-1])}: too few neurons to draw the boundary, however long it "
-        "trains. A low training loss alone proves nothing: compare it with the validation "
-        "loss, which counts points the network never learned from. The column best is the "
-        "epoch with the lowest validation loss (where early stopping keeps the weights) and "
-        "test@best the test loss there; time shows what the extra weights cost."
-    )
     return Step(
         "Results",
-        text,
+        texts.results(runs, budget),
         {"results": tr.results_table(runs, budget), "curves": tr.curves_plot(runs, budget)},
-        figures={f"{r.candidate.name}_best_test": _finite(r.at(r.test, r.best)) for r in runs},
+        figures={f"{r.candidate.name}_best_test": tr.finite(r.at(r.test, r.best)) for r in runs},
+        notes=texts.RESULTS_NOTES,
     )
 
 
 def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
     large = next(r for r in runs if r.candidate.name == "large")
-    best_run = min(runs, key=lambda r: _finite(r.at(r.test, r.best)))
+    best_run = min(runs, key=lambda r: tr.finite(r.at(r.test, r.best)))
     b = large.best
     stopped, ended = large.at(large.test, b), large.test[-1]
-    gap = stopped - _finite(best_run.at(best_run.test, best_run.best))
+    gap = stopped - tr.finite(best_run.at(best_run.test, best_run.best))
     verdict = (
         "the best of all five"
         if best_run is large
         else f"within {plain(gap)} of the best, <b>{best_run.candidate.name}</b> "
         f"({plain(best_run.at(best_run.test, best_run.best))})"
     )
+    over = tr.overfitting(large.train, large.val) is not None
     text = (
-        f"Follow the <b>large</b> network: its validation loss was lowest at epoch {b} "
-        f"({plain(large.at(large.val, b))}) and {plain(large.val[-1])} after all {budget}. "
-        f"Stopped at epoch {b}, its test loss is {plain(stopped)}; trained to the end, "
-        f"{plain(ended)}. Stopped early, it is {verdict}. "
-        "<p>That is the practical advice: rather than searching for the exact right size, "
-        "use more layers and neurons than you need, watch the validation loss, and keep the "
-        "network from the epoch where it was lowest (<b>early stopping</b>). The big network "
-        "learns the shape quickly; stopping early prevents it from memorising the noise. "
-        "Trial and error with smaller and funnel-shaped networks can save time and weights, "
-        "and ready-made architectures from model zoos are another starting point.</p>"
+        f"The <b>large</b> network's validation loss was lowest at epoch {b} "
+        f"({plain(large.at(large.val, b))}); {plain(large.val[-1])} after all {budget}. "
+        f"Its test loss is {plain(stopped)} stopped at epoch {b}, {plain(ended)} at the end: "
+        f"stopped early, it is {verdict}. "
+    )
+    text += (
+        "Without stopping it would have overfitted. "
+        if over
+        else "Within this budget it did not overfit; a longer one can let it. "
+    )
+    text += (
+        "<p>The advice: use more layers and neurons than you need, and keep the weights "
+        "from the epoch with the lowest validation loss (<b>early stopping</b>).</p>"
+    )
+    notes = (
+        "Rather than searching for the exact right size, take a network that is clearly big "
+        "enough. It learns the shape quickly; watching the validation loss and keeping the "
+        "best epoch stops it before it memorises the noise of the training points. Trial and "
+        "error with smaller and funnel-shaped networks can save multiply-adds and weights, and "
+        "ready-made architectures from model zoos are another starting point. Try other data "
+        "sets, more noise or a longer budget."
     )
     data: dict[str, PanelData] = {
         "curves": tr.curves_plot(runs, budget),
@@ -276,18 +265,11 @@ def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
     view = large.best_view(split)
     if view is not None:
         data["net"], data["boundary"] = view
-        text += (
-            f"<p>The diagram and the map show the large network as it was at epoch {b}, "
-            "the one early stopping keeps.</p>"
-        )
-    text += "Try other data sets, more noise or a longer budget."
+        text += f"The diagram and the map show the large network at epoch {b}."
     return Step(
         "Bigger than needed, stopped early",
         text,
         data,
-        figures={"large_best_epoch": float(b), "large_test_stopped": _finite(stopped)},
+        figures={"large_best_epoch": float(b), "large_test_stopped": tr.finite(stopped)},
+        notes=notes,
     )
-
-
-def _finite(x: float) -> float:
-    return x if math.isfinite(x) else math.inf

@@ -3,14 +3,14 @@
 The points are split three ways: training points (the weights learn from them), validation
 points (watched after every epoch to find the best epoch: early stopping) and test points
 (touched only to report the result at the chosen epoch).  Each candidate network trains with
-the same optimizer settings, batch size and number of epochs.
+the same optimizer settings, batch size and number of epochs.  :func:`overfitting` is the
+lesson's one test for "it has started to learn the noise"; every verdict in the text uses it.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +23,8 @@ from lessons.shared.mlp import net
 from lessons.shared.mlp.views import boundary_plot, network_data
 
 BATCH = 25
+PATIENCE = 20  # epochs the validation loss must stay up before the lesson calls it overfitting
+RISE = 0.05  # ... by more than this fraction above its lowest value
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,13 @@ def make_split(name: Playground, noise: float, seed: int) -> Split:
 
 @dataclass
 class Run:
-    """One candidate's training: losses after every epoch, and the time it took."""
+    """One candidate's training: the three losses after every epoch."""
 
     candidate: Candidate
     trainer: net.Trainer
     train: list[float] = field(default_factory=list)
     val: list[float] = field(default_factory=list)
     test: list[float] = field(default_factory=list)
-    seconds: float = 0.0
     best_weights: list[np.ndarray] | None = None  # the weights at the best epoch so far
     _inputs: np.ndarray | None = None
 
@@ -92,8 +93,7 @@ class Run:
         return cls(candidate, trainer)
 
     def epoch(self, split: Split) -> None:
-        """One epoch of training, then the three losses (the time counts the training only)."""
-        began = time.perf_counter()
+        """One epoch of training, then the three losses."""
         try:
             self.trainer.epoch(BATCH)
         except net.DivergenceError:
@@ -101,7 +101,6 @@ class Run:
             self.val.append(math.nan)
             self.test.append(math.nan)
             return
-        self.seconds += time.perf_counter() - began
         scores = self.trainer.scores()
         self.train.append(scores.train_loss)
         self.val.append(scores.test_loss)  # the trainer's "test" points are the validation set
@@ -131,16 +130,85 @@ class Run:
     @property
     def best(self) -> int:
         """The epoch (counting from 1) with the lowest validation loss; 0 before training."""
-        finite = [v if math.isfinite(v) else math.inf for v in self.val]
-        return int(np.argmin(finite)) + 1 if finite else 0
+        return best_epoch(self.val)
+
+    @property
+    def cost(self) -> int:
+        """Multiply-adds of one epoch: 3 per weight (forward, and two in the backward pass)
+        for every training point; the same count for every run of this network."""
+        return 3 * _weights(self.candidate.hidden) * len(self.trainer.x_train)
 
     def at(self, series: list[float], epoch: int) -> float:
         return series[epoch - 1] if 1 <= epoch <= len(series) else math.nan
 
 
-def results_table(runs: list[Run], budget: int, current: int | None = None) -> TableData:
-    """One row per candidate: size, final losses, the early-stopping epoch, its test loss."""
-    columns = ("network", "weights", "train", "val.", "test", "best", "test@best", "time")
+def best_epoch(val: list[float], until: int | None = None) -> int:
+    """The epoch (from 1) with the lowest validation loss among the first ``until``; 0 if none."""
+    finite = [v if math.isfinite(v) else math.inf for v in val[:until]]
+    return int(np.argmin(finite)) + 1 if finite else 0
+
+
+@dataclass(frozen=True)
+class Overfit:
+    """The numbers behind an overfitting verdict: the best epoch against the epoch looked at."""
+
+    best: int
+    epoch: int
+    best_val: float
+    end_val: float
+    floor_val: float  # the lowest validation loss of the last PATIENCE epochs
+    best_train: float
+    end_train: float
+
+    @property
+    def rise(self) -> float:
+        """How far the last PATIENCE epochs stayed above the best, as a fraction of it."""
+        return self.floor_val / self.best_val - 1.0
+
+    @property
+    def gap_best(self) -> float:
+        return self.best_val - self.best_train
+
+    @property
+    def gap_end(self) -> float:
+        return self.end_val - self.end_train
+
+
+def overfitting(train: list[float], val: list[float], epoch: int | None = None) -> Overfit | None:
+    """The lesson's test for overfitting at ``epoch`` (default: the last); None if not.
+
+    All of: the lowest validation loss lies at least :data:`PATIENCE` epochs back; in each of
+    the last PATIENCE epochs the validation loss stayed more than :data:`RISE` above that
+    lowest value (a sustained rise, not one noisy epoch); the training loss is lower now than
+    at the best epoch; so the gap between validation and training loss has grown.
+    """
+    end = len(val) if epoch is None else epoch
+    best = best_epoch(val, end)
+    if best == 0 or end - best < PATIENCE or not all(map(math.isfinite, val[:end])):
+        return None
+    found = Overfit(
+        best=best,
+        epoch=end,
+        best_val=val[best - 1],
+        end_val=val[end - 1],
+        floor_val=min(val[end - PATIENCE : end]),
+        best_train=train[best - 1],
+        end_train=train[end - 1],
+    )
+    rising = found.rise > RISE
+    if rising and found.end_train < found.best_train and found.gap_end > found.gap_best:
+        return found
+    return None
+
+
+def results_table(
+    runs: list[Run], budget: int, current: int | None = None, upto: int | None = None
+) -> TableData:
+    """One row per candidate: size, losses, the early-stopping epoch, its test loss, the cost.
+
+    The current run's row shows its numbers at epoch ``upto`` (default: its last epoch).
+    """
+    columns = ("network", "weights", "train", "val.", "test", "best", "test@best", "cost")
     rows = []
     for i, cand in enumerate(CANDIDATES):
         run = runs[i] if i < len(runs) else None
@@ -149,18 +217,18 @@ def results_table(runs: list[Run], budget: int, current: int | None = None) -> T
             params = run.trainer.parameters if run else _parameters(cand.hidden)
             rows.append((label, str(params), "waiting", "", "", "", "", ""))
             continue
-        done = len(run.val)
-        best = run.best
+        done = upto if i == current and upto is not None else len(run.val)
+        best = best_epoch(run.val, done)
         rows.append(
             (
                 label,
                 str(run.trainer.parameters),
-                plain(run.train[-1], 3),
-                plain(run.val[-1], 3),
-                plain(run.test[-1], 3),
+                plain(run.at(run.train, done), 3),
+                plain(run.at(run.val, done), 3),
+                plain(run.at(run.test, done), 3),
                 f"{best}" + ("" if done == budget else f" of {done}"),
                 plain(run.at(run.test, best), 3),
-                f"{run.seconds:.1f} s",
+                f"{plain(run.cost * done / 1e6, 3)} M",
             )
         )
     highlight = () if current is None else (current,)
@@ -172,22 +240,32 @@ def _parameters(hidden: tuple[int, ...], inputs: int = 2) -> int:
     return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
 
-def curves_plot(runs: list[Run], budget: int, mark_best: bool = True) -> PlotData:
-    """Validation loss (solid) and training loss (dashed) per epoch for every candidate."""
+def _weights(hidden: tuple[int, ...], inputs: int = 2) -> int:
+    """The weights without the biases: the multiply-adds of one forward pass of one point."""
+    sizes = (inputs, *hidden, 1)
+    return sum(a * b for a, b in itertools.pairwise(sizes))
+
+
+def curves_plot(runs: list[Run], budget: int, upto: int | None = None) -> PlotData:
+    """Training loss (solid) and validation loss (dashed) per epoch for every candidate.
+
+    The last run is drawn up to epoch ``upto`` (default: all of it); a dot marks each run's
+    best epoch so far.
+    """
     series = []
     top = 0.1
     for i, run in enumerate(runs):
-        x = np.arange(1, len(run.val) + 1, dtype=np.float64)
-        val, train = np.asarray(run.val), np.asarray(run.train)
-        series.append(Series(run.candidate.name, x, val, style="line", color=i))
-        series.append(
-            Series(f"_{run.candidate.name} training", x, train, style="dash", color=i, width=1.0)
-        )
-        if mark_best and run.val:
-            b = run.best
+        done = upto if i == len(runs) - 1 and upto is not None else len(run.val)
+        x = np.arange(1, done + 1, dtype=np.float64)
+        val, train = np.asarray(run.val[:done]), np.asarray(run.train[:done])
+        name = run.candidate.name
+        series.append(Series(name, x, train, style="line", color=i))
+        series.append(Series(f"_{name} validation", x, val, style="dash", color=i))
+        if done:
+            b = best_epoch(run.val, done)
             series.append(
                 Series(
-                    f"_{run.candidate.name} best epoch",
+                    f"_{name} best epoch",
                     np.array([float(b)]),
                     np.array([run.at(run.val, b)]),
                     style="marker",
@@ -204,3 +282,8 @@ def curves_plot(runs: list[Run], budget: int, mark_best: bool = True) -> PlotDat
         x_range=(0.0, float(budget)),
         y_range=(0.0, 1.05 * min(top, 2.0)),
     )
+
+
+def finite(x: float) -> float:
+    """NaN (a diverged run) counts as infinitely bad when runs are compared."""
+    return x if math.isfinite(x) else math.inf

@@ -30,6 +30,7 @@ REFERENCE: dict[str, Reference] = {
     PRESETS[0]: (("L",), lambda v: ((_sigmoid(v[2] * v[0] + v[3] * v[1] + v[4]) - v[5]) ** 2,)),
     PRESETS[1]: (("f",), lambda v: ((v[0] + v[1]) * v[2],)),
     PRESETS[2]: (("f", "g"), lambda v: (v[0] * v[1] + v[2], v[0] * v[1] * v[2])),
+    PRESETS[3]: (("f",), lambda v: (v[0] * v[1] + v[0],)),
 }
 
 
@@ -135,3 +136,16 @@ def test_forward_values_follow_the_data_control() -> None:
     b = _figures(_run(PRESETS[0], (0.0, 0.0, 0.0)))["value_L"]
     assert b == pytest.approx((_sigmoid(0.1) - 0.0) ** 2)
     assert a != pytest.approx(b)
+
+
+def test_fan_out_preset_adds_the_gradients_of_both_paths() -> None:
+    """f = x·y + x: x is used twice; the text writes ∂f/∂x as the sum of its two shares."""
+    key = "one value used twice: f = x · y + x"
+    run = LessonRun(Autodiff, {"expression": key, "data": (1.5, -2.0, 0.0)}, strict=True)
+    steps = run.steps_so_far()
+    text = " ".join(s.text for s in steps if s.title.startswith("Reverse"))
+    assert "\\frac{\\partial f}{\\partial x} = 1 + (-2) = -1" in text.replace("−", "-")
+    figures = {k: v for s in steps for k, v in s.figures.items()}
+    assert figures["grad_f_x"] == pytest.approx(-2.0 + 1.0)  # y + 1
+    inputs = next(s for s in steps if s.title == "The inputs get their values")
+    assert "top row" in inputs.text and "left" not in inputs.text

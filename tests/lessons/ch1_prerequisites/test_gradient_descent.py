@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lessons.ch1_prerequisites.gradient_descent import model as d
-from lessons.ch1_prerequisites.gradient_descent.lesson import GradientDescent
-from lessons.core.base import Plot, PlotData, Step
+from lessons.ch1_prerequisites.gradient_descent.lesson import GradientDescent, checkpoints
+from lessons.core.base import Plot, PlotData, Step, TableData
 from lessons.core.runner import LessonRun
 
 
@@ -23,8 +23,14 @@ def _figures(**values: object) -> dict[str, float]:
 
 
 def _path(**values: object) -> list[float]:
-    """The learner's own descent: the ball's position after each update."""
-    return [s.figures["w"] for s in _steps(**values) if s.title.startswith("Update ")]
+    """The learner's own descent: the ball's position after each update, from the table of
+    the last checkpoint (it lists every update)."""
+    last = [s for s in _steps(**values) if s.title.startswith("Update ")][-1]
+    table = last.data["numbers"]
+    assert isinstance(table, TableData)
+    rows = sorted(table.rows, key=lambda row: int(row[0]))
+    assert [int(row[0]) for row in rows] == list(range(1, len(rows) + 1))
+    return [float(row[table.columns.index("new w")]) for row in rows]
 
 
 @pytest.mark.parametrize("w", [-2.7, -1.0, 0.3, 1.7, 3.2])
@@ -150,3 +156,35 @@ def test_restarts_are_seeded() -> None:
 
     assert restart(a).text == restart(b).text
     assert restart(a).data["numbers"] != restart(c).data["numbers"]
+
+
+def test_the_descent_is_shown_at_a_few_checkpoints_that_each_add_something() -> None:
+    """Updates 1, 5, 10 and the last (20) are steps; each later one sums up the updates
+    in between with numbers that match the table, which lists every update."""
+    steps = [s for s in _steps() if s.title.startswith("Update ")]
+    assert [s.title.split(":")[0] for s in steps] == [f"Update {t}" for t in (1, 5, 10, 20)]
+    run = d.descend(3.0, 0.02, 0.0, 20)
+    for step, t in zip(steps[1:], (5, 10, 20), strict=True):
+        assert step.figures["w"] == pytest.approx(run.positions[t])
+        table = step.data["numbers"]
+        assert isinstance(table, TableData) and len(table.rows) == t
+    assert "Updates 2 to 5" in steps[1].text and "Updates 11 to 20" in steps[3].text
+
+
+def test_checkpoints_include_the_first_overshoot_and_the_divergence() -> None:
+    """A step where the cost rises is shown; a run that flies off ends at its last update."""
+    over = d.descend(3.0, 0.4, 0.0, 20)
+    first_up = next(m.t for m in over.moves if m.j_new > m.j)
+    assert first_up not in (1, 5, 10, 20) and first_up in checkpoints(over)
+    far = d.descend(3.0, 0.8, 0.0, 20)
+    assert checkpoints(far)[-1] == len(far.moves)
+
+
+@pytest.mark.parametrize("momentum", [False, True])
+def test_advice_in_the_shallow_valley_depends_on_the_momentum_toggle(momentum: bool) -> None:
+    """Only suggest switching momentum on when it is off."""
+    steps = _steps(start=-2.4, rate=0.05, momentum=momentum, beta=0.3)
+    result = next(s for s in steps if s.task is not None)
+    assert result.title == "Stuck in the shallow valley"
+    assert ("switch on momentum" in result.text) == (not momentum)
+    assert ("Momentum is on" in result.text) == momentum

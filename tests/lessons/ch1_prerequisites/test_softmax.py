@@ -80,3 +80,25 @@ def test_table_shows_every_number() -> None:
     table = run.panel_state(run.length - 1 if run.length else 0)["numbers"]
     assert isinstance(table, TableData)
     assert len(table.rows) == 3 and all(cell != "" for cell in table.rows[0])
+
+
+def test_scores_panel_title_names_what_its_bars_show() -> None:
+    """Raw scores, scaled, shifted, then the gradient: the title follows the bars' caption."""
+    run = LessonRun(Softmax, strict=True)
+    seen: dict[str, str] = {}
+    for i in range(run.length or 0):
+        bars = run.step_at(i).data.get("scores")
+        if isinstance(bars, BarData):
+            seen[bars.caption] = run.panel_titles(i)["scores"]
+    assert seen["raw scores z"] == "Scores z"
+    assert seen["∂L/∂z from backward()"] == "Gradient ∂L/∂z"
+    assert seen["z / T − max, all ≤ 0"].startswith("Shifted")
+
+
+def test_normalise_formula_matches_the_shifted_numbers_it_shows() -> None:
+    """Step 5 divides shifted exponentials: the formula has the shift m, with its value."""
+    run = LessonRun(Softmax, {"temperature": 2.0}, strict=True)
+    step = next(s for s in run.steps_so_far() if s.title == "Add them up and normalise")
+    assert "z_i / T - m" in step.text and "m = 1" in step.text  # max score 2 / T = 1
+    first = next(s for s in run.steps_so_far() if s.title == "Every class gets a score")
+    assert "on the right" in first.text and "left" not in first.text

@@ -74,7 +74,7 @@ def test_lesson_walks_forward_backward_update_check_and_training() -> None:
     table = check.data["weights"]
     assert isinstance(table, TableData) and len(table.rows) == 17
     losses = [s.figures["loss"] for s in steps if s.title.startswith("Training")]
-    assert len(losses) >= 5 and all(a > b for a, b in itertools.pairwise(losses))
+    assert len(losses) == 3 and all(a > b for a, b in itertools.pairwise(losses))
 
 
 def test_the_highlighted_weight_gets_its_formula_with_numbers() -> None:
@@ -119,3 +119,13 @@ def test_new_weights_and_inputs_restart_with_other_numbers() -> None:
     run = LessonRun(Backprop, {"x": (1.0, -1.0)}, strict=True)
     labels = run.panel_state()["net"]
     assert isinstance(labels, NetworkData) and labels.input_names == ("x₁\n1", "x₂\n−1")
+
+
+def test_first_layer_gradient_is_the_sum_over_both_paths() -> None:
+    """x₁→h₁ reaches the loss through o₁ and o₂: the text adds the two path products."""
+    steps = LessonRun(Backprop, strict=True).steps_so_far()
+    chain = next(s for s in steps if s.title.startswith("The chain rule for"))
+    assert "sum</b> over the paths" in chain.text and " + " in chain.text
+    training = [s for s in steps if s.title.startswith("Training")]
+    assert [s.title for s in training] == [f"Training: {n} updates" for n in (5, 50, 200)]
+    assert "since update 5 " in training[1].text and "since update 50 " in training[2].text
