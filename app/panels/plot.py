@@ -136,6 +136,8 @@ class PlotView(PanelView):
         if data.axis_labels != self._axis_labels:
             self._axis_labels = data.axis_labels
             self._restyle()
+        for side in ("left", "bottom"):  # a diagram has no axes, ticks or grid
+            self.plot_item.showAxis(side, data.axes)
         self._update_legend(keys)
         self._apply_ranges(data)
 

@@ -145,8 +145,10 @@ class StepBar(QWidget):
 
     def show_frame(self, frame: Frame) -> None:
         """Update counter and scrubber (1-based for people) without emitting goto."""
+        # the total is known for a finite lesson, or once a live one's run has ended
+        ended = frame.length is not None or frame.at_end or frame.error is not None
         total = frame.length if frame.length is not None else frame.computed
-        more = "" if frame.length is not None else "+"
+        more = "" if ended else "+"
         self.counter.setText(f"Step {frame.position + 1} / {total}{more}")
         with QSignalBlocker(self.scrubber):
             self.scrubber.setRange(frame.oldest + 1, max(frame.oldest + 1, frame.computed))

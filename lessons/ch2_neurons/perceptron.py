@@ -310,7 +310,7 @@ def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
     x, y, w, mistakes = train_layer(rng, eta)
     xs = augment(x)
     outputs = ltu(w, xs)
-    lines = [P.boundary(w[:, k], f"unit {k + 1}", color=k) for k in range(3)]
+    lines = [P.boundary(w[:, k], f"_unit {k + 1}", color=k) for k in range(3)]
     yield Step(
         "A layer of LTUs",
         "Rosenblatt's perceptron is a <b>layer</b> of threshold units that all see the same "
@@ -323,7 +323,7 @@ def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
         + (" (all outputs right)." if mistakes[-1] == 0 else " for most points.")
         + " Each unit still draws one straight line, drawn in its class's colour.",
         {
-            "plane": P.plane([*P.points(x, y), *lines]),
+            "plane": P.plane([*P.points(x, y), *lines], notes=P.line_labels(w, "unit")),
             "unit": P.network(
                 [w], [["x₁", "x₂"], ["ŷ₁", "ŷ₂", "ŷ₃"]], [list(x[0]), list(outputs[0])]
             ),

@@ -132,6 +132,7 @@ class PlotData:
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
     axis_labels: tuple[str, str] | None = None  # (x, y) for this step, instead of the panel's
+    axes: bool = True  # False: a pure diagram (no axes, ticks or grid)
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,28 @@ def boundary(w: Vec, name: str, color: int = 6, style: str = "line", width: floa
     return Series(name, x1, x2, style=style, color=color, width=width)
 
 
+def line_label(w: Vec, text: str, color: int, box: float = BOX) -> list[Annotation]:
+    """``text`` just outside the box, at the upper end of the unit's line (none if it misses).
+
+    Labels the lines where a legend would otherwise have to sit on the data.
+    """
+    x1, x2 = line_through(w, box)
+    if np.isnan(x1).any():
+        return []
+    k = int(np.argmax(x2))
+    x, y = float(x1[k]), float(x2[k])
+    if y >= box - 1e-9:
+        anchor = (0.5, 1.0)  # above the top edge
+    else:
+        anchor = (0.0, 0.5) if x > 0 else (1.0, 0.5)  # beside the right / left edge
+    return [Annotation(x, y, f" {text} ", color=color, anchor=anchor)]
+
+
+def line_labels(w: np.ndarray, prefix: str) -> list[Annotation]:
+    """``prefix`` 1, 2, ... at the lines of the units in ``w``'s columns, in colours 0, 1, ..."""
+    return [n for k in range(w.shape[1]) for n in line_label(w[:, k], f"{prefix} {k + 1}", k)]
+
+
 def normal_arrow(w: Vec, name: str = "_w", color: int = 6) -> list[Series]:
     """The weight vector drawn from the boundary: it points into the side where the unit fires."""
     w1, w2, b = (float(v) for v in w)
@@ -181,7 +203,7 @@ def network(
                 t = 0.3 + 0.25 * i / max(len(pos[c]) - 1, 1)
                 if labelled:
                     at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
-                    color = 0 if weight >= 0 else 3
+                    color = 1 if weight >= 0 else 0  # orange positive, blue negative
                     # on a level edge the line would run into the number like a minus sign
                     level = abs(y1 - y0) < 1e-9
                     anchor = (0.5, 1.0) if level else (0.5, 0.5)
@@ -197,26 +219,32 @@ def network(
                         seg[:, 0].ravel(),
                         seg[:, 1].ravel(),
                         style=style,
-                        color=0 if positive else 3,
+                        color=1 if positive else 0,
                         width=2.0,
                     )
                 )
     last = len(names) - 1
     for c, column in enumerate(names):
         labels = [*column, "1"] if c < last else list(column)
+        outs = [] if values is None or c == 0 else [float(v) for v in values[c]]
+        known = len(outs) == len(column)
         for kind, idx in (
             ("in", range(0 if c == 0 else len(column), len(pos[c]))),
-            ("unit", range(len(column) if c else 0)),
+            ("fires", [k for k in range(len(column) if c else 0) if known and outs[k] > 0]),
+            ("silent", [k for k in range(len(column) if c else 0) if known and outs[k] <= 0]),
+            ("unit", range(0 if known or c == 0 else len(column))),
         ):
             px, py = [pos[c][k][0] for k in idx], [pos[c][k][1] for k in idx]
-            unit = kind == "unit"
+            unit = kind != "in"
+            # orange = fires (output 1), sky blue = silent, plain = output not shown
+            color = {"fires": 1, "silent": 5, "unit": 6}.get(kind, 5)
             series.append(
                 Series(
                     f"_{kind} {c}",
                     np.array(px),
                     np.array(py),
                     style="scatter",
-                    color=1 if unit else 5,
+                    color=color,
                     size=22 if unit else 18,
                     symbol="h" if unit else "o",
                 )
@@ -228,9 +256,13 @@ def network(
             anchor = (1.0, 0.5) if c == 0 else ((0.0, 0.5) if c == last else (0.5, 1.0))
             shift = -0.2 if c == 0 else (0.2 if c == last else 0.0)
             lift = 0.0 if c in (0, last) else 0.18  # a hidden unit's name clears its symbol
-            notes.append(Annotation(x + shift, y + lift, text, anchor=anchor))
+            notes.append(Annotation(x + shift, y + lift, text, color=6, anchor=anchor))
     return PlotData(
-        tuple(series), tuple(notes), x_range=(-2.0, gap * last + 1.4), y_range=(-1.3, 1.3)
+        tuple(series),
+        tuple(notes),
+        x_range=(-2.0, gap * last + 1.4),
+        y_range=(-1.3, 1.3),
+        axes=False,  # a diagram: its coordinates mean nothing
     )
 
 

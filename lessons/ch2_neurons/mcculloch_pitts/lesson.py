@@ -175,7 +175,10 @@ class McCullochPitts(Lesson):
             "the neuron through one or more connections that either <b>excite</b> it or "
             "<b>inhibit</b> it, and the neuron fires when enough excitation arrives. Here "
             f"neuron C listens to A, B and a unit that is always on; the wiring is "
-            f"<b>{wiring.name}</b>: {_says(wiring)}. Toggle A and B in the controls.",
+            f"<b>{wiring.name}</b>: {_says(wiring)}. Toggle A and B in the controls. "
+            "Colours keep one meaning in the whole course: <b>orange</b> is positive or on "
+            "(an exciting connection, an active input, a firing neuron), <b>blue</b> is "
+            "negative or off (an inhibiting connection; pale blue: a silent input).",
             frame((a, b), [(a, b)], set()),
             figures={"fires": first.fires},
         )

@@ -141,11 +141,14 @@ def gray_walk(a: int, b: int) -> list[tuple[int, int]]:
 
 UNIT = (3.4, 1.0)
 INPUTS = {"A": 2.0, "B": 1.0, "1": 0.0}  # y of each input unit (all at x = 0)
+# The course's colours for a sign (as in the network diagrams of chapter 3 and the shaded
+# decision regions): orange = positive (excites, on, fires), blue = negative (inhibits).
+POSITIVE, NEGATIVE = 1, 0  # palette indices
 LINKS = {  # (excitatory, active) -> legend name, line style, colour, width, end symbol
-    (True, True): ("excitatory: solid, arrow", "line", 0, 4.0, "t2"),
-    (False, True): ("inhibitory: dashed, dot", "dash", 3, 4.0, "o"),
-    (True, False): ("_excitatory, idle", "line", 0, 1.2, "t2"),
-    (False, False): ("_inhibitory, idle", "dash", 3, 1.2, "o"),
+    (True, True): ("excitatory: solid, arrow", "line", POSITIVE, 4.0, "t2"),
+    (False, True): ("inhibitory: dashed, dot", "dash", NEGATIVE, 4.0, "o"),
+    (True, False): ("_excitatory, idle", "line", POSITIVE, 1.2, "t2"),
+    (False, False): ("_inhibitory, idle", "dash", NEGATIVE, 1.2, "o"),
 }
 
 
@@ -208,15 +211,17 @@ def diagram(wiring: Wiring, a: int, b: int) -> PlotData:
             y + (0.22 if k != "1" else -0.22),
             (f"{k} = {values[k]}" if k != "1" else "1 (always on)")
             + (f"  ×{abs(counts[k])}" if counts[k] else ""),
-            color=0 if counts[k] >= 0 else 3,
+            color=POSITIVE if counts[k] >= 0 else NEGATIVE,
             anchor=(0.3, 1.0 if k != "1" else 0.0),
         )
         for k, y in INPUTS.items()
     ]
     notes += [
-        Annotation(-0.9, 3.3, "excites", anchor=(0.0, 0.5)),
-        Annotation(1.6, 3.3, "inhibits", anchor=(0.0, 0.5)),
-        Annotation(UNIT[0], UNIT[1] + 0.55, f"C   θ = {wiring.threshold}", anchor=(0.5, 1.0)),
+        Annotation(-0.9, 3.3, "excites", color=POSITIVE, anchor=(0.0, 0.5)),
+        Annotation(1.6, 3.3, "inhibits", color=NEGATIVE, anchor=(0.0, 0.5)),
+        Annotation(
+            UNIT[0], UNIT[1] + 0.55, f"C   θ = {wiring.threshold}", color=6, anchor=(0.5, 1.0)
+        ),
         Annotation(
             UNIT[0],
             UNIT[1] - 0.75,
@@ -232,7 +237,9 @@ def diagram(wiring: Wiring, a: int, b: int) -> PlotData:
             anchor=(0.5, 0.0),
         ),
     ]
-    return PlotData(tuple(series), tuple(notes), x_range=(-1.6, 5.0), y_range=(-1.0, 3.6))
+    return PlotData(
+        tuple(series), tuple(notes), x_range=(-1.6, 5.0), y_range=(-1.0, 3.6), axes=False
+    )
 
 
 def _key() -> list[Series]:
@@ -259,17 +266,24 @@ def rule_plot(wiring: Wiring, net: int) -> PlotData:
     xs = np.linspace(-4.0, 7.0, 1101)
     ys = step(Tensor(xs - wiring.threshold, dtype="float64")).numpy()
     y = 1.0 if net >= wiring.threshold else 0.0
+    tone = POSITIVE if y else 5  # orange: fires; pale blue: silent (as in the diagram)
     return PlotData(
         (
-            Series("C = H(E − I − θ)", xs, ys, color=0, width=3),
+            Series("C = H(E − I − θ)", xs, ys, color=6, width=3),
             Series(
-                "this input row", np.array([float(net)]), np.array([y]), style="marker", color=1
+                "this input row", np.array([float(net)]), np.array([y]), style="marker", color=tone
             ),
         ),
         (
-            Annotation(float(net), y, f"  count {net}", color=1, anchor=(0.0, -0.2 if y else 1.2)),
             Annotation(
-                float(wiring.threshold), 1.45, f" θ = {wiring.threshold}", anchor=(0.0, 0.5)
+                float(net), y, f"  count {net}", color=tone, anchor=(0.0, -0.2 if y else 1.2)
+            ),
+            Annotation(
+                float(wiring.threshold),
+                1.45,
+                f" θ = {wiring.threshold}",
+                color=6,
+                anchor=(0.0, 0.5),
             ),
         ),
         vlines=(float(wiring.threshold),),
