@@ -51,12 +51,17 @@ def _labels(y_true: Array, y_pred: Array, threshold: float = 0.5) -> tuple[Array
 
 def accuracy(y_true: Array, y_pred: Array, threshold: float = 0.5) -> float:
     """The share of examples whose predicted class is the true class."""
+    return float(_accuracy(y_true, y_pred, threshold))
+
+
+def _accuracy(y_true: Array, y_pred: Array, threshold: float) -> Array | float:
+    """`accuracy` left where the arrays are (a 0-d device array on a GPU)."""
     true, pred = _labels(y_true, y_pred, threshold)
     if true.shape != pred.shape:
         raise ValueError(
             f"accuracy: y_true shape {y_true.shape} does not fit y_pred shape {y_pred.shape}"
         )
-    return float((true == pred).mean()) if true.size else math.nan
+    return (true == pred).mean() if true.size else math.nan
 
 
 def confusion_matrix(
@@ -208,12 +213,24 @@ def rates_by_group(
 
 
 class Metric:
-    """A named per-batch metric for `Sequential.compile`: `metric(y_true, y_pred) -> float`."""
+    """A named per-batch metric for `Sequential.compile`: `metric(y_true, y_pred) -> float`.
+
+    `on_device` gives the value without copying it to the host (a 0-d array where the inputs
+    are), so training copies once per epoch; a subclass defining only `__call__` still works.
+    """
 
     name = "metric"
 
     def __call__(self, y_true: Array, y_pred: Array) -> float:
-        raise NotImplementedError
+        return float(self.on_device(y_true, y_pred))
+
+    def on_device(self, y_true: Array, y_pred: Array) -> Array | float:
+        """The metric as a 0-d array on the inputs' device (or a Python float)."""
+        if type(self).__call__ is Metric.__call__:
+            raise NotImplementedError(
+                f"{type(self).__name__} defines neither __call__ nor on_device"
+            )
+        return self(y_true, y_pred)
 
 
 class Accuracy(Metric):
@@ -224,8 +241,8 @@ class Accuracy(Metric):
     def __init__(self, threshold: float = 0.5) -> None:
         self.threshold = threshold
 
-    def __call__(self, y_true: Array, y_pred: Array) -> float:
-        return accuracy(y_true, y_pred, self.threshold)
+    def on_device(self, y_true: Array, y_pred: Array) -> Array | float:
+        return _accuracy(y_true, y_pred, self.threshold)
 
 
 class MeanAbsoluteError(Metric):
@@ -233,8 +250,8 @@ class MeanAbsoluteError(Metric):
 
     name = "mae"
 
-    def __call__(self, y_true: Array, y_pred: Array) -> float:
-        return float(abs(y_pred - y_true.reshape(y_pred.shape)).mean())
+    def on_device(self, y_true: Array, y_pred: Array) -> Array | float:
+        return abs(y_pred - y_true.reshape(y_pred.shape)).mean()
 
 
 class MeanSquaredError(Metric):
@@ -242,9 +259,9 @@ class MeanSquaredError(Metric):
 
     name = "mse"
 
-    def __call__(self, y_true: Array, y_pred: Array) -> float:
+    def on_device(self, y_true: Array, y_pred: Array) -> Array | float:
         diff = y_pred - y_true.reshape(y_pred.shape)
-        return float((diff * diff).mean())
+        return (diff * diff).mean()
 
 
 _BY_NAME: dict[str, Callable[[], Metric]] = {

@@ -122,7 +122,9 @@ def backward_steps(root: Tensor, grad: Array | None = None) -> Iterator[Backward
             )
         grad = xp.ones_like(root.data)
     else:
-        grad = xp.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
+        if hasattr(grad, "requires_grad"):  # a Tensor (a CuPy array's `.data` is a pointer)
+            grad = grad.data
+        grad = xp.asarray(grad, dtype=root.data.dtype)
         if grad.shape != root.shape:
             raise ValueError(
                 f"backward(grad): grad shape {grad.shape} != Tensor shape {root.shape}"

@@ -10,6 +10,11 @@ the current array module, so the same code runs on either device::
 
 Asking for the GPU when CuPy or a CUDA device is missing raises `DeviceError` naming what is
 missing; nothing silently falls back to the CPU in the middle of a run.
+
+`use` also takes a `Backend` object: the seam through which the tests inject an array module that
+behaves like CuPy without a GPU (tests/engine/fakecupy.py). Such a module provides what CuPy
+does and the engine needs: an `ndarray` type, `asnumpy(a)` for the explicit host copy, the NumPy
+functions, and ufunc methods (`add.at`).
 """
 
 from __future__ import annotations
@@ -43,7 +48,8 @@ class DeviceError(RuntimeError):
 
 @dataclass(frozen=True)
 class Backend:
-    """A device the engine computes on: its name ("cpu" or "gpu") and array module."""
+    """A device the engine computes on: its name ("cpu", "gpu", or an injected module's) and
+    array module."""
 
     name: str
     xp: ModuleType
@@ -85,10 +91,14 @@ def _select(device: str) -> Backend:
     return _gpu() if device == "gpu" else _cpu()
 
 
-def use(device: str) -> None:
-    """Compute on `device` ("cpu" or "gpu") from now on; raise DeviceError if unusable."""
+def use(device: str | Backend) -> None:
+    """Compute on `device` ("cpu" or "gpu") from now on; raise DeviceError if unusable.
+
+    A `Backend` is used as given: `use(Backend("fake", fakecupy, "..."))` injects an array module
+    (a test double of CuPy), and `use(previous)` restores a backend `current()` returned.
+    """
     global _current
-    _current = _select(device)
+    _current = device if isinstance(device, Backend) else _select(device)
 
 
 def current() -> Backend:
@@ -112,6 +122,9 @@ def to_numpy(a: Any) -> np.ndarray:
         return a
     if type(a).__module__.startswith("cupy"):
         return np.asarray(a.get())
+    module = xp()
+    if module is not np and isinstance(a, module.ndarray):  # an injected device module
+        return np.asarray(module.asnumpy(a))
     return np.asarray(a)
 
 
@@ -119,10 +132,12 @@ def scatter_add(target: Any, index: Any, values: Any) -> None:
     """`target[index] += values`, adding repeated indices once each (unbuffered)."""
     if isinstance(target, np.ndarray):
         np.add.at(target, index, values)
-        return
-    import cupyx
+    elif type(target).__module__.startswith("cupy"):
+        import cupyx
 
-    cupyx.scatter_add(target, index, values)
+        cupyx.scatter_add(target, index, values)
+    else:  # an injected device module
+        xp().add.at(target, index, values)
 
 
 def available_devices() -> tuple[str, ...]:

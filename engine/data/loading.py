@@ -79,6 +79,8 @@ class DataLoader:
     def __iter__(self) -> Iterator[tuple[Array, Array]]:
         n = len(self.dataset)
         order = self.rng.permutation(n) if self.shuffle else None
+        if order is not None and not isinstance(self.dataset.x, np.ndarray):
+            order = backend.xp().asarray(order)  # one copy to the device per pass, not per batch
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             stop = min(start + self.batch_size, n)
             index = order[start:stop] if order is not None else slice(start, stop)

@@ -8,6 +8,10 @@
 `train_on_batch` is one optimizer step, for lessons that show training live. A loss that becomes
 NaN or infinite stops training: a `Divergence` event, then `DivergenceError`, before any weight
 is touched. The same `seed` gives the same initial weights, shuffles and dropout masks.
+
+`fit` copies a batch's loss to the host only when asked (a `BatchEnd` or `Divergence` subscriber,
+a callback's `on_batch_end`); otherwise losses and metrics are read once per epoch (`Tally`), and
+a NaN or infinite loss raises `DivergenceError` at the epoch's end, after its later steps.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from engine.models.persistence import (
     summary_rows,
     summary_text,
 )
+from engine.models.tally import Tally
 from engine.nn import losses, optimizers
 from engine.nn.callbacks import Callback, History
 from engine.nn.layers import Input, Layer, Shape
@@ -177,32 +182,59 @@ class Sequential:
             )
         return xa, ya
 
-    def _step(self, xb: Array, yb: Array, epoch: int, batch: int) -> tuple[float, Tensor]:
-        """One optimizer step on one batch: forward, loss, divergence check, backward, update."""
+    def _step(
+        self, xb: Array, yb: Array, epoch: int, batch: int, watch: bool = True, check: bool = True
+    ) -> tuple[Tensor, float | None, Tensor]:
+        """One optimizer step on one batch: forward, loss, divergence check, backward, update.
+
+        With `watch` the loss is copied to the host and checked before any weight changes, and
+        `BatchEnd` is emitted; without, it stays on the device (the caller checks it later).
+        """
         optimizer, loss_fn = self._compiled()
+        value = None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             out = self(xb, training=True)
-            loss = loss_fn(yb, out)
-            value = float(loss.data)
-            if not math.isfinite(value):
-                tracer = current_tracer()
-                if tracer.wants(Divergence):
-                    tracer.emit(Divergence(epoch, batch, value))
-                raise DivergenceError(epoch, batch, value)
+            loss = loss_fn(yb, out, check=check)
+            if watch:
+                value = float(loss.data)
+                if not math.isfinite(value):
+                    self._diverged(epoch, batch, value)
             self.zero_grad()
             loss.backward()
             optimizer.step(self.params)
         tracer = current_tracer()
-        if tracer.wants(BatchEnd):
+        if value is not None and tracer.wants(BatchEnd):
             tracer.emit(BatchEnd(epoch, batch, value, len(xb)))
-        return value, out
+        return loss, value, out
+
+    @staticmethod
+    def _diverged(epoch: int, batch: int, value: float) -> None:
+        tracer = current_tracer()
+        if tracer.wants(Divergence):
+            tracer.emit(Divergence(epoch, batch, value))
+        raise DivergenceError(epoch, batch, value)
+
+    def _check_targets(self, loss_fn: losses.Loss, x: Array, y: Array) -> bool:
+        """Check all of `y` against the model's output shape once, so batches need not read
+        their targets back; False where that shape is not known before a forward pass."""
+        if not self.built:
+            self.build((None, *x.shape[1:]))
+        shape: Shape = self.input_shape or (None, *x.shape[1:])
+        for layer in self.layers:
+            shape = layer.output_shape(shape)
+        if any(d is None for d in shape[1:]):
+            return False
+        loss_fn.check_targets(
+            y, (len(y), *(int(d) for d in shape[1:] if d is not None)), self.dtype
+        )
+        return True
 
     def train_on_batch(self, x: Any, y: Any) -> float:
         """One optimizer step on (x, y); returns the batch loss before the step."""
         xa, ya = self.as_arrays(x, y)
-        value, _ = self._step(xa, ya, 0, self._steps)
+        _, value, _ = self._step(xa, ya, 0, self._steps)
         self._steps += 1
-        return value
+        return math.nan if value is None else value  # a watched step always reads its loss
 
     def fit(
         self,
@@ -250,6 +282,9 @@ class Sequential:
         if len(loader) == 0:
             raise ValueError("fit() got no training samples")
 
+        _, loss_fn = self._compiled()
+        data = loader.dataset
+        check = loader.augment is not None or not self._check_targets(loss_fn, data.x, data.y)
         history = History()
         hooks = [history, *callbacks]
         for cb in hooks:
@@ -260,7 +295,7 @@ class Sequential:
         for epoch in range(epochs):
             for cb in hooks:
                 cb.on_epoch_begin(epoch)
-            logs = self._train_epoch(loader, epoch, hooks)
+            logs = self._train_epoch(loader, epoch, hooks, check)
             if val is not None:
                 scores = self.evaluate(*val, batch_size=max(batch_size, 1024))
                 logs.update({f"val_{k}": v for k, v in scores.items()})
@@ -277,39 +312,42 @@ class Sequential:
         return history
 
     def _train_epoch(
-        self, loader: DataLoader, epoch: int, hooks: list[Callback]
+        self, loader: DataLoader, epoch: int, hooks: list[Callback], check: bool
     ) -> dict[str, float]:
-        totals = dict.fromkeys(["loss", *(m.name for m in self.metrics)], 0.0)
-        seen = 0
+        batch_hooks = [cb for cb in hooks if type(cb).on_batch_end is not Callback.on_batch_end]
+        tally = Tally(self.metrics)
         for batch, batch_data in enumerate(loader):
             xb, yb = self.as_arrays(*batch_data)  # no copy unless a loader yields host arrays
-            value, out = self._step(xb, yb, epoch, batch)
-            n = len(xb)
-            seen += n
-            totals["loss"] += value * n
-            for m in self.metrics:
-                totals[m.name] += m(yb, out.data) * n
-            for cb in hooks:
-                cb.on_batch_end(batch, {"loss": value})
-        return {k: v / seen for k, v in totals.items()}
+            tracer = current_tracer()
+            watch = bool(batch_hooks) or tracer.wants(BatchEnd) or tracer.wants(Divergence)
+            loss, value, out = self._step(xb, yb, epoch, batch, watch, check)
+            tally.add(loss, yb, out)
+            if value is not None:
+                for cb in batch_hooks:
+                    cb.on_batch_end(batch, {"loss": value})
+        batch_losses, means = tally.read()
+        for batch, value in enumerate(batch_losses):
+            if not math.isfinite(value):
+                self._diverged(epoch, batch, value)
+        return means
 
     # -- inference -----------------------------------------------------------------------------
 
     def evaluate(self, x: Any, y: Any, batch_size: int = 1024) -> dict[str, float]:
-        """Mean loss and metrics over (x, y) in inference mode: {"loss": ..., "accuracy": ...}."""
+        """Mean loss and metrics over (x, y) in inference mode: {"loss": ..., "accuracy": ...}.
+
+        The batches' values are copied to the host once, at the end."""
         _, loss_fn = self._compiled()
         xa, ya = self.as_arrays(x, y)
         if len(xa) == 0:
             raise ValueError("evaluate() got no samples")
-        totals = dict.fromkeys(["loss", *(m.name for m in self.metrics)], 0.0)
+        check = not self._check_targets(loss_fn, xa, ya)
+        tally = Tally(self.metrics)
         with no_grad():
             for xb, yb in DataLoader(Dataset(xa, ya), batch_size):
                 out = self(xb, training=False)
-                n = len(xb)
-                totals["loss"] += float(loss_fn(yb, out).data) * n
-                for m in self.metrics:
-                    totals[m.name] += m(yb, out.data) * n
-        return {k: v / len(xa) for k, v in totals.items()}
+                tally.add(loss_fn(yb, out, check=check), yb, out)
+        return tally.read()[1]
 
     def predict(self, x: Any, batch_size: int = 1024) -> np.ndarray:
         """The model's outputs for `x` (inference mode) as a host NumPy array."""

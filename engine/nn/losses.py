@@ -36,11 +36,15 @@ class Loss:
     name = "loss"
     from_logits = False
 
-    def __call__(self, y_true: Any, y_pred: Tensor | Array) -> Tensor:
-        """The mean loss over the batch as a scalar Tensor that backpropagates into `y_pred`."""
+    def __call__(self, y_true: Any, y_pred: Tensor | Array, check: bool = True) -> Tensor:
+        """The mean loss over the batch as a scalar Tensor that backpropagates into `y_pred`.
+
+        `check=False` skips the target checks that read values (a copy to the host on a GPU):
+        for batches of targets `check_targets` already accepted.
+        """
         pred = y_pred if isinstance(y_pred, Tensor) else Tensor(y_pred)
         source, logits = self._source(pred)
-        y = self._targets(y_true, source.data)
+        y = self._targets(y_true, source.data, check)
         values, grad_fn = self._compute(y, source.data, logits)
         count = values.size
 
@@ -57,7 +61,7 @@ class Loss:
     def per_example_array(self, y_true: Any, y_pred: Tensor) -> Array:
         """`per_example` left on the device (used by landscapes and evaluation)."""
         source, logits = self._source(y_pred)
-        y = self._targets(y_true, source.data)
+        y = self._targets(y_true, source.data, True)
         values, _ = self._compute(y, source.data, logits)
         return values.reshape(values.shape[0], -1).mean(axis=1) if values.ndim > 1 else values
 
@@ -65,8 +69,14 @@ class Loss:
         """Which Tensor to differentiate, and whether it holds logits."""
         return pred, self.from_logits
 
-    def _targets(self, y_true: Any, pred: Array) -> Array:
-        y = backend.xp().asarray(getattr(y_true, "data", y_true), dtype=pred.dtype)
+    def check_targets(self, y_true: Any, shape: tuple[int, ...], dtype: str) -> None:
+        """Raise ValueError if `y_true` (a whole data set) does not fit predictions of `shape`;
+        then its batches can skip the checks (`check=False`). At most one copy to the host."""
+        xp = backend.xp()
+        self._targets(y_true, xp.broadcast_to(xp.zeros((), dtype=dtype), shape), True)
+
+    def _targets(self, y_true: Any, pred: Array, check: bool) -> Array:
+        y = backend.xp().asarray(_data(y_true), dtype=pred.dtype)
         if y.shape != pred.shape and y.size == pred.size and y.ndim != pred.ndim:
             y = y.reshape(pred.shape)  # (batch,) against (batch, 1), as Keras squeezes
         if y.shape != pred.shape:
@@ -82,6 +92,11 @@ class Loss:
     def __repr__(self) -> str:
         extra = "from_logits=True" if self.from_logits else ""
         return f"{type(self).__name__}({extra})"
+
+
+def _data(y: Any) -> Any:
+    """A Tensor's array; anything else as it is (a CuPy array's `.data` is a memory pointer)."""
+    return y.data if isinstance(y, Tensor) else y
 
 
 def _mean_last(a: Array) -> Array:
@@ -141,10 +156,10 @@ class CategoricalCrossentropy(_Probabilistic):
     name = "categorical_crossentropy"
     activation = "softmax"
 
-    def _targets(self, y_true: Any, pred: Array) -> Array:
+    def _targets(self, y_true: Any, pred: Array, check: bool) -> Array:
         if pred.ndim < 2:
             raise ValueError(f"{self.name}: y_pred needs a class axis, got shape {pred.shape}")
-        return super()._targets(y_true, pred)
+        return super()._targets(y_true, pred, check)
 
     def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
         xp = backend.xp()
@@ -165,9 +180,9 @@ class SparseCategoricalCrossentropy(_Probabilistic):
     name = "sparse_categorical_crossentropy"
     activation = "softmax"
 
-    def _targets(self, y_true: Any, pred: Array) -> Array:
+    def _targets(self, y_true: Any, pred: Array, check: bool) -> Array:
         xp = backend.xp()
-        labels = xp.asarray(getattr(y_true, "data", y_true))
+        labels = xp.asarray(_data(y_true))
         if pred.ndim < 2:
             raise ValueError(f"{self.name}: y_pred needs a class axis, got shape {pred.shape}")
         if labels.shape == (*pred.shape[:-1], 1):
@@ -177,16 +192,22 @@ class SparseCategoricalCrossentropy(_Probabilistic):
                 f"{self.name}: y_true has shape {labels.shape} but y_pred has shape "
                 f"{pred.shape}; expected labels of shape {pred.shape[:-1]}"
             )
-        if labels.dtype.kind == "f" and bool((labels != xp.round(labels)).any()):
+        if not check:
+            return labels.astype(np.int64, copy=False)
+        if labels.size == 0:
+            return labels.astype(np.int64, copy=False)
+        # One copy to the host for all three checks: fraction, smallest and largest label.
+        fraction, low, high = backend.to_numpy(
+            xp.stack([xp.abs(labels - xp.round(labels)).max(), labels.min(), labels.max()])
+        ).tolist()
+        if fraction:
             raise ValueError(f"{self.name}: y_true must hold integer class labels")
-        labels = labels.astype(np.int64, copy=False)
         classes = pred.shape[-1]
-        if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):
+        if low < 0 or high >= classes:
             raise ValueError(
-                f"{self.name}: labels must be in [0, {classes}), got "
-                f"[{int(labels.min())}, {int(labels.max())}]"
+                f"{self.name}: labels must be in [0, {classes}), got [{int(low)}, {int(high)}]"
             )
-        return labels
+        return labels.astype(np.int64, copy=False)
 
     def _compute(self, y: Array, p: Array, logits: bool) -> tuple[Array, GradFn]:
         xp = backend.xp()

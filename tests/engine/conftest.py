@@ -1,10 +1,12 @@
-"""Engine test fixtures: the backend to run on (CPU, and GPU when usable) and a gradient checker."""
+"""Engine test fixtures: the backend to run on (CPU, a fake GPU, and the GPU when usable) and a
+gradient checker."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import fakecupy
 import numpy as np
 import pytest
 
@@ -12,18 +14,33 @@ from engine.core import backend as backend_module
 from engine.core.autodiff import no_grad
 from engine.core.tensor import Tensor
 
+FAKE = backend_module.Backend("fake", fakecupy, "fake GPU (NumPy behind a CuPy-like array type)")
+
 GradCheck = Callable[..., None]
 
 
-@pytest.fixture(params=["cpu", pytest.param("gpu", marks=pytest.mark.gpu)])
+@pytest.fixture(params=["cpu", "fake", pytest.param("gpu", marks=pytest.mark.gpu)])
 def backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the test on NumPy, then on CuPy (skipped with the reason when no GPU is usable)."""
-    previous = backend_module.current().name
+    """Run the test on NumPy, on the fake GPU (tests/engine/fakecupy.py: no implicit host
+    conversion, every copy counted), then on CuPy (skipped with the reason when no GPU is usable).
+    """
+    previous = backend_module.current()
     try:
-        backend_module.use(request.param)
+        backend_module.use(FAKE if request.param == "fake" else request.param)
     except backend_module.DeviceError as err:
         pytest.skip(f"{request.param} backend unavailable: {str(err).split('.')[0]}")
+    fakecupy.transfers.reset()
     yield request.param
+    backend_module.use(previous)
+
+
+@pytest.fixture
+def fake_device() -> Iterator[fakecupy.Transfers]:
+    """Compute on the fake GPU only; yields its copy counters, reset to zero."""
+    previous = backend_module.current()
+    backend_module.use(FAKE)
+    fakecupy.transfers.reset()
+    yield fakecupy.transfers
     backend_module.use(previous)
 
 

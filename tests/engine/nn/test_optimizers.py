@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -51,6 +53,7 @@ def test_first_updates_match_the_rule_by_hand(
     opt: optimizers.Optimizer, expected: list[float]
 ) -> None:
     """The first two updates equal the published rule applied by hand."""
+    opt = copy.deepcopy(opt)  # one instance per device parametrisation
     assert _two_steps(opt) == pytest.approx(expected, abs=1e-9)
     assert opt.iterations == 2
 
