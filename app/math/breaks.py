@@ -5,9 +5,11 @@ the narrative, :func:`break_formula` cuts its top-level row before a relation (=
 a binary operator (+, −, ...), packing as much onto each line as fits, TeX style: continuation
 lines start with the operator they were cut before, indented to where the right-hand side of
 the first relation begins (or by one quad when that is too far; less where a line needs it).
-Only the outermost row is cut, so nothing inside brackets, fractions or scripts is ever split.
-A formula with no such place, or a piece still too wide on its own, stays as wide as it is:
-the narrative then scrolls sideways.
+Only the outermost row is cut, so nothing inside fractions or scripts is ever split. A
+top-level ``\\left[ ... \\right]`` group that is too wide is opened as a last resort: its
+delimiters become ordinary brackets around the items of its body, which may then be cut
+(``= ½[(a − 1)² +`` / ``(b − 0)²]``). A formula with no place to cut, or a piece still too
+wide on its own, stays as wide as it is: the narrative then scrolls sideways.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from app.math.boxes import Box, HList
 from app.math.layout import Style, atom_class, layout
 from lessons.markup.mathtext import Node, Row
+from lessons.markup.nodes import Delimited, Symbol
 
 __all__ = ["break_formula", "break_points"]
 
@@ -25,18 +28,22 @@ _UNARY_AFTER = (None, "bin", "op", "rel", "open", "punct")  # a "bin" after thes
 def break_points(node: Node) -> tuple[int, ...]:
     """Indices of the top-level items before which ``node`` may be cut (empty if nowhere).
 
-    A line may start at a relation or at a binary operator; a sign (the minus of ``= -x``,
-    or one in first place) is not an operator, and the first atom never starts a new line.
+    A line may start at a relation or at a binary operator outside any plain brackets; a
+    sign (the minus of ``= -x``, or one in first place) is not an operator, and the first atom
+    never starts a new line.
     """
     if not isinstance(node, Row):
         return ()
     points: list[int] = []
     prev: str | None = None
+    depth = 0  # inside plain "(" ... ")": (b − 0)² is not cut after its "−"
     for i, item in enumerate(node.items):
         kind = atom_class(item)
         if kind is None:
             continue
-        if prev is not None and (kind == "rel" or (kind == "bin" and prev not in _UNARY_AFTER)):
+        depth = max(0, depth + (kind == "open") - (kind == "close"))
+        operator = kind == "rel" or (kind == "bin" and prev not in _UNARY_AFTER)
+        if prev is not None and depth == 0 and operator:
             points.append(i)
         prev = kind
     return tuple(points)
@@ -59,12 +66,40 @@ def _indent(items: tuple[Node, ...], st: Style, width: float) -> float:
     return st.size
 
 
+def _opened(node: Row) -> Row:
+    """``node`` with each top-level delimited group spliced in: bracket, body items, bracket."""
+    items: list[Node] = []
+    for item in node.items:
+        if isinstance(item, Delimited):
+            body = item.body.items if isinstance(item.body, Row) else (item.body,)
+            # ordinary atoms, so that the body's own operators count as top-level cuts
+            items += [Symbol(item.left)] if item.left else []
+            items += body
+            items += [Symbol(item.right)] if item.right else []
+        else:
+            items.append(item)
+    return Row(tuple(items))
+
+
 def break_formula(node: Node, st: Style, width: float) -> Box | None:
     """``node`` laid out on several lines, each at most ``width`` wide where it can be.
 
     Returns None when the formula fits on one line or cannot be cut anywhere. The box's
-    baseline is the last line's; lines are ``LINE_GAP_EM`` apart (ink to ink).
+    baseline is the last line's; lines are ``LINE_GAP_EM`` apart (ink to ink). Delimited
+    groups are opened only when the formula cannot be cut to fit without that.
     """
+    box = _break(node, st, width)
+    if isinstance(node, Row) and (box is None or box.width > width):
+        opened = _opened(node)
+        if opened != node and layout(node, st).width > width:
+            cut = _break(opened, st, width)
+            if cut is not None and (box is None or cut.width < box.width):
+                return cut
+    return box
+
+
+def _break(node: Node, st: Style, width: float) -> Box | None:
+    """:func:`break_formula` at the top-level row's own break points only."""
     points = break_points(node)
     if not points or not isinstance(node, Row):
         return None

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.panels.base import PanelView
 from app.panels.chart import (
@@ -25,6 +25,7 @@ from app.panels.chart import (
     mouse_moves,
     style_axes,
 )
+from app.panels.legend import MARGIN_PX, LegendPlacer, key_html
 from app.panels.surface import SurfaceLayer
 from app.shell.theme import Theme
 from lessons.core.base import Annotation, Panel, Plot, PlotData, Series
@@ -33,8 +34,6 @@ __all__ = ["PlotView"]
 
 LONG_SERIES = 2000  # points above which sorted series are clipped to the view and downsampled
 HOVER_RADIUS_PX = 14
-LEGEND_MARGIN_PX = 8  # between the legend and the plot's edge
-MAX_LEGEND_COLUMNS = 4  # a legend that hides data may lay its entries out side by side
 MARKER_WEIGHT = 120.0  # a marker or label under the legend costs as much as this many px of line
 POINT_WEIGHT = 40.0  # and a point of a scatter (it vanishes; a line shows on either side)
 LEGEND_FREE_COST = POINT_WEIGHT / 2  # a corner hiding less (a few px of line) counts as free
@@ -87,14 +86,16 @@ class PlotView(PanelView):
         self._legend_entries: tuple[tuple[str, str], ...] = ()
 
         self.surface = SurfaceLayer(self.plot_item)
-        self.legend: pg.LegendItem = self.plot_item.addLegend(
-            offset=(-LEGEND_MARGIN_PX, LEGEND_MARGIN_PX)
-        )
+        self.legend: pg.LegendItem = self.plot_item.addLegend(offset=(-MARGIN_PX, MARGIN_PX))
         self.legend.hide()
-        self._legend_side = "inside"  # or "right" / "below": a strip beside the view box
-        self._legend_strip = (0.0, 0.0)  # the (right, bottom) pixels reserved for it
-        self._placing_legend = False
-        self._margins = self.plot_item.layout.getContentsMargins()
+        self._key = QLabel(self)  # the legend as a line of text, when it fits nowhere else
+        self._key.setObjectName("legendKey")
+        self._key.setWordWrap(True)
+        self._key.setTextFormat(Qt.TextFormat.RichText)
+        self._key.hide()
+        self._placer = LegendPlacer(
+            self.plot_item, self.legend, self._key, self._obstacles, LEGEND_FREE_COST
+        )
         self._hover = HoverLabel(self.plot_item, theme)
         self._hover_dot = pg.ScatterPlotItem()
         self._hover_dot.setZValue(999)
@@ -108,11 +109,12 @@ class PlotView(PanelView):
         self._mouse_moves = mouse_moves(self.plot_widget, self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self.plot_item.getViewBox().sigResized.connect(self._on_resized)
-        self.plot_item.getViewBox().sigRangeChanged.connect(lambda *_: self._place_legend())
+        self.plot_item.getViewBox().sigRangeChanged.connect(lambda *_: self._placer.place())
         if spec.pick:
             self.plot_widget.setCursor(Qt.CursorShape.CrossCursor)
             self.plot_widget.setToolTip("Click to choose a value")
         self._set_content(self.plot_widget)
+        self._layout.insertWidget(1, self._key)  # under the title, above the plot
         self._restyle()
         self._apply_ranges(None)
 
@@ -283,7 +285,7 @@ class PlotView(PanelView):
         """The plot changed size: labels measure again which way to write, the legend refits."""
         for item, x, ax, ay in self._placed:
             self._place_label(item, x, ax, ay)
-        self._fit_legend()
+        self._placer.place()
 
     def _runs_past_right(self, item: pg.TextItem, x: float, ax: float) -> bool:
         """Whether the text of ``item``, anchored at ``x`` with x-anchor ``ax``, runs off the right.
@@ -342,144 +344,33 @@ class PlotView(PanelView):
             for key, name in entries:
                 self.legend.addItem(self._items[key], name)
         self._legend_entries = entries if wanted else ()
-        self._fit_legend()
+        self._placer.entries = len(self._legend_entries)
+        self._key.setText(self._key_text())
+        self._placer.place()
 
-    def _fit_legend(self) -> None:
-        """Show the legend when it has entries and leaves most of the plot visible."""
-        self._place_legend()
-
-    def _place_legend(self) -> None:
-        """Place the legend (see :meth:`_place_legend_now`); moving it resizes the view box."""
-        if self._placing_legend:
-            return
-        self._placing_legend = True
-        try:
-            self._place_legend_now()
-        finally:
-            self._placing_legend = False
-
-    def _place_legend_now(self) -> None:
-        """Lay the legend out in a free corner of the plot, else in a strip beside the plot.
-
-        One column first; where that hides data, two or more columns side by side (a wide,
-        flat legend fits the band above the data that many plots leave for it). Ties keep
-        fewer columns and the top right. Lines count along their segments too, so a line
-        crossing a corner counts even when none of its vertices lies there. When every
-        layout would hide data (or not fit), the legend moves out of the view box, to a strip
-        on its right or below it, whichever takes less of the plot: it is never dropped.
-        Corners are judged against the whole area, strip included, so the choice is stable.
-        """
-        entries = len(self._legend_entries)
-        if not entries:
-            self.legend.hide()
-            self._legend_inside()
-            return
-        vb = self.plot_item.getViewBox()
-        if vb.width() <= 0 or vb.height() <= 0:
-            return
-        width = vb.width() + self._legend_strip[0]
-        height = vb.height() + self._legend_strip[1]
-        (x0, x1), (y0, y1) = vb.viewRange()
-        px, py = (x1 - x0) / width, (y1 - y0) / height
-        points = [self._obstacle(key, px, py) for key in self._points]
-        points += self._label_samples(px, py)
-        best: tuple[float, int, tuple[int, int]] | None = None  # hidden, columns, corner
-        for columns in range(1, min(entries, MAX_LEGEND_COLUMNS) + 1):
-            self._legend_columns(columns)
-            rect = self.legend.boundingRect()
-            room = 0.6 * width if columns == 1 else width - 2 * LEGEND_MARGIN_PX
-            if rect.width() >= room or rect.height() >= 0.7 * height:
-                continue
-            lw = (rect.width() + LEGEND_MARGIN_PX) * px
-            lh = (rect.height() + LEGEND_MARGIN_PX) * py
-            for right, bottom in ((1, 0), (0, 0), (1, 1), (0, 1)):
-                xa = x1 - lw if right else x0
-                ya = y0 if bottom else y1 - lh
-                count = 0.0
-                for x, y, weight in points:
-                    inside = (x >= xa) & (x <= xa + lw) & (y >= ya) & (y <= ya + lh)
-                    count += weight * int(np.count_nonzero(inside))
-                if best is None or count < best[0]:
-                    best = (count, columns, (right, bottom))
-            if best is not None and best[0] == 0:
-                break
-        if best is None or best[0] > LEGEND_FREE_COST:
-            self._legend_beside(width, height)
-            return
-        _count, columns, corner = best
-        self._legend_columns(columns)
-        self._legend_inside()
-        self.legend.show()
-        right, bottom = corner
-        margin = LEGEND_MARGIN_PX
-        offset = (-margin if right else margin, -margin if bottom else margin)
-        self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
-
-    def _legend_columns(self, columns: int) -> None:
-        """Lay the legend's entries out in ``columns`` columns, each entry at its natural size.
-
-        pyqtgraph's legend keeps the widths its layout last stretched the labels to, so every
-        re-layout would measure wider; the labels go back to their preferred size first.
-        """
-        self.legend.setColumnCount(columns)
-        preferred = Qt.SizeHint.PreferredSize
-        for _sample, label in self.legend.items:
-            label.resize(label.effectiveSizeHint(preferred))
-        self.legend.updateSize()
+    def _key_text(self) -> str:
+        """The legend's entries as rich text: each series' line style in its colour, its name."""
+        entries = []
+        for key, name in self._legend_entries:
+            fields = self._drawn[key][0] if key in self._drawn else None
+            style = self._styles.get(key, "line")
+            color = self.theme.color(fields[2]) if fields is not None else self.theme.foreground
+            entries.append((name, style, QColor(color).name()))
+        return key_html(entries)
 
     def legend_side(self) -> str:
-        """Where the legend is: "inside" the view box, or in a strip to its "right"/"below"."""
-        return self._legend_side
+        """Where the legend is: "inside" the view box, in a strip to its "right" or "below",
+        or as a text "key" under the panel title (see :mod:`app.panels.legend`)."""
+        return self._placer.side
 
-    def _legend_inside(self) -> None:
-        """Give the legend back to the view box and the view box its full size."""
-        if self._legend_side != "inside":
-            self._legend_side = "inside"
-            self.legend.setParentItem(self.plot_item.getViewBox())
-        self._reserve_strip(0.0, 0.0)
+    def legend_key(self) -> str:
+        """The text key shown under the title when the legend fits nowhere else ("" if none)."""
+        return self._key.text() if self._placer.side == "key" else ""
 
-    def _legend_beside(self, width: float, height: float) -> None:
-        """Put the legend in a strip right of or below the view box (``width`` x ``height``).
-
-        Right: one column; below: as many columns as fit the width. The side that takes the
-        smaller share of the plot wins.
-        """
-        margin = LEGEND_MARGIN_PX
-        self._legend_columns(1)
-        column = self.legend.boundingRect()
-        right_share = (column.width() + 2 * margin) / width
-        columns = len(self._legend_entries)
-        while columns > 1:
-            self._legend_columns(columns)
-            if self.legend.boundingRect().width() <= width - 2 * margin:
-                break
-            columns -= 1
-        self._legend_columns(columns)
-        row = self.legend.boundingRect()
-        below_share = (row.height() + 2 * margin) / height
-        side = "below" if below_share < right_share else "right"
-        if side == "right":
-            self._legend_columns(1)
-            strip = (column.width() + 2 * margin, 0.0)
-        else:
-            strip = (0.0, row.height() + margin)
-        if self._legend_side == "inside":
-            self.legend.setParentItem(self.plot_item)
-        self._legend_side = side
-        self._reserve_strip(*strip)
-        self.legend.show()
-        if side == "right":
-            self.legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-margin, 0))
-        else:
-            self.legend.anchor(itemPos=(0.5, 1), parentPos=(0.5, 1), offset=(0, -margin / 2))
-
-    def _reserve_strip(self, right: float, bottom: float) -> None:
-        """Widen the plot's right/bottom margins by these pixels (the view box shrinks)."""
-        if (right, bottom) == self._legend_strip:
-            return
-        self._legend_strip = (right, bottom)
-        left, top, r0, b0 = self._margins
-        self.plot_item.layout.setContentsMargins(left, top, r0 + right, b0 + bottom)
+    def _obstacles(self, px: float, py: float) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        """What the legend should keep clear of: every series' points and every label."""
+        points = [self._obstacle(key, px, py) for key in self._points]
+        return points + self._label_samples(px, py)
 
     def _label_samples(self, px: float, py: float) -> list[tuple[np.ndarray, np.ndarray, float]]:
         """A 3 x 3 grid of points over each shown annotation (view coordinates) for the legend.
@@ -566,6 +457,8 @@ class PlotView(PanelView):
         self.legend.setPen(pg.mkPen(QColor(t.grid)))
         self.legend.setLabelTextColor(QColor(t.foreground))
         self.legend.setLabelTextSize(f"{t.px('small')}px")
+        self._key.setFont(t.font("small"))
+        self._key.setStyleSheet(f"color: {t.foreground};")
         for _sample, label in self.legend.items:
             label.setText(label.text)  # re-render at the new size
         self.legend.updateSize()
@@ -580,8 +473,7 @@ class PlotView(PanelView):
         for item in (*self._annotations, *self._vlines, *self._hlines):
             item.hide()
         self.surface.hide()
-        self.legend.hide()
-        self._legend_inside()
+        self._placer.reset()
         self._legend_entries = ()
         self._apply_ranges(None)
         self._hide_hover()

@@ -185,6 +185,15 @@ class TableModel(QAbstractTableModel):
         row = min(rows)
         return row, min((c for r, c in self._cells if r == row), default=0)
 
+    def focus_rows(self) -> tuple[int, int, int] | None:
+        """The first and last highlighted or changed rows and the first one's column, or None."""
+        focus = self.focus_cell()
+        if focus is None:
+            return None
+        rows = self._rows | self._changed | {r for r, _ in self._cells}
+        last = max(r for r in rows if 0 <= r < len(self._text))
+        return focus[0], last, focus[1]
+
     def column_chars(self) -> tuple[int, ...]:
         """The longest text (in characters) of each column, header included."""
         return tuple(
@@ -263,6 +272,31 @@ class _CopyableTable(QTableView):
         self._base_px = 0  # the theme's body size; set by TableView._restyle
         self._px = 0  # the size in use now
         self._wrapped = False  # rows have their own heights for wrapped text
+        self._focus: tuple[int, int, int] | None = None  # rows to keep in view: first, last, col
+
+    def show_rows(self, focus: tuple[int, int, int] | None) -> None:
+        """Scroll rows ``first..last`` into view (as many as fit, the first always).
+
+        The first data often arrives before the table has its size: the rows are scrolled to
+        again whenever the table's geometry settles, until other data comes.
+        """
+        self._focus = focus
+        self._scroll_to_focus()
+
+    def _scroll_to_focus(self) -> None:
+        model = self.model()
+        if self._focus is None or model is None:
+            return
+        first, last, col = self._focus
+        if last >= model.rowCount() or col >= model.columnCount():
+            return
+        visible = QAbstractItemView.ScrollHint.EnsureVisible
+        self.scrollTo(model.index(last, col), visible)
+        self.scrollTo(model.index(first, col), visible)
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        self._scroll_to_focus()  # the scroll range is known only now
 
     def set_base_font(self, px: int) -> None:
         """The font size of cells and headers when the columns fit."""
@@ -441,10 +475,7 @@ class TableView(PanelView):
         ):  # measuring every cell costs milliseconds: only for new headers, font or widths
             self.table.fit_columns(force=reshaped)
             self._fitted = (data.columns, self.table._base_px, chars)
-        focus = self.model.focus_cell()
-        if focus is not None:
-            index = self.model.index(*focus)
-            self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.table.show_rows(self.model.focus_rows())
 
     def fitted(self) -> bool:
         """Whether the columns are fitted to the shown headers and font (tests, diagnostics)."""

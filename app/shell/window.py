@@ -53,6 +53,10 @@ from lessons.registry import entries, entry, find
 log = logging.getLogger(__name__)
 
 PROGRESS_SAVE_MS = 2000  # stepping saves progress at most this often; quiz and tasks at once
+# The narrative gets two thirds of the right column (controls scroll in the rest). The split is
+# saved under a versioned key, so the cramped split that older versions saved is not restored.
+SIDE_SIZES = (600, 300)
+SIDE_SPLITTER_KEY = "side_splitter_v2"
 
 
 class MainWindow(QMainWindow):
@@ -101,9 +105,9 @@ class MainWindow(QMainWindow):
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.side.addWidget(self.narrative)
         self.side.addWidget(self.tabs)
-        self.side.setStretchFactor(0, 1)
+        self.side.setStretchFactor(0, 2)
         self.side.setStretchFactor(1, 1)
-        self.side.setSizes([500, 400])
+        self.side.setSizes(list(SIDE_SIZES))
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -356,7 +360,7 @@ class MainWindow(QMainWindow):
         for key, restore in (
             ("geometry", self.restoreGeometry),
             ("splitter", self.splitter.restoreState),
-            ("side_splitter", self.side.restoreState),
+            (SIDE_SPLITTER_KEY, self.side.restoreState),
         ):
             blob = self.settings.get_typed(key, str, "")
             if blob:
@@ -373,7 +377,7 @@ class MainWindow(QMainWindow):
         """Save window settings and progress; the first problem, if any."""
         self.settings["geometry"] = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings["splitter"] = bytes(self.splitter.saveState().toBase64().data()).decode()
-        self.settings["side_splitter"] = bytes(self.side.saveState().toBase64().data()).decode()
+        self.settings[SIDE_SPLITTER_KEY] = bytes(self.side.saveState().toBase64().data()).decode()
         self.settings["size"] = [self.width(), self.height()]
         self.settings["speed"] = self.player.speed
         self._progress_saver.stop()

@@ -124,6 +124,7 @@ class Step:
     markup): the longer explanation a lecturer reads in the presenter view and the PDF handout
     prints, so ``text`` can stay short enough to read from the back of a hall.  ``titles``
     retitles panels from this step on (panel id -> title), e.g. "Loss after epoch 40".
+    ``last`` marks a live lesson's final step (see below).
     """
 
     title: str
@@ -135,6 +136,9 @@ class Step:
     stop: bool = False  # live lessons: the player stops playing here (e.g. divergence)
     notes: str = ""
     titles: Mapping[str, str] = field(default_factory=dict)
+    # live lessons: the lesson ends after this step. The runner then asks the generator for its
+    # end at once, so the length is known on arrival ("Step 18 / 18", not "18 / 18+").
+    last: bool = False
 
 
 @dataclass(frozen=True)

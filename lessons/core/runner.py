@@ -141,6 +141,7 @@ class LessonRun:
         if not self._compute_next():
             self._append(Step("Nothing to show", "This lesson produced no steps.", stop=True))
             self._exhausted = True
+        self._check_end()
         if not self.lesson_cls.live:
             while not self._exhausted and self.computed < self.lesson_cls.max_steps:
                 self._compute_next()
@@ -155,6 +156,7 @@ class LessonRun:
         if self._exhausted or not self._compute_next():
             return False
         self._position = self.computed - 1
+        self._check_end()
         return True
 
     def back(self) -> bool:
@@ -179,6 +181,7 @@ class LessonRun:
                     f"this lesson has {self.computed} steps; there is no step {number + 1}"
                 )
         self._position = number
+        self._check_end()
 
     def set_control(self, name: str, value: Any) -> Effect:
         """Change a control (ValueError if invalid: nothing changes then) and apply its effect.
@@ -213,6 +216,16 @@ class LessonRun:
         self._history.append(step)
         self._states.append(state)
         self._titles.append(titles)
+
+    def _check_end(self) -> None:
+        """After a live lesson's step marked ``last``, run its generator to its end.
+
+        Only a step so marked makes the runner ask; the generator should return there, at no
+        cost. One that yields more after all keeps that step (computed once, shown on Next).
+        Open-ended lessons are never computed ahead: their next step reads live controls.
+        """
+        if self.lesson_cls.live and not self._exhausted and self._history[-1].last:
+            self._compute_next()
 
     def _compute_next(self) -> bool:
         """Run the generator to its next step, recording watched events. False at its end."""

@@ -90,3 +90,21 @@ def test_no_line_of_a_cut_formula_is_smaller_than_body_text(
     assert cut.image.devicePixelRatio() == whole.image.devicePixelRatio()
     # a line of the cut formula holds the tallest part (the bracket) at its full height
     assert cut.height >= whole.height
+
+
+def test_a_wide_bracketed_sum_opens_its_brackets_to_be_cut() -> None:
+    """``= ½[(a − 1)² + (b − 0)²]`` has no top-level cut: its brackets open, the sum is cut."""
+    from app.math.breaks import break_formula
+    from app.math.layout import Style
+
+    st = Style("DejaVu Serif", 17.0, 17.0, True)
+    node = parse_math(
+        r"= \frac{1}{2} \left[ (0.6035 - 1)^2 + (0.203 - 0)^2 + (0.4112 - 1)^2 \right]"
+    )
+    assert break_points(node) == ()
+    box = break_formula(node, st, 200.0)
+    assert box is not None and box.width <= 200.0
+    inside = parse_math(r"(b - 0)^2 + c")  # only the "+" outside the parentheses is a cut
+    assert [getattr(inside.items[i], "text", "") for i in break_points(inside)] == ["+"]  # type: ignore[union-attr]
+    fits = parse_math(r"= \frac{1}{2} \left[ a + b \right]")
+    assert break_formula(fits, st, 200.0) is None  # fits on one line: left whole

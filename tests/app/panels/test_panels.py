@@ -400,7 +400,9 @@ def test_series_that_vanish_are_hidden_and_the_legend_follows(qtbot: QtBot) -> N
     view.apply_theme(LIGHT.scaled(2.0))
     view.resize(240, 180)
     pixels(view)
-    assert view.legend.isVisible() and view.legend_side() != "inside"  # beside, not dropped
+    # no room beside the small plot either: a text key under the title, never dropped
+    assert view.legend_side() == "key" and not view.legend.isVisible()
+    assert "sigmoid" in view.legend_key() and "tanh" in view.legend_key()
 
 
 def test_labels_go_leftwards_only_when_they_would_run_off_the_right(qtbot: QtBot) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -250,3 +251,62 @@ def test_a_retitle_of_an_unknown_panel_is_refused() -> None:
 
     with pytest.raises(ValueError, match="unknown panel 'nope'"):
         LessonRun(Wrong, strict=True)
+
+
+class Counted(Lesson):
+    """A live lesson whose step 3 says it is the last; it counts what its generator computes."""
+
+    id, chapter, number, title = "counted", 0, "0.9", "Counted"
+    live = True
+    yields, marked = 3, 3  # steps yielded, and the one marked last (0: none)
+    panels = (Bars("bars", "Bars"),)
+    computed: ClassVar[list[int]] = []
+
+    def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        for i in range(self.yields):
+            self.computed.append(i)
+            yield Step(f"step {i + 1}", "text", last=i + 1 == self.marked)
+
+
+def test_a_live_lesson_knows_its_length_on_arriving_at_the_step_marked_last() -> None:
+    """At the step marked last the length is known and Next is refused, with no Next first."""
+    Counted.computed = []
+    run = LessonRun(Counted)
+    assert run.length is None and not run.at_end
+    assert run.next()
+    assert run.length is None  # step 2 of 3: nothing is computed ahead
+    assert Counted.computed == [0, 1]
+    assert run.next()
+    assert run.length == 3 and run.at_end and Counted.computed == [0, 1, 2]
+    assert not run.next()
+    run.restart()
+    run.goto(2)
+    assert run.length == 3 and run.at_end
+
+
+class Endless(Counted):
+    """An open-ended live lesson: no step marked last, so nothing is computed ahead."""
+
+    yields, marked = 100, 0
+
+
+class Understated(Counted):
+    """A live lesson whose generator goes on past the step it marked last."""
+
+    yields, marked = 5, 3
+
+
+def test_live_lessons_compute_ahead_only_after_a_step_marked_last_and_only_once() -> None:
+    """Unmarked: one step computed per step shown. Marked too early: one extra step, kept."""
+    Endless.computed = []
+    run = LessonRun(Endless)
+    for _ in range(4):
+        run.next()
+    assert Endless.computed == [0, 1, 2, 3, 4] and run.length is None
+    Understated.computed = []
+    run = LessonRun(Understated)
+    run.goto(2)
+    assert Understated.computed == [0, 1, 2, 3] and run.length is None and not run.at_end
+    assert run.next() and run.current.title == "step 4"  # the step computed ahead
+    assert run.next() and run.current.title == "step 5"
+    assert Understated.computed == [0, 1, 2, 3, 4]
