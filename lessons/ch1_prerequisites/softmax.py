@@ -15,8 +15,8 @@ import numpy as np
 from engine.core.backend import to_numpy
 from engine.core.tensor import Tensor
 from engine.nn import activations
+from lessons.ch1_prerequisites import softmax_plots as sp
 from lessons.core.base import (
-    Annotation,
     BarData,
     Bars,
     Choice,
@@ -24,8 +24,6 @@ from lessons.core.base import (
     MultipleChoice,
     NumericQuestion,
     Plot,
-    PlotData,
-    Series,
     Slider,
     Step,
     Table,
@@ -86,7 +84,7 @@ class Softmax(Lesson):
         Bars("scores", "Scores z / T", y_label="score"),
         Bars("exp", "Exponentials", y_label="exp(score)"),
         Bars("probs", "Probabilities", y_label="probability", y_range=(0.0, 1.0)),
-        Plot("curve", "Zoom in", x_label="", y_label="", legend=True),
+        Plot("curve", "Zoom in: the exponential", x_label="", y_label="", legend=False),
         Table("numbers", "Every number", stretch=2),  # eight columns need the width
     )
     quiz = (
@@ -187,9 +185,11 @@ class Softmax(Lesson):
             "<b>logit</b>. Scores can be any real number, negative too, and they do not add "
             f"up to anything in particular. Here there are {k} classes: "
             + ", ".join(f"{n} ${_math(s)}$" for n, s in zip(names, scores, strict=True))
-            + ". Edit them in the controls on the right.",
+            + ". Edit them in the controls on the right. <i>Zoom in</i> shows where each "
+            "lands on the curve $e^x$ that softmax will use.",
             {
                 "scores": BarData(scores.astype(float), names, caption="raw scores z"),
+                "curve": sp.exp_plot(scores, names, "score z"),
                 "numbers": table(1),
             },
             figures={"classes": k},
@@ -201,7 +201,11 @@ class Softmax(Lesson):
             f"Before anything else every score is divided by the temperature $T = {temp:g}$: "
             "$z_i / T$. With $T = 1$ nothing changes; a small $T$ stretches the differences "
             "between scores, a large $T$ squeezes them together. We come back to this.",
-            {"scores": BarData(sv, names, caption=f"z / T with T = {temp:g}"), "numbers": table(2)},
+            {
+                "scores": BarData(sv, names, caption=f"z / T with T = {temp:g}"),
+                "curve": sp.exp_plot(sv, names, "z / T"),
+                "numbers": table(2),
+            },
             titles={"scores": "Scores z / T"},
         )
 
@@ -214,6 +218,7 @@ class Softmax(Lesson):
             "<i>differences</i> between scores.",
             {
                 "scores": BarData(shv, names, caption="z / T − max, all ≤ 0"),
+                "curve": sp.exp_plot(shv, names, "z / T − m"),
                 "numbers": table(3),
             },
             titles={"scores": "Shifted scores z / T − m"},
@@ -265,18 +270,14 @@ class Softmax(Lesson):
             "The curves show each class's probability as the temperature changes, computed "
             "for 120 temperatures at once. At a low temperature the winner takes almost all "
             "the probability; at a high temperature the classes become nearly equally likely "
-            f"($1/{k} = {1 / k:.3f}$ each). The dashed line marks your $T = {temp:g}$. "
+            f"($1/{k} = {1 / k:.3f}$ each). The answer's curve is orange, like its bar; the "
+            f"dashed line marks your $T = {temp:g}$. "
             "Move the temperature slider and watch the bars follow.",
             {
-                "curve": PlotData(
-                    tuple(Series(names[i], temps, sweep[:, i], color=i) for i in range(k)),
-                    vlines=(temp,),
-                    x_range=(0.0, 5.0),
-                    y_range=(0.0, 1.0),
-                    axis_labels=("temperature T", "probability"),
-                ),
+                "curve": sp.temperature_plot(temps, sweep, names, temp, winner),
                 "probs": BarData(pv, names, highlight=winner),
             },
+            titles={"curve": "Zoom in: temperature"},
         )
 
         # Two classes: softmax of (a, b) is the logistic function of the difference.
@@ -295,28 +296,14 @@ class Softmax(Lesson):
             f"${_math(float(1 / (1 + np.exp(-diff))))}$, and softmax of the two scores gives "
             f"${_math(float(p_two[0]))}$: the same number.",
             {
-                "curve": PlotData(
-                    (
-                        Series("logistic 1 / (1 + e^(−x))", xs, logistic, color=0),
-                        Series(
-                            f"softmax of ({names[0]}, {names[1]})",
-                            np.array([diff]),
-                            np.array([float(p_two[0])]),
-                            style="marker",
-                            color=5,
-                            size=14,
-                        ),
-                    ),
-                    annotations=(Annotation(diff, float(p_two[0]), f"  p = {p_two[0]:.3f}"),),
-                    x_range=(-8.0, 8.0),
-                    y_range=(0.0, 1.0),
-                    axis_labels=("score difference x", "probability"),
+                "curve": sp.logistic_plot(
+                    xs, logistic, diff, float(p_two[0]), sp.class_color(0, winner)
                 ),
             },
+            titles={"curve": "Zoom in: two classes"},
             figures={"logistic": float(1 / (1 + np.exp(-diff))), "softmax2": float(p_two[0])},
         )
 
-        ps = np.linspace(0.005, 1.0, 200)
         yield Step(
             "Cross-entropy: the price of the true class",
             "To train a classifier we need a loss. Cross-entropy looks only at the probability "
@@ -326,29 +313,14 @@ class Softmax(Lesson):
             "wrong answer costs a lot, and the cost grows without bound as the probability of "
             "the true class goes to 0.",
             {
-                "curve": PlotData(
-                    (
-                        Series("−log p", ps, -np.log(ps), color=2),
-                        Series(
-                            "true class",
-                            np.array([float(pv[true_index])]),
-                            np.array([loss_v]),
-                            style="marker",
-                            color=5,
-                            size=14,
-                        ),
-                    ),
-                    annotations=(Annotation(float(pv[true_index]), loss_v, f"  L = {loss_v:.3f}"),),
-                    x_range=(0.0, 1.0),
-                    y_range=(0.0, 5.5),
-                    axis_labels=("p of the true class", "loss −log p"),
-                ),
+                "curve": sp.loss_plot(float(pv[true_index]), loss_v),
                 "probs": BarData(
                     pv, names, highlight=true_index, caption=f"true class: {names[true_index]}"
                 ),
                 "numbers": table(6),
             },
             figures={"loss": loss_v},
+            titles={"curve": "Zoom in: cross-entropy"},
         )
 
         yield Step(

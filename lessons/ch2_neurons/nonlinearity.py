@@ -16,6 +16,7 @@ import numpy as np
 from engine.data.synthetic.sets import make_circle, make_xor
 from engine.nn import activations as act
 from lessons.core.base import (
+    Annotation,
     Choice,
     Lesson,
     MultipleChoice,
@@ -75,9 +76,16 @@ def _regions(
     net: Net, x: np.ndarray, y: np.ndarray, probe: np.ndarray, extra: list[Series] | None = None
 ) -> PlotData:
     image = P.region(lambda g: act.sigmoid(as_tensor(net.score(g))).numpy())
-    dot = Series("probe X", probe[:1], probe[1:], style="marker", color=4, size=12)
+    # No legend over the map: the probe and the hidden lines are labelled where they are.
+    dot = Series("_probe X", probe[:1], probe[1:], style="marker", color=4, size=12, labels=(" X",))
+    notes = (
+        (Annotation(-P.BOX + 0.05, P.BOX + 0.75, "dashed: hidden lines", 6, (0, 0)),)
+        if extra
+        else ()
+    )
     return PlotData(
         (*P.points(x, y), *(extra or []), dot),
+        notes,
         image=image,
         image_rect=(-P.BOX, -P.BOX, 2 * P.BOX, 2 * P.BOX),
         image_levels=(0.0, 1.0),
@@ -346,7 +354,7 @@ class Nonlinearity(Lesson):
         lines = [
             P.boundary(
                 (*trained.w1[:, j], trained.b1[j]),
-                "hidden lines" if j == 0 else f"_h{j}",
+                f"_h{j + 1}",
                 color=6,
                 style="dash",
                 width=1.5,

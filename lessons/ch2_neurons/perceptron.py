@@ -30,11 +30,14 @@ from lessons.core.base import (
 from lessons.shared import plane as P
 from lessons.shared.neurons import (
     MAX_EPOCHS,
+    XOR_HIDDEN,
+    XOR_OUT,
     XOR_X,
     XOR_Y,
     Update,
     augment,
     ltu,
+    ltu_formula,
     mistakes_so_far,
     separable_set,
     train,
@@ -396,16 +399,20 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
     h, y_hat = xor_network(x)
     yield Step(
         "A hidden layer solves XOR",
-        "Put two units in between. One computes OR, "
-        "$h_1 = H(x_1 + x_2 + 0.5)$, the other NAND, $h_2 = H(-x_1 - x_2 + 0.5)$ (corners "
-        "centred on the origin); the output unit $H(h_1 + h_2 - 1.5)$ fires when both do, "
+        "Put two units in between. With the corners drawn at $\\pm 0.5$ (bits 00 at "
+        "$(-0.5, -0.5)$, 11 at $(0.5, 0.5)$), one computes OR, "
+        f"$h_1 = {ltu_formula(XOR_HIDDEN[:, 0], ('x_1', 'x_2'))}$, the other NAND, "
+        f"$h_2 = {ltu_formula(XOR_HIDDEN[:, 1], ('x_1', 'x_2'))}$; the output unit "
+        f"${ltu_formula(XOR_OUT[:, 0], ('h_1', 'h_2'))}$ fires when both do, "
         "which is exactly XOR. Each hidden unit still draws a straight line, "
         "but together they cut out a band holding both class-1 corners (the table checks "
-        "all four). The weights here are set by hand: the "
-        "perceptron rule has no target for a hidden unit, and the step gives no gradient. "
-        "Training hidden layers needs smooth activations and backpropagation.",
+        "all four, on the same inputs). The weights are set by hand.",
         P.xor_network_panels(x, y, h, y_hat),
         figures={"xor_solved": float(np.all(y_hat == y))},
+        notes="The weights here are set by hand: the perceptron rule has no target for a "
+        "hidden unit, and the step gives no gradient. Training hidden layers needs smooth "
+        "activations and backpropagation. With inputs coded 0/1 instead, the same units need "
+        "biases -0.5 (OR) and 1.5 (NAND).",
     )
 
 

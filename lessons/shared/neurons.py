@@ -158,6 +158,22 @@ def xor_network(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return h, ltu(XOR_OUT, augment(h))[:, 0]
 
 
+def ltu_formula(w: np.ndarray, inputs: Sequence[str]) -> str:
+    """``H(w1 x1 + w2 x2 + b)`` written from the weights themselves (math markup).
+
+    ``w`` holds one weight per input and the bias last, as everywhere in chapter 2.
+    """
+    text = ""
+    for wk, name in zip(w[:-1], inputs, strict=True):
+        sign = "-" if wk < 0 else "+"
+        mag = "" if abs(wk) == 1 else f"{abs(wk):g} "
+        text += f" {sign} {mag}{name}" if text else f"{'-' if wk < 0 else ''}{mag}{name}"
+    b = float(w[-1])
+    if b:
+        text += f" {'-' if b < 0 else '+'} {abs(b):g}"
+    return f"H({text})"
+
+
 # ---- 2-k-1 networks ------------------------------------------------------------------------
 
 EPOCHS = 500

@@ -285,11 +285,13 @@ def xor_network_panels(
         "unit": network(
             [XOR_HIDDEN, XOR_OUT], [["x₁", "x₂"], ["OR", "NAND"], ["ŷ"]], label_weights=False
         ),
+        # The network sees the corners where they are drawn (centred on the origin, +-0.5),
+        # so the table lists those inputs next to the bits each corner stands for.
         "numbers": TableData(
-            ("x₁", "x₂", "OR", "NAND", "ŷ", "y"),
+            ("bits", "x₁", "x₂", "OR", "NAND", "ŷ", "y"),
             tuple(
-                (*xy, *hh, int(yy), int(t))
-                for xy, hh, yy, t in zip(x + 0.5, h, y_hat, y, strict=True)
+                (f"{xy[0] + 0.5:g}{xy[1] + 0.5:g}", *xy, *hh, int(yy), int(t))
+                for xy, hh, yy, t in zip(x, h, y_hat, y, strict=True)
             ),
             number_format="{:g}",
         ),

@@ -96,17 +96,22 @@ class GradientDescent(Lesson):
             pick="start",
             legend=False,
             help="Click on the curve to start the ball there.",
+            stretch=3,
         ),
+        Plot("history", "Cost at each step", x_label="step t", y_label="cost J", stretch=2),
+        # The contour map is used only at the end (the 2-D bowls): a narrow third of the top
+        # row, so the table below gets the full width its columns need.
         Plot(
             "bowl",
             "Two weights: contour map",
             x_label="w₁",
             y_label="w₂",
             aspect_locked=True,
+            stretch=2,
         ),
-        Plot("history", "Cost at each step", x_label="step t", y_label="cost J"),
         Table("numbers", "Every number"),
     )
+    layout = (3, 1)
     quiz = (
         MultipleChoice(
             "direction",

@@ -82,6 +82,13 @@ def history_plot(costs: np.ndarray, top: float | None = None) -> PlotData:
     return PlotData(series, x_range=(-0.5, 20.5), y_range=(0.0, max(top, 1.0) * 1.05))
 
 
+def reference_line(level: float, steps: int) -> tuple[Series, ...]:
+    """A dotted horizontal reference (small points, foreground colour): not a validation
+    curve, which is the only thing drawn dashed on a plot over training steps."""
+    xs = np.arange(0.0, steps + 0.01, 0.5)
+    return (Series("_reference", xs, np.full(xs.shape, level), style="scatter", color=6, size=3),)
+
+
 def moves_table(moves: Sequence[d.Move], newest_first: bool = True) -> TableData:
     """One row per update: position, cost, slope, the step and where it led.
 
@@ -168,11 +175,15 @@ def stuck_step() -> Step:
         f"Start the ball at $w_0 = {tex(start)}$, left of the hump at $w = 0$, with "
         f"$\\eta = {tex(rate)}$. After {len(run.moves)} steps it rests at $w = {tex(w)}$, "
         f"where the slope is practically zero (${tex(g)}$), so the updates do nothing more. "
-        f"Its cost ${tex(j)}$ is far worse than ${tex(j_global)}$ in the other valley, yet "
-        "every direction from where it stands goes uphill: a <b>local minimum</b>."
+        f"Its cost ${tex(j)}$ is far worse than ${tex(j_global)}$ in the other valley "
+        "(dotted), yet every direction from where it stands goes uphill: a <b>local minimum</b>."
     )
     history = history_lines([("cost", run.costs)], float(np.max(run.costs)) * 1.05, (1,))
-    history = PlotData(history.series, hlines=(j_global,), y_range=history.y_range)
+    history = PlotData(
+        (*history.series, *reference_line(j_global, len(run.costs))),
+        (Annotation(len(run.costs) / 2, j_global, f"lowest {plain(j_global, 3)}", 6, (0.5, 1.0)),),
+        y_range=history.y_range,
+    )
     return Step(
         "Stuck in a local minimum",
         text,

@@ -39,6 +39,10 @@ F_RANGES = {
 }
 DEFAULT_F_RANGE = (-1.5, 6.2)
 DF_RANGE = (-0.15, 1.45)
+# One palette colour per function for the whole lesson (f, f', the probe, the trained neuron),
+# clearly different hues within each family shown together; yellow (7) shades saturation.
+FN_COLORS = {"step": 5, "logistic": 1, "tanh": 2, "relu": 3, "leaky": 0, "elu": 4, "noisy": 6}
+TEXT = 6  # read-outs and notes: the foreground colour
 
 
 def _m(x: float) -> str:
@@ -58,6 +62,10 @@ class Curve:
     dfx: float
     trace: np.ndarray  # (TRAIN_STEPS + 1, 3): w, b, loss while training from z < 0
     sample: np.ndarray | None = None  # noisy ReLU: one noise draw per x
+
+    @property
+    def color(self) -> int:
+        return FN_COLORS[self.key]
 
     @property
     def saturated(self) -> np.ndarray:
@@ -115,34 +123,41 @@ def _f_plot(cv: Curve, probe: float, extra: tuple[Series, ...] = ()) -> PlotData
     lo, hi = F_RANGES.get(cv.key, DEFAULT_F_RANGE)
     series = [*_shade(cv.saturated, lo, hi)]
     if cv.sample is not None:
-        series.append(Series("one noisy draw", XS, cv.sample, style="scatter", color=5, size=5))
+        series.append(
+            Series("one noisy draw", XS, cv.sample, style="scatter", color=cv.color, size=3)
+        )
     series.append(
         Series(
             f"f = {cv.name}" + (" (mean)" if cv.sample is not None else ""),
             XS,
             cv.f,
-            color=0,
+            color=cv.color,
             width=3,
         )
     )
     series.extend(extra)
-    series.append(Series("_probe", np.array([probe]), np.array([cv.fx]), style="marker", color=3))
+    series.append(_probe(probe, cv.fx, cv.color))
     note = _note(f"f({probe:.2f}) = {cv.fx:.3f}", (lo, hi))
     return PlotData(tuple(series), (note,), x_range=(-5.0, 5.0), y_range=(lo, hi))
 
 
 def _note(text: str, y_range: tuple[float, float]) -> Annotation:
     """The probe's read-out in the top-left corner, clear of the legend and of every curve."""
-    return Annotation(-4.9, y_range[1], text, color=3, anchor=(0.0, 0.0))
+    return Annotation(-4.9, y_range[1], text, color=TEXT, anchor=(0.0, 0.0))
+
+
+def _probe(x: float, y: float, color: int) -> Series:
+    """The probe: a large square on the curve, in the function's colour."""
+    return Series("_probe", np.array([x]), np.array([y]), style="marker", color=color, symbol="s")
 
 
 def _df_plot(cv: Curve, probe: float, extra: tuple[Series, ...] = ()) -> PlotData:
     lo, hi = DF_RANGE
     series = (
         *_shade(cv.saturated, lo, hi),
-        Series("f′", XS, cv.df, color=2, width=3),
+        Series(f"f′ of {cv.name}", XS, cv.df, color=cv.color, width=3),
         *extra,
-        Series("_probe", np.array([probe]), np.array([cv.dfx]), style="marker", color=3),
+        _probe(probe, cv.dfx, cv.color),
     )
     notes = [_note(f"f′({probe:.2f}) = {cv.dfx:.3f}", DF_RANGE)]
     if cv.key == "step":
@@ -156,14 +171,28 @@ def _df_plot(cv: Curve, probe: float, extra: tuple[Series, ...] = ()) -> PlotDat
     )
 
 
-def _learn_plot(named: list[tuple[str, np.ndarray, int]], bias: bool = True) -> PlotData:
-    """The trained neuron's w (solid) and, if asked, b (dashed) over the SGD steps."""
+def _learn_plot(
+    named: list[tuple[str, np.ndarray, int]], bias: bool = True, dots: tuple[str, ...] = ()
+) -> PlotData:
+    """The trained neuron's w (thick) and, if asked, b (thin, solid: dashed lines are kept for
+    validation curves) over the SGD steps, each labelled at its end.  Runs named in ``dots``
+    are drawn as points, to tell two runs of one function (one colour) apart."""
     steps = np.arange(TRAIN_STEPS + 1, dtype=float)
     series: list[Series] = []
+    notes: list[Annotation] = []
     for label, trace, color in named:
-        series.append(Series(f"w, {label}", steps, trace[:, 0], color=color, width=3))
+        style = "scatter" if label in dots else "line"
+        look = " (dots)" if label in dots else ""
+        series.append(
+            Series(f"w, {label}{look}", steps, trace[:, 0], style, color, width=3, size=4)
+        )
         if bias:
-            series.append(Series(f"b, {label}", steps, trace[:, 1], style="dash", color=color))
+            series.append(
+                Series(f"b, {label}{look}", steps, trace[:, 1], style, color, width=1.2, size=3)
+            )
+            for k, name in enumerate("wb"):
+                end = float(trace[-1, k])
+                notes.append(Annotation(float(TRAIN_STEPS), end, f"{name} ", color, (1.0, 1.0)))
     ys = np.concatenate([s.y for s in series])
     ys = ys[np.isfinite(ys)]
     lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
@@ -172,18 +201,17 @@ def _learn_plot(named: list[tuple[str, np.ndarray, int]], bias: bool = True) -> 
     top = 0.15 + 0.3 * ((len(series) + 1) // 2)
     return PlotData(
         tuple(series),
+        tuple(notes),
         x_range=(0.0, float(TRAIN_STEPS)),
         y_range=(lo - 0.08 * pad, hi + top * pad),
     )
 
 
-def _family(
-    curves: list[Curve], what: str, y_range: tuple[float, float], first_color: int = 0
-) -> PlotData:
-    """Several activations (or their slopes) on one plot."""
+def _family(curves: list[Curve], what: str, y_range: tuple[float, float]) -> PlotData:
+    """Several activations (or their slopes) on one plot, each in its own colour."""
     series = tuple(
-        Series(cv.name, XS, cv.f if what == "f" else cv.df, color=first_color + k, width=2.5)
-        for k, cv in enumerate(curves)
+        Series(cv.name, XS, cv.f if what == "f" else cv.df, color=cv.color, width=2.5)
+        for cv in curves
     )
     return PlotData(series, x_range=(-5.0, 5.0), y_range=y_range)
 
@@ -277,7 +305,7 @@ class ActivationFunctions(Lesson):
                     "f": _f_plot(cv, probe),
                     "df": _df_plot(cv, probe),
                     "numbers": _table(curves, probe, i),
-                    "learn": _learn_plot([(cv.name, cv.trace, 0)]),
+                    "learn": _learn_plot([(cv.name, cv.trace, cv.color)]),
                 },
                 figures={f"f_{cv.key}": cv.fx, f"df_{cv.key}": cv.dfx, f"dw_{cv.key}": dw},
             )
@@ -296,9 +324,7 @@ class ActivationFunctions(Lesson):
                 "f": _family(squash, "f", (-1.3, 1.6)),
                 "df": _family(squash, "df", DF_RANGE),
                 "numbers": _table(curves, probe, k_sq),
-                "learn": _learn_plot(
-                    [(cv.name, cv.trace, k) for k, cv in enumerate(squash)], False
-                ),
+                "learn": _learn_plot([(cv.name, cv.trace, cv.color) for cv in squash], False),
             },
         )
         yield Step(
@@ -309,12 +335,10 @@ class ActivationFunctions(Lesson):
             "−1 with slope $e^x$, and noisy ReLU's average slope fades smoothly. The table "
             "lists all seven at the probe.",
             {
-                "f": _family(rectify, "f", (-1.5, 5.0), first_color=3),
-                "df": _family(rectify, "df", DF_RANGE, first_color=3),
+                "f": _family(rectify, "f", (-1.5, 5.0)),
+                "df": _family(rectify, "df", DF_RANGE),
                 "numbers": _table(curves, probe, 3),
-                "learn": _learn_plot(
-                    [(cv.name, cv.trace, 3 + k) for k, cv in enumerate(rectify)], False
-                ),
+                "learn": _learn_plot([(cv.name, cv.trace, cv.color) for cv in rectify], False),
             },
         )
 
@@ -329,8 +353,8 @@ class ActivationFunctions(Lesson):
         healthy = train_neuron(act.relu, 0.5)
         dw = float(relu.trace[-1, 0] - relu.trace[0, 0])
         db = float(relu.trace[-1, 1] - relu.trace[0, 1])
-        inputs = Series("inputs z", z, zf, style="marker", color=4, size=7, symbol="d")
-        slopes = Series("slopes at z", z, zdf, style="marker", color=4, size=7, symbol="d")
+        inputs = Series("inputs z", z, zf, style="marker", color=relu.color, size=7, symbol="d")
+        slopes = Series("slopes at z", z, zdf, style="marker", color=relu.color, size=7, symbol="d")
         state = "dead" if abs(dw) < 1e-12 and abs(db) < 1e-12 else "alive"
         yield Step(
             "A dead ReLU",
@@ -340,11 +364,14 @@ class ActivationFunctions(Lesson):
             + (", all negative, so every slope is 0" if z.max() < 0 else "")
             + f". After {TRAIN_STEPS} SGD steps $w$ moved by ${_m(dw)}$ and $b$ by "
             f"${_m(db)}$: the neuron is <b>{state}</b>. The same neuron started at "
-            f"$b = 0.5$ learns fine (orange).",
+            f"$b = 0.5$ learns fine (dots).",
             {
                 "f": _f_plot(relu, probe, (inputs,)),
                 "df": _df_plot(relu, probe, (slopes,)),
-                "learn": _learn_plot([(f"b₀ = {bias:g}", relu.trace, 0), ("b₀ = 0.5", healthy, 1)]),
+                "learn": _learn_plot(
+                    [(f"b₀ = {bias:g}", relu.trace, relu.color), ("b₀ = 0.5", healthy, relu.color)],
+                    dots=("b₀ = 0.5",),
+                ),
             },
             figures={"dead_w_change": dw, "dead_b_change": db},
         )
@@ -363,11 +390,10 @@ class ActivationFunctions(Lesson):
             "start. The plots show leaky ReLU: the same inputs now sit on a slope of "
             f"${c.alpha:g}$. Try a start bias above 0 to see the plain ReLU learn.",
             {
-                "f": _f_plot(leaky, probe, (replace(inputs, y=lf),)),
-                "df": _df_plot(leaky, probe, (replace(slopes, y=ldf),)),
+                "f": _f_plot(leaky, probe, (replace(inputs, y=lf, color=leaky.color),)),
+                "df": _df_plot(leaky, probe, (replace(slopes, y=ldf, color=leaky.color),)),
                 "learn": _learn_plot(
-                    [("ReLU", relu.trace, 0), ("leaky", leaky.trace, 1), ("ELU", elu.trace, 2)],
-                    bias=False,
+                    [(cv.name, cv.trace, cv.color) for cv in (relu, leaky, elu)], bias=False
                 ),
                 "numbers": _table(curves, probe, 4),
             },

@@ -90,9 +90,9 @@ class McCullochPitts(Lesson):
         "reaches a threshold. Wiring it differently gives AND, OR and NOT; toggle the inputs "
         "and watch the truth table fill in, then wire NAND yourself."
     )
+    # The wiring and its custom controls come first: the NAND task needs all five, and they
+    # fit above the fold of the controls pane at 1280x720 only in this order.
     controls = (
-        Toggle("a", "Input A active", default=True),
-        Toggle("b", "Input B active", default=False),
         Choice(
             "wiring",
             "Wiring",
@@ -100,9 +100,9 @@ class McCullochPitts(Lesson):
             default="lecture: A OR B",
             help="A preset, or Custom to use the connection controls below.",
         ),
+        Choice("conn_on", "Custom: from the always-on unit", options=CONNECTIONS, default="none"),
         Choice("conn_a", "Custom: connections from A", options=CONNECTIONS, default="1 excitatory"),
         Choice("conn_b", "Custom: connections from B", options=CONNECTIONS, default="1 excitatory"),
-        Choice("conn_on", "Custom: from the always-on unit", options=CONNECTIONS, default="none"),
         Slider(
             "threshold",
             "Custom: threshold θ",
@@ -112,6 +112,8 @@ class McCullochPitts(Lesson):
             step=1,
             integer=True,
         ),
+        Toggle("a", "Input A active", default=True),
+        Toggle("b", "Input B active", default=False),
     )
     panels = (
         Plot("unit", "The neuron", legend=False),
@@ -175,7 +177,7 @@ class McCullochPitts(Lesson):
             "the neuron through one or more connections that either <b>excite</b> it or "
             "<b>inhibit</b> it, and the neuron fires when enough excitation arrives. Here "
             f"neuron C listens to A, B and a unit that is always on; the wiring is "
-            f"<b>{wiring.name}</b>: {_says(wiring)}. Toggle A and B in the controls. "
+            f"<b>{wiring.name}</b>: {_says(wiring)}. Toggle A and B with the last two controls. "
             "Colours keep one meaning in the whole course: <b>orange</b> is positive or on "
             "(an exciting connection, an active input, a firing neuron), <b>blue</b> is "
             "negative or off (an inhibiting connection; pale blue: a silent input).",

@@ -175,7 +175,12 @@ class Backprop(Lesson):
                 "net": show(v.GRAD_OUT),
                 "formula": v.formula(net, f, b, weight, v.GRAD_OUT),
                 "weights": v.weights_table(
-                    net, b.grads, layers=("2",), highlight=weight, central=central(net)
+                    net,
+                    b.grads,
+                    layers=("2",),
+                    highlight=weight,
+                    central=central(net),
+                    filling=("2",),
                 ),
             },
         )
@@ -191,7 +196,9 @@ class Backprop(Lesson):
             {
                 "net": show(v.GRAD_HIDDEN),
                 "formula": v.formula(net, f, b, weight, v.GRAD_HIDDEN),
-                "weights": v.weights_table(net, b.grads, highlight=weight, central=central(net)),
+                "weights": v.weights_table(
+                    net, b.grads, highlight=weight, central=central(net), filling=("1",)
+                ),
             },
         )
         grad = float((b.grads.w1 if layer == 1 else b.grads.w2)[i, j])

@@ -93,14 +93,18 @@ def weights_table(
     layers: Sequence[str] = ("1", "2"),
     highlight: str | None = None,
     central: Net | None = None,
+    filling: Sequence[str] = (),
 ) -> TableData:
     """Every weight and bias: its value before, its gradient, its value after the update.
 
     With ``central`` (after "Check gradients"), each known gradient also gets its central
-    difference next to it.
+    difference next to it.  ``filling`` names the layers whose gradients this step fills: their
+    rows are highlighted (so the table scrolls them into view), and the weight under the
+    cursor is marked by its name cell only if it is one of them.
     """
     out: list[tuple[str, ...]] = []
     marked: list[int] = []
+    cells_marked: list[tuple[int, int]] = []
     check = central is not None and grads is not None
     for label, name, index in rows(net):
         shown = name[1] in layers
@@ -109,13 +113,24 @@ def weights_table(
         if check:
             cells.append(plain(getattr(central, name)[index], 6) if shown else "")
         cells.append(plain(getattr(after, name)[index], 6) if after and shown else "")
-        if highlight and label == f"w {highlight}":
+        selected = bool(highlight) and label == f"w {highlight}"
+        if filling:
+            if name[1] in filling:
+                marked.append(len(out))
+                if selected:
+                    cells_marked.append((len(out), 0))
+        elif selected:
             marked.append(len(out))
         out.append(tuple(cells))
     columns = ["parameter", "before", "∂J/∂w"]
     columns += ["central difference"] if check else []
     columns.append("after")
-    return TableData(tuple(columns), tuple(out), highlight_rows=tuple(marked))
+    return TableData(
+        tuple(columns),
+        tuple(out),
+        highlight_rows=tuple(marked),
+        highlight_cells=tuple(cells_marked),
+    )
 
 
 def check_table(backprop: Net, central: Net, engine: Net) -> TableData:

@@ -170,7 +170,7 @@ class Topology(Lesson):
             )
             runs.append(run)
             yield from _checkpoints(run, runs, index, budget, split)
-        yield _results_step(runs, budget)
+        yield _results_step(runs, budget, split)
         yield _advice_step(runs, budget, split)
 
 
@@ -212,14 +212,36 @@ def _checkpoints(
         yield frame(f"epoch {budget} of {budget}", texts.verdict(run, budget), end, budget)
 
 
-def _results_step(runs: list[tr.Run], budget: int) -> Step:
+def _results_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
+    """The table of all five; the diagram and map show the network with the lowest val@best."""
+    winner = min(runs, key=lambda r: tr.finite(r.at(r.val, r.best)))
+    data: dict[str, PanelData] = {
+        "results": tr.results_table(runs, budget, runs.index(winner)),
+        "curves": tr.curves_plot(runs, budget),
+    }
+    view = winner.best_view(split)
+    if view is not None:
+        data["net"], data["boundary"] = view
     return Step(
         "Results",
         texts.results(runs, budget),
-        {"results": tr.results_table(runs, budget), "curves": tr.curves_plot(runs, budget)},
-        figures={f"{r.candidate.name}_best_test": tr.finite(r.at(r.test, r.best)) for r in runs},
+        data,
+        figures={
+            **{f"{r.candidate.name}_best_test": tr.finite(r.at(r.test, r.best)) for r in runs},
+            "winner_best_val": tr.finite(winner.at(winner.val, winner.best)),
+        },
         notes=texts.RESULTS_NOTES,
+        titles=_titles(winner),
     )
+
+
+def _titles(run: tr.Run) -> dict[str, str]:
+    """Panel titles naming the network shown and the epoch early stopping keeps."""
+    name, b = run.candidate.name, run.best
+    return {
+        "net": f"The {name} network at its best epoch, {b}",
+        "boundary": f"Output of {name}, epoch {b} (● train, ▲ validation)",
+    }
 
 
 def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
@@ -270,6 +292,12 @@ def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
         "Bigger than needed, stopped early",
         text,
         data,
-        figures={"large_best_epoch": float(b), "large_test_stopped": tr.finite(stopped)},
+        figures={
+            "large_best_epoch": float(b),
+            "large_test_stopped": tr.finite(stopped),
+            "large_test_end": tr.finite(ended),
+        },
         notes=notes,
+        titles=_titles(large) if view is not None else {},
+        last=True,  # the lesson ends here: the step counter knows its length on arrival
     )

@@ -34,6 +34,7 @@ class Candidate:
     name: str
     hidden: tuple[int, ...]
     note: str
+    color: int  # palette index of its loss curves, the same in every step
 
     @property
     def shape(self) -> str:
@@ -44,12 +45,16 @@ class Candidate:
         return "–".join(map(str, sizes)) or "none"
 
 
+# Okabe-Ito colours that are easy to tell apart and leave out the diagram's blue and orange
+# (weight sign): black, sky blue, bluish green, reddish purple, yellow (palette 6, 5, 2, 4, 7).
 CANDIDATES = (
-    Candidate("small", (2,), "one hidden layer of 2 neurons: fewer than the problem needs"),
-    Candidate("medium", (6,), "one hidden layer of 6 neurons: about what a careful search finds"),
-    Candidate("large", (8, 8, 8), "three layers of 8: more layers and neurons than needed"),
-    Candidate("deep", (3, 3, 3, 3, 3, 3), "six thin layers of 3 neurons"),
-    Candidate("funnel", (8, 6, 4, 2), "layers that shrink towards the output: 8, 6, 4, 2"),
+    Candidate("small", (2,), "one hidden layer of 2 neurons: fewer than the problem needs", 6),
+    Candidate(
+        "medium", (6,), "one hidden layer of 6 neurons: about what a careful search finds", 5
+    ),
+    Candidate("large", (8, 8, 8), "three layers of 8: more layers and neurons than needed", 2),
+    Candidate("deep", (3, 3, 3, 3, 3, 3), "six thin layers of 3 neurons", 4),
+    Candidate("funnel", (8, 6, 4, 2), "layers that shrink towards the output: 8, 6, 4, 2", 7),
 )
 
 
@@ -204,11 +209,13 @@ def overfitting(train: list[float], val: list[float], epoch: int | None = None) 
 def results_table(
     runs: list[Run], budget: int, current: int | None = None, upto: int | None = None
 ) -> TableData:
-    """One row per candidate: size, losses, the early-stopping epoch, its test loss, the cost.
+    """One row per candidate: size, losses, the early-stopping epoch, its losses, the cost.
 
     The current run's row shows its numbers at epoch ``upto`` (default: its last epoch).
     """
-    columns = ("network", "weights", "train", "val.", "test", "best", "test@best", "cost")
+    # train and val.: at the last epoch so far; @best: at the best epoch.  The test loss only
+    # counts where early stopping stops (test@best): it never chooses anything.
+    columns = ("network", "weights", "train", "val.", "best", "val@best", "test@best", "cost")
     rows = []
     for i, cand in enumerate(CANDIDATES):
         run = runs[i] if i < len(runs) else None
@@ -225,10 +232,10 @@ def results_table(
                 str(run.trainer.parameters),
                 plain(run.at(run.train, done), 3),
                 plain(run.at(run.val, done), 3),
-                plain(run.at(run.test, done), 3),
                 f"{best}" + ("" if done == budget else f" of {done}"),
+                plain(run.at(run.val, best), 3),
                 plain(run.at(run.test, best), 3),
-                f"{plain(run.cost * done / 1e6, 3)} M",
+                f"{plain(run.cost * done / 1e6, 3)}\u00a0M",  # no break before the unit
             )
         )
     highlight = () if current is None else (current,)
@@ -259,8 +266,9 @@ def curves_plot(runs: list[Run], budget: int, upto: int | None = None) -> PlotDa
         x = np.arange(1, done + 1, dtype=np.float64)
         val, train = np.asarray(run.val[:done]), np.asarray(run.train[:done])
         name = run.candidate.name
-        series.append(Series(name, x, train, style="line", color=i))
-        series.append(Series(f"_{name} validation", x, val, style="dash", color=i))
+        color = run.candidate.color
+        series.append(Series(name, x, train, style="line", color=color))
+        series.append(Series(f"_{name} validation", x, val, style="dash", color=color))
         if done:
             b = best_epoch(run.val, done)
             series.append(
@@ -269,7 +277,7 @@ def curves_plot(runs: list[Run], budget: int, upto: int | None = None) -> PlotDa
                     np.array([float(b)]),
                     np.array([run.at(run.val, b)]),
                     style="marker",
-                    color=i,
+                    color=color,
                     size=7,
                 )
             )

@@ -119,27 +119,41 @@ def results(runs: list[tr.Run], budget: int) -> str:
     by_val = min(runs, key=lambda r: tr.finite(r.at(r.val, r.best)))
     small = runs[0]
     over = [r.candidate.name for r in runs if tr.overfitting(r.train, r.val) is not None]
+    by_last = min(runs, key=lambda r: tr.finite(r.val[-1]))
+    best_val = f"<b>{by_val.candidate.name}</b> ({plain(by_val.at(by_val.val, by_val.best), 3)})"
     text = (
         f"After {budget} epochs the lowest training loss belongs to "
-        f"<b>{by_train.candidate.name}</b> ({plain(by_train.train[-1])}); the lowest "
-        f"validation loss, at its best epoch, to <b>{by_val.candidate.name}</b> "
-        f"({plain(by_val.at(by_val.val, by_val.best))}). <b>small</b> ends at a training loss "
-        f"of {plain(small.train[-1])}: {small.trainer.parameters} weights are too few to draw "
-        "the boundary. "
+        f"<b>{by_train.candidate.name}</b> ({plain(by_train.train[-1], 3)}). The lowest "
+        f"validation loss at each network's best epoch (column val@best) belongs to {best_val}"
+    )
+    if by_last is by_val:
+        text += ", also the lowest at the last epoch (column val.). "
+    else:
+        text += (
+            f"; at the last epoch (column val.) to <b>{by_last.candidate.name}</b> "
+            f"({plain(by_last.val[-1], 3)}). "
+        )
+    text += (
+        f"<b>small</b> ends at a training loss of {plain(small.train[-1], 3)}: "
+        f"{small.trainer.parameters} weights are too few to draw the boundary. "
     )
     if over:
-        text += f"Overfitted by the end: <b>{', '.join(over)}</b>; the others did not."
+        text += f"Overfitted by the end: <b>{', '.join(over)}</b>; the others did not. "
     else:
-        text += "None of the five overfitted within this budget."
-    return text
+        text += "None of the five overfitted within this budget. "
+    return text + (
+        f"The diagram and the map show <b>{by_val.candidate.name}</b> at its best epoch, "
+        f"{by_val.best}."
+    )
 
 
 RESULTS_NOTES = (
     "A low training loss alone proves nothing: compare it with the validation loss, which "
-    "counts points the network never learned from. The column best is the epoch with the "
-    "lowest validation loss (where early stopping keeps the weights) and test@best the test "
-    "loss there. The cost column counts the multiply-adds (in millions, M) of all training "
-    "so far: one per weight for the forward pass of each training point and about two more "
-    "for the backward pass. Unlike a stopwatch it is the same on every computer, and it "
-    "grows with the weights."
+    "counts points the network never learned from. The columns train and val. are the "
+    "losses at the last epoch. The column best is the epoch with the lowest validation "
+    "loss (where early stopping keeps the weights); val@best and test@best are the "
+    "validation and test losses there. The cost column counts the multiply-adds (in "
+    "millions, M) of all training so far: one per weight for the forward pass of each "
+    "training point and about two more for the backward pass. Unlike a stopwatch it is the "
+    "same on every computer, and it grows with the weights."
 )

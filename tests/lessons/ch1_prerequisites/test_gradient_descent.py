@@ -188,3 +188,29 @@ def test_advice_in_the_shallow_valley_depends_on_the_momentum_toggle(momentum: b
     assert result.title == "Stuck in the shallow valley"
     assert ("switch on momentum" in result.text) == (not momentum)
     assert ("Momentum is on" in result.text) == momentum
+
+
+def test_cost_history_has_no_dashed_line_and_labels_its_reference() -> None:
+    """Over the steps, dashed means validation: the lowest-cost reference is dotted and
+    labelled with the global minimum's cost, not an unlabelled dashed hline."""
+    steps = _steps()
+    for step in steps:
+        history = step.data.get("history")
+        if isinstance(history, PlotData):
+            assert not history.hlines and all(s.style != "dash" for s in history.series)
+    stuck = next(s for s in steps if s.title == "Stuck in a local minimum")
+    history = stuck.data["history"]
+    assert isinstance(history, PlotData)
+    j_global = d.slope(d.W_GLOBAL)[0]
+    ref = next(s for s in history.series if s.name == "_reference")
+    assert ref.style == "scatter" and np.allclose(ref.y, j_global)
+    assert any(f"{j_global:.3f}" in a.text for a in history.annotations)
+
+
+def test_the_contour_map_gets_a_narrow_share_until_it_is_used() -> None:
+    """Top row: the curve, the history and the (unused until the end) map; the table gets
+    the whole bottom row, so its columns fit."""
+    ids = [p.id for p in GradientDescent.panels]
+    assert GradientDescent.layout == (3, 1) and ids[3] == "numbers"
+    stretch = {p.id: p.stretch for p in GradientDescent.panels}
+    assert stretch["bowl"] < stretch["curve"]

@@ -102,3 +102,31 @@ def test_normalise_formula_matches_the_shifted_numbers_it_shows() -> None:
     assert "z_i / T - m" in step.text and "m = 1" in step.text  # max score 2 / T = 1
     first = next(s for s in run.steps_so_far() if s.title == "Every class gets a score")
     assert "on the right" in first.text and "left" not in first.text
+
+
+def test_zoom_in_is_filled_from_the_first_step_without_a_legend() -> None:
+    """The zoom panel shows e^x with the classes from step 1; no legend covers its curves."""
+    from lessons.core.base import Plot, PlotData
+
+    steps = LessonRun(Softmax, {}, strict=True).steps_so_far()
+    assert isinstance(steps[0].data.get("curve"), PlotData)
+    spec = next(p for p in Softmax.panels if p.id == "curve")
+    assert isinstance(spec, Plot) and not spec.legend
+
+
+def test_class_colours_follow_the_bars_highlight() -> None:
+    """In the temperature plot the highlighted (answer) class has the marked colour, the
+    others the bars' blue; every curve is labelled with its class name."""
+    from lessons.ch1_prerequisites import softmax_plots as sp
+    from lessons.core.base import PlotData
+
+    steps = LessonRun(Softmax, {"scores": (0.5, 2.0, 1.0)}, strict=True).steps_so_far()
+    step = next(s for s in steps if s.title.startswith("Temperature"))
+    probs = step.data["probs"]
+    curve = step.data["curve"]
+    assert isinstance(probs, BarData) and isinstance(curve, PlotData)
+    assert probs.highlight == 1
+    colors = {s.name.lstrip("_"): s.color for s in curve.series}
+    assert colors == {"cat": sp.CLASS, "dog": sp.MARKED, "bird": sp.CLASS}
+    labelled = " ".join(a.text for a in curve.annotations)
+    assert all(name in labelled for name in ("cat", "dog", "bird"))

@@ -84,3 +84,40 @@ def test_a_living_start_is_reported_alive() -> None:
     run = LessonRun(ActivationFunctions, {"start_bias": 0.5}, strict=True)
     f = {k: v for s in run.steps_so_far() for k, v in s.figures.items()}
     assert f["dead_w_change"] != 0.0
+
+
+FUNCTION_NAMES = ("step", "logistic σ", "tanh", "ReLU", "leaky ReLU", "ELU", "noisy ReLU")
+
+
+def _function_of(series_name: str) -> str | None:
+    """The activation a series draws ("f = ReLU", "f′ of ELU", "w, tanh", ...), if any."""
+    name = series_name.removesuffix(" (mean)").removesuffix(" (dots)")
+    for prefix in ("f = ", "f′ of ", "w, ", "b, "):
+        name = name.removeprefix(prefix)
+    return name if name in FUNCTION_NAMES else None
+
+
+def test_each_function_keeps_one_colour_and_nothing_is_dashed() -> None:
+    """Every activation is drawn in one colour in every step and panel, the colours of
+    functions shown together differ, and no line is dashed (dashed means validation)."""
+    from lessons.core.base import PlotData
+
+    run = LessonRun(ActivationFunctions, {}, strict=True)
+    while run.next():
+        pass
+    colors: dict[str, set[int]] = {}
+    for step in run.steps_so_far():
+        for panel in ("f", "df", "learn"):
+            plot = step.data.get(panel)
+            if not isinstance(plot, PlotData):
+                continue
+            assert all(s.style != "dash" for s in plot.series), (step.title, panel)
+            shown = {}
+            for s in plot.series:
+                fn = _function_of(s.name)
+                if fn is not None:
+                    colors.setdefault(fn, set()).add(s.color)
+                    shown[fn] = s.color
+            assert len(set(shown.values())) == len(shown), (step.title, panel, shown)
+    assert set(colors) == set(FUNCTION_NAMES)
+    assert all(len(c) == 1 for c in colors.values()), colors

@@ -63,3 +63,15 @@ def test_single_neuron_formula_uses_the_probe() -> None:
     run2 = LessonRun(Nonlinearity, {"x1": 0.0, "x2": 0.0}, strict=True)
     z0 = run2.step_at(0).figures["single_z"]
     assert z1 != pytest.approx(z0)
+
+
+def test_decision_map_has_no_legend_over_it() -> None:
+    """The probe and the hidden lines are labelled on the map: no series goes to a legend."""
+    from lessons.core.base import PlotData
+
+    for step in LessonRun(Nonlinearity, {}, strict=True).steps_so_far():
+        plane = step.data.get("plane")
+        if isinstance(plane, PlotData):
+            assert all(s.name.startswith("_") for s in plane.series), step.title
+            probe = next(s for s in plane.series if s.name == "_probe X")
+            assert probe.labels == (" X",)

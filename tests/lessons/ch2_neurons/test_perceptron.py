@@ -72,3 +72,24 @@ def test_one_step_per_sample_is_bounded() -> None:
     run = LessonRun(Perceptron, {"pace": "sample", "points": 40, "eta": 0.05}, strict=True)
     trained = [s for s in run.steps_so_far() if s.title.startswith("Epoch")]
     assert 0 < len(trained) <= MAX_STEPS
+
+
+def test_xor_table_is_computed_from_the_weights_the_formulas_show() -> None:
+    """Each row's OR, NAND and y_hat equal H(w . x + b) with the shown weights on its inputs."""
+    from lessons.shared.neurons import XOR_HIDDEN, XOR_OUT, ltu_formula
+
+    run = LessonRun(Perceptron, {}, strict=True)
+    step = next(s for s in run.steps_so_far() if s.title.startswith("A hidden layer"))
+    for w, names in ((XOR_HIDDEN[:, 0], "x_1, x_2"), (XOR_HIDDEN[:, 1], "x_1, x_2")):
+        assert ltu_formula(w, tuple(names.split(", "))) in step.text
+    assert ltu_formula(XOR_OUT[:, 0], ("h_1", "h_2")) in step.text
+    table = step.data["numbers"]
+    assert isinstance(table, TableData)
+    assert table.columns == ("bits", "x₁", "x₂", "OR", "NAND", "ŷ", "y")
+    for bits, x1, x2, h1, h2, y_hat, y in table.rows:
+        assert (x1 + 0.5, x2 + 0.5) == (int(bits[0]), int(bits[1]))
+        assert h1 == int(x1 + x2 + XOR_HIDDEN[2, 0] >= 0)  # OR on the shown inputs
+        assert h1 == int(bits != "00")
+        assert h2 == int(-x1 - x2 + XOR_HIDDEN[2, 1] >= 0)  # NAND
+        assert h2 == int(bits != "11")
+        assert y_hat == int(h1 + h2 + XOR_OUT[2, 0] >= 0) == y == int(bits in ("01", "10"))

@@ -129,3 +129,24 @@ def test_first_layer_gradient_is_the_sum_over_both_paths() -> None:
     training = [s for s in steps if s.title.startswith("Training")]
     assert [s.title for s in training] == [f"Training: {n} updates" for n in (5, 50, 200)]
     assert "since update 5 " in training[1].text and "since update 50 " in training[2].text
+
+
+@pytest.mark.parametrize("weight", ["h₂→o₁", "x₁→h₁"])
+def test_gradient_steps_highlight_the_rows_they_fill(weight: str) -> None:
+    """Each gradient step highlights exactly the rows whose ∂J/∂w it fills (so they scroll
+    into view); the weight under the cursor is marked by its name only when among them."""
+    run = LessonRun(Backprop, {"weight": weight}, strict=True)
+    layer_of = {label: name[1] for label, name, _ in m.rows(m.random_net(np.random.default_rng(0)))}
+    for title, layer in (
+        ("Backward: gradients of the output weights", "2"),
+        ("Backward: gradients of the first layer", "1"),
+    ):
+        while run.current.title != title:
+            assert run.next()
+        table = run.current.data["weights"]
+        assert isinstance(table, TableData)
+        filled = {i for i, row in enumerate(table.rows) if layer_of[row[0]] == layer}
+        assert set(table.highlight_rows) == filled and all(table.rows[i][2] for i in filled)
+        mine = [i for i, row in enumerate(table.rows) if row[0] == f"w {weight}"]
+        expected = [(mine[0], 0)] if mine[0] in filled else []
+        assert list(table.highlight_cells) == expected

@@ -11,6 +11,7 @@ from lessons.ch3_mlp.topology import runs as tr
 from lessons.ch3_mlp.topology.lesson import Topology
 from lessons.core.base import MultipleChoice, NetworkData, PlotData, Step, TableData
 from lessons.core.runner import LessonRun
+from lessons.markup.numbers import plain
 
 BUDGET = Topology.controls[2].default  # the default budget: the runs the lesson shows first
 SHORT = 40  # the smallest budget on the slider
@@ -147,8 +148,8 @@ def test_results_table_counts_weights_cost_and_early_stopping(finished: LessonRu
     n_train = 250
     for row in table.rows:
         name = row[0].split()[0]
-        assert int(row[5]) == int(np.nanargmin(losses[name][1])) + 1
-        assert row[7].endswith(" M")
+        assert int(row[4]) == int(np.nanargmin(losses[name][1])) + 1
+        assert row[7].endswith("\u00a0M")
         assert float(row[7][:-2]) == pytest.approx(3 * no_bias[name] * n_train * BUDGET / 1e6, 1e-3)
 
 
@@ -166,7 +167,11 @@ def test_quiz_agrees_with_the_table(finished: LessonRun) -> None:
     right = quiz["validation"]
     assert isinstance(right, MultipleChoice) and "always" not in right.options[right.answer]
     # "advice": the large network, stopped early, beats its own last epoch and the small one.
-    assert stopped["large"] <= float(rows["large"][4])
+    advice = finished.step_at(finished.computed - 1)
+    assert stopped["large"] == pytest.approx(advice.figures["large_test_stopped"], abs=6e-4)
+    ended = advice.figures["large_test_end"]
+    assert advice.figures["large_test_stopped"] <= ended
+    assert f"{plain(ended)} at the end" in advice.text
     assert stopped["large"] < stopped["small"]
     quiz_params = quiz["params"]
     assert quiz_params.check(str(int(rows["large"][1]))).correct
@@ -189,3 +194,54 @@ def test_advice_step_shows_the_large_network_at_its_best_epoch(finished: LessonR
 def test_shapes_read_short() -> None:
     """Hidden layers are written compactly in the table."""
     assert [c.shape for c in tr.CANDIDATES] == ["2", "6", "3×8", "6×3", "8–6–4–2"]
+
+
+def test_results_text_names_the_columns_it_ranks_by(finished: LessonRun) -> None:
+    """The results step's "lowest validation loss" is the table's: val@best and val. both."""
+    step = next(s for s in finished.steps_so_far() if s.title == "Results")
+    table = step.data["results"]
+    assert isinstance(table, TableData)
+    col = {c: i for i, c in enumerate(table.columns)}
+    rows = {row[0].split()[0]: row for row in table.rows}
+    losses = _losses(finished)
+    for name, row in rows.items():
+        val = losses[name][1]
+        assert float(row[col["val@best"]]) == pytest.approx(np.nanmin(val), abs=6e-4)
+        assert float(row[col["val."]]) == pytest.approx(val[-1], abs=6e-4)
+    at_best = min(rows, key=lambda k: float(rows[k][col["val@best"]]))
+    at_last = min(rows, key=lambda k: float(rows[k][col["val."]]))
+    assert f"(column val@best) belongs to <b>{at_best}</b> ({rows[at_best][col['val@best']]})" in (
+        step.text
+    )
+    if at_last != at_best:
+        assert f"(column val.) to <b>{at_last}</b> ({rows[at_last][col['val.']]})" in step.text
+    # The diagram shows the network the text names, at its best epoch, and says so.
+    diagram = step.data["net"]
+    assert isinstance(diagram, NetworkData)
+    hidden = next(c.hidden for c in tr.CANDIDATES if c.name == at_best)
+    assert diagram.sizes == (2, *hidden, 1)
+    assert step.titles["net"].startswith(f"The {at_best} network at its best epoch")
+
+
+def test_each_network_keeps_one_distinct_colour(finished: LessonRun) -> None:
+    """Five distinct colours, none of them the weight-sign blue (0) or orange (1, 3)."""
+    colors = [c.color for c in tr.CANDIDATES]
+    assert len(set(colors)) == len(colors) and not set(colors) & {0, 1, 3}
+    for step in finished.steps_so_far():
+        curves = step.data.get("curves")
+        if isinstance(curves, PlotData):
+            for s in curves.series:
+                name = s.name.lstrip("_").split()[0]
+                assert s.color == next(c.color for c in tr.CANDIDATES if c.name == name)
+
+
+def test_the_last_step_is_known_as_the_last_on_arrival() -> None:
+    """Going to the advice step tells the runner the lesson's length without another Next."""
+    run = LessonRun(Topology)
+    while run.length is None and run.next():
+        pass
+    total = run.length
+    assert total is not None
+    again = LessonRun(Topology)
+    again.goto(total - 1)
+    assert again.length == total and again.at_end
