@@ -69,7 +69,12 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "Reverse-mode autodiff",
                 f"{_CH1}.autodiff.lesson:Autodiff",
             ),
-            Entry("softmax", "1.3", "Softmax: scores to probabilities", f"{_CH1}.softmax:Softmax"),
+            Entry(
+                "softmax",
+                "1.3",
+                "Softmax: scores to probabilities",
+                f"{_CH1}.softmax.lesson:Softmax",
+            ),
         ),
     ),
     Chapter(

@@ -50,6 +50,6 @@ def test_listing_the_course_imports_no_lesson() -> None:
     first, second = done.stdout.splitlines()
     assert first == f"{len(entries())} []"
     opened = ast.literal_eval(second)  # the chapter package and softmax's modules only
-    assert "lessons.ch1_prerequisites.softmax" in opened
+    assert "lessons.ch1_prerequisites.softmax.lesson" in opened
     assert all(name.startswith("lessons.ch1_prerequisites") for name in opened)
     assert not any(name.startswith("lessons.ch1_prerequisites.autodiff") for name in opened)

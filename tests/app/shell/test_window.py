@@ -143,7 +143,7 @@ def test_switching_lessons_mid_run_drops_the_old_lesson(qtbot: QtBot) -> None:
     player.set_speed(0.0)
     player.play()
     qtbot.waitUntil(lambda: len(frames) >= 3, timeout=10_000)
-    from lessons.ch1_prerequisites.softmax import Softmax
+    from lessons.ch1_prerequisites.softmax.lesson import Softmax
 
     player.load(Softmax)
     qtbot.waitUntil(lambda: frames[-1].lesson is Softmax, timeout=10_000)
@@ -154,7 +154,7 @@ def test_switching_lessons_mid_run_drops_the_old_lesson(qtbot: QtBot) -> None:
 
 def test_frames_are_coalesced_to_at_most_about_60_per_second(qtbot: QtBot) -> None:
     """A burst of instant steps reaches the screen as far fewer frames."""
-    from lessons.ch1_prerequisites.softmax import Softmax
+    from lessons.ch1_prerequisites.softmax.lesson import Softmax
 
     player = Player()
     frames: list[Frame] = []

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from lessons.ch1_prerequisites.softmax import Softmax
+from lessons.ch1_prerequisites.softmax.lesson import Softmax
 from lessons.core.base import BarData, TableData
 from lessons.core.runner import LessonRun
 
@@ -117,7 +117,7 @@ def test_zoom_in_is_filled_from_the_first_step_without_a_legend() -> None:
 def test_class_colours_follow_the_bars_highlight() -> None:
     """In the temperature plot the highlighted (answer) class has the marked colour, the
     others the bars' blue; every curve is labelled with its class name."""
-    from lessons.ch1_prerequisites import softmax_plots as sp
+    from lessons.ch1_prerequisites.softmax import plots as sp
     from lessons.core.base import PlotData
 
     steps = LessonRun(Softmax, {"scores": (0.5, 2.0, 1.0)}, strict=True).steps_so_far()

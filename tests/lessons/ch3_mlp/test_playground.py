@@ -30,6 +30,7 @@ def _stats(run: LessonRun) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in table.rows}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("data", ["circle", "XOR", "two gaussians"])
 def test_default_settings_solve_the_easier_sets(data: str) -> None:
     """With the default network and settings, 150 epochs classify 95% of the test points."""
@@ -120,6 +121,7 @@ def test_divergence_stops_training_and_a_smaller_rate_starts_again() -> None:
     assert run.current.figures["epoch"] == 1 and np.isfinite(run.current.figures["test_loss"])
 
 
+@pytest.mark.slow
 def test_the_spiral_task_is_checked() -> None:
     """The spiral with sine features and 3 x 8 neurons gets below 0.1 test loss: done."""
     values = {"data": "spiral", "layers": 3, "neurons": 8, "sin_x1": True, "sin_x2": True}

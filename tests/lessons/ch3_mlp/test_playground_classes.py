@@ -33,6 +33,7 @@ def _table(run: LessonRun, panel: str) -> TableData:
     return data
 
 
+@pytest.mark.slow
 def test_three_blobs_are_learned_to_95_percent_with_fixed_seeds() -> None:
     """3-class blobs, default network: >= 95% of the test points right after 40 epochs."""
     run = LessonRun(Playground, {"data": "blobs", "classes": 3}, strict=True)

@@ -15,7 +15,7 @@ import numpy as np
 from engine.core.backend import to_numpy
 from engine.core.tensor import Tensor
 from engine.nn import activations
-from lessons.ch1_prerequisites import softmax_plots as sp
+from lessons.ch1_prerequisites.softmax import plots as sp
 from lessons.core.base import (
     BarData,
     Bars,
@@ -358,9 +358,3 @@ class Softmax(Lesson):
             "temperature and step through again.",
             {"numbers": table(7)},
         )
-
-
-if __name__ == "__main__":
-    from lessons.shared.cli import main
-
-    raise SystemExit(main(Softmax))

@@ -1,0 +1,1 @@
+"""Lesson 1.3: softmax turns class scores into probabilities."""
