@@ -30,15 +30,7 @@ def _logits_loss(model: Sequential, loss_fn: losses.Loss) -> losses.Loss | None:
     """The from-logits twin of `loss_fn` when the model ends in the matching sigmoid/softmax
     Dense layer (as Keras does, the loss then skips the activation), else None."""
     last = model.layers[-1] if model.layers else None
-    twins = {
-        (activations.sigmoid, losses.BinaryCrossentropy),
-        (activations.softmax, losses.CategoricalCrossentropy),
-        (activations.softmax, losses.SparseCategoricalCrossentropy),
-    }
-    pair = (getattr(last, "activation", None), type(loss_fn))
-    if isinstance(last, Dense) and not loss_fn.from_logits and pair in twins:
-        return type(loss_fn)(from_logits=True)  # type: ignore[call-arg]
-    return None
+    return losses.logits_twin(loss_fn, last.activation) if isinstance(last, Dense) else None
 
 
 class StackedEvaluator:

@@ -134,7 +134,7 @@ def _looped_losses(
         values = []
         for j in range(settings[0].shape[0]):
             model.set_weights([w[j] for w in settings])
-            values.append(float(loss_fn(y, model(x)).data))
+            values.append(float(model.loss_and_output(x, y, loss_fn)[0].data))
         return np.array(values)
     finally:
         model.set_weights(saved)

@@ -6,6 +6,7 @@
     python -m engine.bench --device gpu         on CuPy and an NVIDIA GPU (W5 runs only there)
     python -m engine.bench --threads 1          BLAS threads for this run
     python -m engine.bench --smoke              tiny sizes, one repeat (for the test suite)
+    python -m engine.bench --compare torch      W1-W4 also in PyTorch, with engine/PyTorch ratios
 
 Each figure is the median of `--repeat` timed runs (3 by default) after one warm-up run. The
 same run measures the float32 matrix-product rate (an n x n GEMM, the median of 5), so figures
@@ -13,8 +14,12 @@ that BENCHMARKS.md states against the FLOP limit are printed as multiples of it.
 cannot run here are listed as skipped with the reason. Timings are only as good as the machine
 is quiet: the load average at the start and the end is part of the output.
 
+`--compare torch` builds the same W1-W4 in PyTorch (the optional `compare` extra: PyTorch is never
+needed otherwise), on the CPU with as many threads as the engine's BLAS, and times each in turn
+with the engine's run; the table gains PyTorch's median and the ratio engine / PyTorch.
+
 Exit status: 0 when every chosen workload ran or was skipped, 1 when one failed, 2 for a bad
-argument or an unusable device (one line on stderr).
+argument, an unusable device or a comparison that cannot run (one line on stderr).
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn
 
-from engine.bench.machine import cpu_busy, machine_info, set_blas_threads
+from engine.bench.machine import blas_threads, cpu_busy, machine_info, set_blas_threads
 from engine.bench.overhead import o1, o2
+from engine.bench.rival import Rival, RivalUnavailableError
 from engine.bench.workloads import (
     FULL,
     SMOKE,
@@ -47,6 +53,7 @@ from engine.core import backend
 __all__ = ["TITLES", "WORKLOADS", "main", "run", "table"]
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
+COMPARE = ("torch",)
 GPU_GEMM = 8192  # a GPU needs a larger product than 2048 to approach its peak rate
 TITLES = {
     "W1": "MLP 784-256-128-10, Adam, batch 128, epoch of 10,000",
@@ -96,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=_positive, metavar="N", help="timed runs (default 3)")
     parser.add_argument("--threads", type=_positive, metavar="N", help="BLAS threads to use")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat")
+    parser.add_argument(
+        "--compare", choices=COMPARE, help="also run W1-W4 in this framework and print ratios"
+    )
     return parser
 
 
@@ -120,25 +130,41 @@ def _sync(device: backend.Backend) -> Callable[[], None]:
     return lambda: None
 
 
+def load_rival(name: str) -> Rival:
+    """The framework `name` (one of COMPARE) with its workloads, using as many threads as the
+    engine's BLAS; raises `RivalUnavailableError` if it cannot be imported."""
+    from engine.bench import torch_workloads  # imports nothing of PyTorch until load()
+
+    return torch_workloads.load(blas_threads()[0])
+
+
 def run(
-    ids: Sequence[str], device: str = "cpu", repeat: int = 3, smoke: bool = False
+    ids: Sequence[str],
+    device: str = "cpu",
+    repeat: int = 3,
+    smoke: bool = False,
+    rival: Rival | None = None,
 ) -> dict[str, Any]:
-    """Run the workloads `ids` on `device` and return the report (what --json prints); the
-    engine's device is restored afterwards. Raises `backend.DeviceError` if `device` cannot be
-    used."""
+    """Run the workloads `ids` on `device` (and in `rival`, if given) and return the report
+    (what --json prints); the engine's device is restored afterwards. Raises
+    `backend.DeviceError` if `device` cannot be used."""
     previous = backend.current().name
     backend.use(device)
     try:
-        return _run(ids, backend.current(), repeat, smoke)
+        return _run(ids, backend.current(), repeat, smoke, rival)
     finally:
         backend.use(previous)
 
 
-def _run(ids: Sequence[str], chosen: backend.Backend, repeat: int, smoke: bool) -> dict[str, Any]:
+def _run(
+    ids: Sequence[str], chosen: backend.Backend, repeat: int, smoke: bool, rival: Rival | None
+) -> dict[str, Any]:
     sizes = SMOKE if smoke else FULL
-    ctx = Context(chosen.xp, chosen.name, sizes, repeat, _sync(chosen), smoke=smoke)
+    ctx = Context(chosen.xp, chosen.name, sizes, repeat, _sync(chosen), smoke=smoke, rival=rival)
     report: dict[str, Any] = {"benchmark": "deepstep engine", "schema": 1}
     report["machine"] = machine_info(chosen, busy_seconds=0.0 if smoke else 1.0)
+    if rival is not None:
+        report["compare"] = {"name": rival.name, "version": rival.version, "threads": rival.threads}
     n = GPU_GEMM if chosen.name == "gpu" and not smoke else sizes.gemm
     rate, seconds = gemm_rate(ctx, n)
     ctx.gemm_flops_per_s = rate
@@ -181,7 +207,12 @@ def _notes(row: dict[str, Any]) -> str | None:
     if "limit_s" in d:
         return f"{d['flops'] / 1e9:.1f} GFLOP per epoch; FLOP limit {_seconds(d['limit_s'])}"
     if "plain_median_s" in d:
-        return f"plain W1 in the same runs: {_seconds(d['plain_median_s'])}"
+        return (
+            f"plain W1 in the same runs: {_seconds(d['plain_median_s'])}; {d['summarises']} "
+            f"for {d['summarised_per_epoch']:.1f} of {d['steps_per_epoch']:.0f} steps per epoch "
+            f"(the first step to begin {d['frame_interval_s'] * 1000:.1f} ms after the last one "
+            f"taken, and each epoch's last); for every step: {d['every_step_ratio']:.3f}x W1"
+        )
     if "peak_mib" in d:
         return (
             f"plain step {_seconds(d['plain_step_s'])}; {d['events_per_step']} events per step; "
@@ -189,6 +220,15 @@ def _notes(row: dict[str, Any]) -> str | None:
             f"plain; payloads {d['payload_mib']:.1f} MiB"
         )
     return None
+
+
+def _versus(figures: dict[str, Any] | None) -> tuple[str, str, str]:
+    """The rival's median, the ratio engine / rival, and its target (met or not)."""
+    if figures is None:
+        return "-", "-", "-"
+    target = figures["target"]
+    judged = "-" if target is None else f"<= {target:g}x: " + ("yes" if figures["met"] else "NO")
+    return _seconds(figures["median_s"]), f"{figures['ratio']:.2f}x", judged
 
 
 def table(report: dict[str, Any]) -> str:
@@ -214,7 +254,16 @@ def table(report: dict[str, Any]) -> str:
         + (" (smoke sizes: targets not judged)" if settings["smoke"] else ""),
         "",
     ]
-    header = ("id", "workload", "median", "figure", "target", "met")
+    rival = report.get("compare")
+    if rival is not None:
+        lines.insert(
+            -2,
+            f"compared with: {rival['name']} {rival['version']} with {rival['threads']} threads "
+            "(run in turn with the engine; ratio = engine / " + rival["name"] + ")",
+        )
+    header: tuple[str, ...] = ("id", "workload", "median", "figure", "target", "met")
+    if rival is not None:
+        header = (*header, rival["name"], "ratio", "ratio target")
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []
     for row in report["workloads"]:
@@ -223,14 +272,19 @@ def table(report: dict[str, Any]) -> str:
             continue
         met = {True: "yes", False: "NO", None: "-"}[row["met"]]
         median = _seconds(row["median_s"]) + ("/step" if row["id"] == "O2" else "")
-        rows.append((row["id"], row["title"], median, _figure(row), row["target"] or "-", met))
+        row_cells: tuple[str, ...] = (row["id"], row["title"], median, _figure(row))
+        row_cells += (row["target"] or "-", met)
+        if rival is not None:
+            row_cells += _versus(row["details"].get(rival["name"]))
+        rows.append(row_cells)
         note = _notes(row)
         if note:
             notes.append(f"{row['id']}: {note}")
-    widths = [max(len(r[i]) for r in [header, *rows] if len(r) > i + 1) for i in range(5)]
+    columns = len(header) - 1
+    widths = [max(len(r[i]) for r in [header, *rows] if len(r) > i + 1) for i in range(columns)]
     for r in [header, *rows]:  # pad every cell but a row's last
-        cells = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)]
-        lines.append("  ".join([*cells, r[-1]]))
+        padded = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)]
+        lines.append("  ".join([*padded, r[-1]]))
     return "\n".join([*lines, "", *notes])
 
 
@@ -245,8 +299,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             except ValueError as err:
                 raise UsageError(f"--threads: {err}") from None
         repeat = args.repeat or (1 if args.smoke else 3)
-        report = run(ids, args.device, repeat, args.smoke)
-    except (UsageError, backend.DeviceError) as err:
+        rival = None
+        if args.compare is not None:
+            if args.device != "cpu":
+                raise UsageError(f"--compare {args.compare} runs on the CPU only")
+            rival = load_rival(args.compare)
+        report = run(ids, args.device, repeat, args.smoke, rival)
+    except (UsageError, backend.DeviceError, RivalUnavailableError) as err:
         print(f"engine.bench: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(report, indent=2) if args.json else table(report))

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from engine.analysis.landscape import loss_grid
+from engine.bench.rival import Rival
 from engine.models.sequential import Sequential
 from engine.nn.layers import Dense, Flatten, Input, Layer
 from engine.nn.optimizers import Adam
@@ -40,10 +41,12 @@ __all__ = [
     "Result",
     "Sizes",
     "UnavailableError",
+    "classification_data",
     "epoch_runner",
     "finish",
     "gemm_rate",
     "mlp_flops",
+    "sequence_data",
     "w1",
     "w1_model",
     "w2",
@@ -53,6 +56,7 @@ __all__ = [
 ]
 
 SEED = 0
+SETTLE_S = 0.2  # with a rival: each library's idle threads stop spinning before the other runs
 
 
 class UnavailableError(Exception):
@@ -107,19 +111,42 @@ class Context:
     sync: Callable[[], None]
     gemm_flops_per_s: float = 0.0
     smoke: bool = False
+    rival: Rival | None = None  # --compare: the same workloads in another framework
 
-    def time(self, *functions: Callable[[], object]) -> list[list[float]]:
-        """Warm each function up once, then run them in turn `repeat` times: seconds per run."""
+    def time(self, *functions: Callable[[], object], settle_s: float = 0.0) -> list[list[float]]:
+        """Warm each function up once, then run them in turn `repeat` times: seconds per run.
+        `settle_s` is a pause before each run, untimed, for another library's threads to stop
+        spinning after the previous run."""
         for function in functions:
             function()
         self.sync()
         runs: list[list[float]] = [[] for _ in functions]
         for _ in range(self.repeat):
             for function, seconds in zip(functions, runs, strict=True):
+                time.sleep(settle_s)
                 start = time.perf_counter()
                 function()
                 self.sync()
                 seconds.append(time.perf_counter() - start)
+        return runs
+
+    def time_against(self, result: Result, function: Callable[[], object]) -> list[float]:
+        """`function`'s seconds per run; with a rival that has `result.id`, its version of the
+        workload runs in turn with `function` and its figures go into `result.details`."""
+        make = None if self.rival is None else self.rival.workloads.get(result.id)
+        if self.rival is None or make is None:
+            (runs,) = self.time(function)
+            return runs
+        runs, rival_runs = self.time(function, make(self.sizes), settle_s=SETTLE_S)
+        ratio = statistics.median(runs) / statistics.median(rival_runs)
+        target = None if self.smoke else self.rival.targets.get(result.id)
+        result.details[self.rival.name] = {
+            "median_s": statistics.median(rival_runs),
+            "runs_s": rival_runs,
+            "ratio": ratio,
+            "target": target,
+            "met": None if target is None else ratio <= target,
+        }
         return runs
 
     def device_array(self, a: np.ndarray) -> Any:
@@ -159,10 +186,21 @@ def _judge(result: Result, met: bool) -> Result:
     return result
 
 
-def _classification(ctx: Context, shape: tuple[int, ...], classes: int) -> tuple[Any, Any]:
+def classification_data(shape: tuple[int, ...], classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded float32 inputs of `shape` and integer labels below `classes` (host arrays)."""
     rng = np.random.default_rng(SEED)
-    x = rng.standard_normal(shape, dtype=np.float32)
-    y = rng.integers(0, classes, shape[0])
+    return rng.standard_normal(shape, dtype=np.float32), rng.integers(0, classes, shape[0])
+
+
+def sequence_data(samples: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """W3's seeded float32 sequences (samples, steps, 1) and targets (samples, 1)."""
+    rng = np.random.default_rng(SEED)
+    x = rng.standard_normal((samples, steps, 1), dtype=np.float32)
+    return x, rng.standard_normal((samples, 1), dtype=np.float32)
+
+
+def _classification(ctx: Context, shape: tuple[int, ...], classes: int) -> tuple[Any, Any]:
+    x, y = classification_data(shape, classes)
     return ctx.device_array(x), ctx.device_array(y)
 
 
@@ -208,7 +246,7 @@ def w1(ctx: Context) -> Result:
     """MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam), batch 128, one epoch."""
     result = Result("W1", f"MLP 784-256-128-10, epoch of {ctx.sizes.w1_samples:,}")
     model, x, y = w1_model(ctx)
-    (runs,) = ctx.time(epoch_runner(model, x, y, 128))
+    runs = ctx.time_against(result, epoch_runner(model, x, y, 128))
     result.details["pytorch_cpu_reference_s"] = 0.27
     flops = mlp_flops(W1_WIDTHS, ctx.sizes.w1_samples)
     return _flop_limited(ctx, result, runs, flops, 3.0)
@@ -251,7 +289,7 @@ def w2(ctx: Context) -> Result:
         Dense(10, activation="softmax"),
     ]
     model = _compiled(Sequential(layers, seed=SEED), "sparse_categorical_crossentropy")
-    (runs,) = ctx.time(epoch_runner(model, x, y, 64))
+    runs = ctx.time_against(result, epoch_runner(model, x, y, 64))
     result.details["pytorch_cpu_reference_s"] = 0.34
     return _seconds_target(ctx, result, runs, 1.5 * 0.34)
 
@@ -261,11 +299,9 @@ def w3(ctx: Context) -> Result:
     (lstm,) = _require("engine.nn.recurrent", "LSTM")
     n, steps = ctx.sizes.w3_samples, ctx.sizes.w3_steps
     result = Result("W3", f"LSTM 64 units x {steps} steps, epoch of {n:,}")
-    rng = np.random.default_rng(SEED)
-    x = ctx.device_array(rng.standard_normal((n, steps, 1), dtype=np.float32))
-    y = ctx.device_array(rng.standard_normal((n, 1), dtype=np.float32))
+    x, y = (ctx.device_array(a) for a in sequence_data(n, steps))
     model = _compiled(Sequential([Input((steps, 1)), lstm(64), Dense(1)], seed=SEED), "mse")
-    (runs,) = ctx.time(epoch_runner(model, x, y, 32))
+    runs = ctx.time_against(result, epoch_runner(model, x, y, 32))
     result.details["pytorch_cpu_reference_s"] = 0.16
     return _seconds_target(ctx, result, runs, 1.5 * 0.16)
 
@@ -276,7 +312,7 @@ def w4(ctx: Context) -> Result:
     result = Result("W4", f"loss landscape {res}x{res}, MLP 2-16-16-2, {points:,} points")
     x, y = _classification(ctx, (points, 2), 2)
     model = _compiled(_mlp((2, 16, 16, 2), "tanh", "softmax"), "sparse_categorical_crossentropy")
-    (runs,) = ctx.time(lambda: loss_grid(model, x, y, resolution=res, seed=SEED))
+    runs = ctx.time_against(result, lambda: loss_grid(model, x, y, resolution=res, seed=SEED))
     return _seconds_target(ctx, result, runs, 0.15)
 
 

@@ -6,13 +6,11 @@ rows; combining the few columns elementwise is the same sum or maximum, computed
 
 from __future__ import annotations
 
-from typing import Any
-
 from engine.core import backend
+from engine.core.backend import Array
 
-__all__ = ["max_last", "sum_last"]
+__all__ = ["Array", "max_last", "sum_last"]
 
-Array = Any
 _SHORT = 8  # up to this many columns, combine them elementwise
 
 
@@ -24,7 +22,8 @@ def max_last(a: Array) -> Array:
         for i in range(1, a.shape[-1]):
             out = maximum(out, a[..., i])
         return out[..., None]
-    return a.max(axis=-1, keepdims=True)
+    result: Array = a.max(axis=-1, keepdims=True)
+    return result
 
 
 def sum_last(a: Array) -> Array:
@@ -34,4 +33,5 @@ def sum_last(a: Array) -> Array:
         for i in range(2, a.shape[-1]):
             out += a[..., i]
         return out[..., None]
-    return a.sum(axis=-1, keepdims=True)
+    result: Array = a.sum(axis=-1, keepdims=True)
+    return result

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.core import backend
-from engine.core.events import Gradient, current_tracer, snapshot
+from engine.core.arrays import Array
+from engine.core.emitting import emits
+from engine.core.events import Gradient, snapshot
+from engine.core.ops import unbroadcast
 
 if TYPE_CHECKING:
     from engine.core.tensor import Tensor
@@ -32,8 +35,6 @@ __all__ = [
     "topological_order",
     "unbroadcast",
 ]
-
-Array = Any  # a numpy.ndarray or cupy.ndarray
 
 _grad_enabled: ContextVar[bool] = ContextVar("deepstep_grad_enabled", default=True)
 
@@ -51,19 +52,6 @@ def no_grad() -> Iterator[None]:
 def is_grad_enabled() -> bool:
     """False inside `no_grad()`."""
     return _grad_enabled.get()
-
-
-def unbroadcast(g: Array, shape: tuple[int, ...]) -> Array:
-    """Sum `g` over the axes that broadcasting stretched, so it has `shape` again."""
-    if g.shape == shape:
-        return g
-    extra = g.ndim - len(shape)
-    if extra > 0:
-        g = g.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if stretched:
-        g = g.sum(axis=stretched, keepdims=True)
-    return g.reshape(shape)
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,7 +90,7 @@ def topological_order(root: Tensor) -> list[Tensor]:
     return order
 
 
-def backward_steps(root: Tensor, grad: Array | None = None) -> Iterator[BackwardStep]:
+def backward_steps(root: Tensor, grad: Array | Tensor | None = None) -> Iterator[BackwardStep]:
     """Run the reverse pass from `root`, yielding one `BackwardStep` per node as it goes.
 
     Each node's `.grad` is accumulated (+=) when the node is reached, so after the last step
@@ -122,16 +110,15 @@ def backward_steps(root: Tensor, grad: Array | None = None) -> Iterator[Backward
             )
         grad = xp.ones_like(root.data)
     else:
-        if hasattr(grad, "requires_grad"):  # a Tensor (a CuPy array's `.data` is a pointer)
-            grad = grad.data
-        grad = xp.asarray(grad, dtype=root.data.dtype)
+        given: Any = grad
+        if hasattr(given, "requires_grad"):  # a Tensor (a CuPy array's `.data` is a pointer)
+            given = given.data
+        grad = xp.asarray(given, dtype=root.data.dtype)
         if grad.shape != root.shape:
             raise ValueError(
                 f"backward(grad): grad shape {grad.shape} != Tensor shape {root.shape}"
             )
 
-    tracer = current_tracer()
-    watch = tracer.wants(Gradient)
     pending: dict[int, Array] = {id(root): grad}
     for node in reversed(topological_order(root)):
         upstream = pending.pop(id(node), None)
@@ -140,34 +127,48 @@ def backward_steps(root: Tensor, grad: Array | None = None) -> Iterator[Backward
         if isinstance(upstream, np.generic):
             upstream = np.asarray(upstream)
         node.grad = upstream if node.grad is None else node.grad + upstream
-        if watch and node.name is not None:
-            tracer.emit(Gradient(node.name, snapshot(node.grad)))
+        if node.name is not None:
+            _gradient(node.name, node.grad)
         sent = _send(node, upstream, pending)
         yield BackwardStep(node, upstream, sent)
 
 
+@emits(Gradient)
+def _gradient(name: str, value: Array) -> Gradient:
+    return Gradient(name, snapshot(value))
+
+
 def _send(node: Tensor, upstream: Array, pending: dict[int, Array]) -> tuple[ParentGradient, ...]:
-    """Apply the node's backward rule and add each contribution to its parent's pending sum."""
-    if node._local is not None:
-        locals_ = node._local()
+    """Run the node's backward side and add each contribution to its parent's pending sum.
+
+    An elementwise op (see `engine.core.ops`) gives its local derivatives, multiplied here by the
+    upstream gradient (the chain rule) and summed over broadcast axes; the others give each
+    parent's gradient directly; a layer op (conv2d, pooling, ...) runs its own closure."""
+    fn, parents = node._fn, node.parents
+    locals_: tuple[Array | float | None, ...] = (None,) * len(parents)
+    if fn is not None and fn.local is not None:
+        locals_ = fn.local(*node._inputs, node.data, **node._attrs)
         contributions = tuple(
             unbroadcast(upstream if _is_one(d) else upstream * d, p.shape)
             if p.requires_grad
             else None
-            for p, d in zip(node.parents, locals_, strict=True)
+            for p, d in zip(parents, locals_, strict=True)
+        )
+    elif fn is not None:
+        contributions = tuple(
+            grad(upstream, *node._inputs, node.data, **node._attrs) if p.requires_grad else None
+            for p, grad in zip(parents, fn.grads, strict=True)
         )
     elif node._backward is not None:
-        locals_ = (None,) * len(node.parents)
         contributions = node._backward(upstream)
     else:
         return ()
-    for parent, c in zip(node.parents, contributions, strict=True):
+    for parent, c in zip(parents, contributions, strict=True):
         if c is not None and parent.requires_grad:
             key = id(parent)
             pending[key] = c if key not in pending else pending[key] + c
     return tuple(
-        ParentGradient(p, d, c)
-        for p, d, c in zip(node.parents, locals_, contributions, strict=True)
+        ParentGradient(p, d, c) for p, d, c in zip(parents, locals_, contributions, strict=True)
     )
 
 

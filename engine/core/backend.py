@@ -22,12 +22,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, TypeAlias, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 __all__ = [
     "ENV_VAR",
+    "Array",
+    "ArrayModule",
     "Backend",
     "DeviceError",
     "available_devices",
@@ -37,6 +40,59 @@ __all__ = [
     "use",
     "xp",
 ]
+
+# What mypy checks engine arrays against: NumPy's ndarray. A CuPy array has the same interface
+# (that is what lets one engine run on both), so the NumPy stubs describe it too.
+Array: TypeAlias = NDArray[Any]
+
+
+class Ufunc(Protocol):
+    """An elementwise function of the array module (`xp.exp`, `xp.add`, ...)."""
+
+    def __call__(self, *args: Any, out: Array | None = None, **kwargs: Any) -> Array: ...
+
+    def at(self, target: Array, index: Any, values: Any, /) -> None: ...
+
+
+class ArrayModule(Protocol):
+    """What the engine uses of its array module (`numpy`, `cupy`, or a test double): each
+    function returns an `Array`. Anything else the module has is reachable but untyped."""
+
+    ndarray: type
+    abs: Ufunc
+    add: Ufunc
+    divide: Ufunc
+    exp: Ufunc
+    expm1: Ufunc
+    log: Ufunc
+    log1p: Ufunc
+    maximum: Ufunc
+    minimum: Ufunc
+    multiply: Ufunc
+    sqrt: Ufunc
+    subtract: Ufunc
+    tanh: Ufunc
+
+    def arange(self, *args: Any, **kwargs: Any) -> Array: ...
+    def array(self, a: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def asarray(self, a: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def broadcast_to(self, a: Any, shape: Any) -> Array: ...
+    def clip(self, a: Any, low: Any, high: Any, **kwargs: Any) -> Array: ...
+    def concatenate(self, arrays: Any, axis: int | None = 0, **kwargs: Any) -> Array: ...
+    def empty(self, shape: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def empty_like(self, a: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def matmul(self, a: Any, b: Any, /, out: Array | None = None, **kwargs: Any) -> Array: ...
+    def ones(self, shape: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def ones_like(self, a: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def pad(self, a: Any, widths: Any, **kwargs: Any) -> Array: ...
+    def round(self, a: Any, decimals: int = 0, **kwargs: Any) -> Array: ...
+    def stack(self, arrays: Any, axis: int = 0, **kwargs: Any) -> Array: ...
+    def where(self, condition: Any, x: Any, y: Any, /) -> Array: ...
+    def zeros(self, shape: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def zeros_like(self, a: Any, dtype: Any = None, **kwargs: Any) -> Array: ...
+    def asnumpy(self, a: Any) -> np.ndarray: ...
+    def __getattr__(self, name: str) -> Any: ...
+
 
 ENV_VAR = "DEEPSTEP_DEVICE"
 DEVICES = ("cpu", "gpu")
@@ -109,12 +165,12 @@ def current() -> Backend:
     return _current
 
 
-def xp() -> ModuleType:
+def xp() -> ArrayModule:
     """The current array module: `numpy` or `cupy`."""
-    return (_current or current()).xp
+    return cast(ArrayModule, (_current or current()).xp)
 
 
-def to_numpy(a: Any) -> np.ndarray:
+def to_numpy(a: Any) -> NDArray[Any]:
     """A host NumPy array for `a` (a NumPy/CuPy array, a Tensor, or a Python number)."""
     if hasattr(a, "requires_grad"):  # a Tensor (importing the class here would be a cycle)
         a = a.data
@@ -122,7 +178,7 @@ def to_numpy(a: Any) -> np.ndarray:
         return a
     if type(a).__module__.startswith("cupy"):
         return np.asarray(a.get())
-    module = xp()
+    module = (_current or current()).xp
     if module is not np and isinstance(a, module.ndarray):  # an injected device module
         return np.asarray(module.asnumpy(a))
     return np.asarray(a)

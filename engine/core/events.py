@@ -3,8 +3,9 @@
 The engine emits from a few choke points only: a layer's forward pass (`ForwardPass`), the
 backward walk (`Gradient`, for every named node), the optimizer's per-parameter update
 (`OptimizerStep`), the training loop (`BatchEnd`, `EpochEnd`, `Divergence`), the convolution and
-pooling window scans (`ConvWindow`, `PoolWindow`) and the recurrent time loop (`RNNStep`). Each
-choke point first asks ``tracer.wants(Kind)``; when nobody listens that one check is the whole cost.
+pooling window scans (`ConvWindow`, `PoolWindow`) and the recurrent time loop (`RNNStep`), all
+through one gate (`engine.core.emitting.emits`): it asks ``tracer.wants(Kind)`` and builds the
+payload only then; when nobody listens that one check is the whole cost.
 
 Payload arrays are read-only host NumPy snapshots that no later engine step changes, so what
 was shown stays what was computed. On a GPU they are host copies; on the CPU they share memory

@@ -1,9 +1,9 @@
 """Tensor: an array that remembers how it was computed, so gradients can flow back through it.
 
-Each operation builds its output and a small closure for its gradient, as in micrograd. An
-elementwise operation gives its local derivatives (d out / d input); the backward walk multiplies
-them by the gradient arriving from above and sums away broadcast axes. Other operations (matmul,
-reductions, reshapes) give a closure mapping the upstream gradient to one gradient per input::
+Each operation is an entry of the op table (`engine.core.ops`): a forward and a backward on raw
+arrays, side by side. A Tensor method runs the forward through `Tensor.apply(op, ...)`, which
+records the op, its inputs and settings on the output node; the backward walk
+(`engine.core.autodiff.backward_steps`) later runs the op's backward side::
 
     a = Tensor(2.0, requires_grad=True, name="a")
     b = Tensor(-3.0, requires_grad=True, name="b")
@@ -23,7 +23,8 @@ from typing import Any, SupportsIndex
 
 import numpy as np
 
-from engine.core import backend
+from engine.core import backend, ops
+from engine.core.arrays import Array
 from engine.core.autodiff import (
     BackwardStep,
     ParentGradient,
@@ -31,11 +32,12 @@ from engine.core.autodiff import (
     is_grad_enabled,
     no_grad,
     topological_order,
-    unbroadcast,
 )
+from engine.core.ops import Op, Reduction
 
 __all__ = [
     "DEFAULT_DTYPE",
+    "Array",
     "BackwardStep",
     "ParentGradient",
     "Tensor",
@@ -45,8 +47,6 @@ __all__ = [
     "topological_order",
 ]
 
-Array = Any  # a numpy.ndarray or cupy.ndarray
-Local = Callable[[], tuple[Array | float, ...]]
 Backward = Callable[[Array], tuple[Array | None, ...]]
 DEFAULT_DTYPE = "float32"
 
@@ -71,11 +71,12 @@ class Tensor:
     """
 
     __slots__ = (
+        "_attrs",
         "_backward",
-        "_local",
+        "_fn",
+        "_inputs",
         "data",
         "grad",
-        "logits",
         "name",
         "op",
         "parents",
@@ -88,9 +89,10 @@ class Tensor:
     parents: tuple[Tensor, ...]
     name: str | None
     requires_grad: bool
-    logits: Tensor | None
-    _local: Local | None
-    _backward: Backward | None
+    _fn: Op | None  # the op-table entry whose backward side the walk runs
+    _inputs: tuple[Array, ...]  # the arrays its forward saw
+    _attrs: dict[str, Any]  # its settings (axis, exponent, ...)
+    _backward: Backward | None  # a layer op's own backward (conv2d, pooling, ...)
 
     def __init__(
         self,
@@ -104,37 +106,41 @@ class Tensor:
         self.op = "input"
         self.parents = ()
         self.name = name
-        self.logits = None  # sigmoid/softmax outputs keep their inputs: losses fuse the gradient
-        self._local = None
-        self._backward = None
+        self._fn, self._inputs, self._attrs, self._backward = None, (), {}, None
         self.requires_grad = bool(requires_grad)
 
     # -- building the graph ------------------------------------------------------------------
 
     @staticmethod
-    def from_op(
-        op: str,
-        data: Array,
-        parents: tuple[Tensor, ...],
-        *,
-        local: Local | None = None,
-        backward: Backward | None = None,
-    ) -> Tensor:
-        """The output of `op`: `local` gives elementwise derivatives, `backward` the rest."""
+    def apply(fn: Op, *inputs: Tensor, **attrs: Any) -> Tensor:
+        """Run `fn`'s forward on the inputs' arrays; the output remembers `fn` for backward."""
+        out = Tensor._node(fn.name, fn.forward(*(t.data for t in inputs), **attrs), inputs)
+        if out.requires_grad:
+            out._fn, out._inputs, out._attrs = fn, tuple(t.data for t in inputs), attrs
+        return out
+
+    @staticmethod
+    def from_op(op: str, data: Array, parents: tuple[Tensor, ...], *, backward: Backward) -> Tensor:
+        """The output of a layer-sized op `op` whose backward is the closure `backward`
+        (upstream gradient -> one gradient per parent, None where a parent needs none)."""
+        out = Tensor._node(op, data, parents)
+        if out.requires_grad:
+            out._backward = backward
+        return out
+
+    @staticmethod
+    def _node(op: str, data: Array, parents: tuple[Tensor, ...]) -> Tensor:
         out = Tensor.__new__(Tensor)
         out.data = np.asarray(data) if isinstance(data, np.generic) else data
         out.grad = None
         out.op = op
         out.name = None
-        out.logits = None
-        if not is_grad_enabled():
-            out.parents, out._local, out._backward, out.requires_grad = (), None, None, False
-            return out
-        out.parents = parents
-        needs = any(p.requires_grad for p in parents)
-        out.requires_grad = needs
-        out._local = local if needs else None
-        out._backward = backward if needs else None
+        out._fn, out._inputs, out._attrs, out._backward = None, (), {}, None
+        if is_grad_enabled():
+            out.parents = parents
+            out.requires_grad = any(p.requires_grad for p in parents)
+        else:
+            out.parents, out.requires_grad = (), False
         return out
 
     def _lift(self, other: Any) -> Tensor:
@@ -145,157 +151,91 @@ class Tensor:
         const.op = "const"
         return const
 
-    # -- elementwise arithmetic: forward value and local derivatives --------------------------
+    # -- elementwise arithmetic ----------------------------------------------------------------
 
     def __add__(self, other: Any) -> Tensor:
-        b = self._lift(other)
-        return Tensor.from_op("add", self.data + b.data, (self, b), local=lambda: (1.0, 1.0))
+        return Tensor.apply(ops.ADD, self, self._lift(other))
 
     def __radd__(self, other: Any) -> Tensor:
         return self._lift(other) + self
 
     def __sub__(self, other: Any) -> Tensor:
-        b = self._lift(other)
-        return Tensor.from_op("sub", self.data - b.data, (self, b), local=lambda: (1.0, -1.0))
+        return Tensor.apply(ops.SUB, self, self._lift(other))
 
     def __rsub__(self, other: Any) -> Tensor:
         return self._lift(other) - self
 
     def __mul__(self, other: Any) -> Tensor:
-        a, b = self.data, self._lift(other)
-        return Tensor.from_op("mul", a * b.data, (self, b), local=lambda: (b.data, a))
+        return Tensor.apply(ops.MUL, self, self._lift(other))
 
     def __rmul__(self, other: Any) -> Tensor:
         return self._lift(other) * self
 
     def __truediv__(self, other: Any) -> Tensor:
-        a, b = self.data, self._lift(other)
-        out = a / b.data
-        return Tensor.from_op("div", out, (self, b), local=lambda: (1.0 / b.data, -out / b.data))
+        return Tensor.apply(ops.DIV, self, self._lift(other))
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return self._lift(other) / self
 
     def __neg__(self) -> Tensor:
-        return Tensor.from_op("neg", -self.data, (self,), local=lambda: (-1.0,))
+        return Tensor.apply(ops.NEG, self)
 
     def __pow__(self, exponent: float) -> Tensor:
         if isinstance(exponent, Tensor) or not isinstance(exponent, int | float):
             raise ValueError(f"x ** p needs a constant number p, got {type(exponent).__name__}")
-        a, p = self.data, exponent
-        return Tensor.from_op("pow", a**p, (self,), local=lambda: (p * a ** (p - 1),))
+        return Tensor.apply(ops.POW, self, p=exponent)
 
     def exp(self) -> Tensor:
         """e ** x; d/dx = e ** x."""
-        out = backend.xp().exp(self.data)
-        return Tensor.from_op("exp", out, (self,), local=lambda: (out,))
+        return Tensor.apply(ops.EXP, self)
 
     def log(self) -> Tensor:
         """Natural logarithm; d/dx = 1 / x."""
-        a = self.data
-        return Tensor.from_op("log", backend.xp().log(a), (self,), local=lambda: (1.0 / a,))
+        return Tensor.apply(ops.LOG, self)
 
     def tanh(self) -> Tensor:
-        """Hyperbolic tangent (see `engine.nn.activations.tanh`)."""
-        from engine.nn.activations import tanh
-
-        return tanh(self)
+        """Hyperbolic tangent; d/dx = 1 - tanh(x)^2."""
+        return Tensor.apply(ops.TANH, self)
 
     def sigmoid(self) -> Tensor:
-        """Logistic sigmoid (see `engine.nn.activations.sigmoid`)."""
-        from engine.nn.activations import sigmoid
-
-        return sigmoid(self)
+        """Logistic sigmoid 1 / (1 + e^-x); d/dx = s (1 - s)."""
+        return Tensor.apply(ops.SIGMOID, self)
 
     def relu(self) -> Tensor:
-        """max(0, x) (see `engine.nn.activations.relu`)."""
-        from engine.nn.activations import relu
+        """max(0, x); d/dx = 1 where x > 0, else 0."""
+        return Tensor.apply(ops.RELU, self)
 
-        return relu(self)
-
-    # -- matrix product, reductions and shapes: backward closures ----------------------------
+    # -- matrix product, reductions and shapes -------------------------------------------------
 
     def __matmul__(self, other: Any) -> Tensor:
-        b = self._lift(other)
-        x, w = self.data, b.data
-        if x.ndim == 0 or w.ndim == 0 or x.shape[-1] != w.shape[max(w.ndim - 2, 0)]:
-            raise ValueError(f"matmul: shapes {x.shape} and {w.shape} are not aligned")
-
-        def backward(g: Array) -> tuple[Array | None, ...]:
-            if x.ndim == 1 and w.ndim == 1:  # a dot product
-                return (g * w if self.requires_grad else None, g * x if b.requires_grad else None)
-            x2 = x[None, :] if x.ndim == 1 else x
-            w2 = w[:, None] if w.ndim == 1 else w
-            g2 = g[..., None, :] if x.ndim == 1 else g
-            g2 = g2[..., None] if w.ndim == 1 else g2
-            gx = g2 @ w2.swapaxes(-1, -2) if self.requires_grad else None
-            gw = x2.swapaxes(-1, -2) @ g2 if b.requires_grad else None
-            return (
-                None if gx is None else unbroadcast(gx, x2.shape).reshape(x.shape),
-                None if gw is None else unbroadcast(gw, w2.shape).reshape(w.shape),
-            )
-
-        return Tensor.from_op("matmul", x @ w, (self, b), backward=backward)
+        return Tensor.apply(ops.MATMUL, self, self._lift(other))
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return self._lift(other) @ self
 
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Reduction = None, keepdims: bool = False) -> Tensor:
         """Sum over `axis` (all axes by default); the gradient is copied back to every term."""
-        a = self.data
-        out = a.sum(axis=axis, keepdims=keepdims)
+        return Tensor.apply(ops.SUM, self, axis=axis, keepdims=keepdims)
 
-        def backward(g: Array) -> tuple[Array]:
-            g = g if keepdims else _restore_axes(g, axis, a.ndim)
-            return (backend.xp().broadcast_to(g, a.shape).copy(),)
-
-        return Tensor.from_op("sum", out, (self,), backward=backward)
-
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Reduction = None, keepdims: bool = False) -> Tensor:
         """Mean over `axis` (all axes by default); each term receives gradient / count."""
-        a = self.data
-        out = a.mean(axis=axis, keepdims=keepdims)
-        count = a.size // max(out.size, 1)
+        return Tensor.apply(ops.MEAN, self, axis=axis, keepdims=keepdims)
 
-        def backward(g: Array) -> tuple[Array]:
-            g = g if keepdims else _restore_axes(g, axis, a.ndim)
-            return (backend.xp().broadcast_to(g / count, a.shape).copy(),)
-
-        return Tensor.from_op("mean", out, (self,), backward=backward)
-
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+    def max(self, axis: Reduction = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; the gradient goes to the maxima (split evenly between ties)."""
-        a = self.data
-        peak = a.max(axis=axis, keepdims=True)
-        out = peak if keepdims else peak.squeeze(axis=axis)
-
-        def backward(g: Array) -> tuple[Array]:
-            g = g if keepdims else _restore_axes(g, axis, a.ndim)
-            winners = (a == peak).astype(a.dtype)
-            return (g * winners / winners.sum(axis=axis, keepdims=True),)
-
-        return Tensor.from_op("max", out, (self,), backward=backward)
+        return Tensor.apply(ops.MAX, self, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape: SupportsIndex | tuple[int, ...]) -> Tensor:
         """The same values in a new shape: `t.reshape(2, 3)` or `t.reshape((2, 3))`."""
         dims = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape
-        a = self.data
-        try:
-            out = a.reshape(dims)
-        except ValueError:
-            raise ValueError(
-                f"reshape: cannot reshape {a.shape} ({a.size} values) to {dims}"
-            ) from None
-        return Tensor.from_op("reshape", out, (self,), backward=lambda g: (g.reshape(a.shape),))
+        return Tensor.apply(ops.RESHAPE, self, shape=dims)
 
     def transpose(self, *axes: int) -> Tensor:
         """Permute axes (reverse them by default); the gradient is permuted back."""
         perm = tuple(axes) if axes else tuple(reversed(range(self.data.ndim)))
         if sorted(perm) != list(range(self.data.ndim)):
             raise ValueError(f"transpose: {perm} is not a permutation of the axes of {self.shape}")
-        inverse = tuple(int(i) for i in np.argsort(perm))
-        out = self.data.transpose(perm)
-        return Tensor.from_op("transpose", out, (self,), backward=lambda g: (g.transpose(inverse),))
+        return Tensor.apply(ops.TRANSPOSE, self, axes=perm)
 
     @property
     def T(self) -> Tensor:
@@ -303,15 +243,7 @@ class Tensor:
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
-        a = self.data
-        index = _device_index(index, backend.xp())
-
-        def backward(g: Array) -> tuple[Array]:
-            full = backend.xp().zeros_like(a)
-            backend.scatter_add(full, index, g)
-            return (full,)
-
-        return Tensor.from_op("getitem", a[index], (self,), backward=backward)
+        return Tensor.apply(ops.GETITEM, self, index=_device_index(index, backend.xp()))
 
     # -- gradients ---------------------------------------------------------------------------
 
@@ -378,14 +310,3 @@ def _device_index(index: Any, xp: Any) -> Any:
     if isinstance(index, np.ndarray) and xp is not np:
         return xp.asarray(index)
     return index
-
-
-def _restore_axes(g: Array, axis: int | tuple[int, ...] | None, ndim: int) -> Array:
-    """Put back the axes a reduction without keepdims removed, so `g` broadcasts again."""
-    if axis is None:
-        return g.reshape((1,) * ndim)
-    axes = (axis,) if isinstance(axis, int) else axis
-    shape = list(g.shape)
-    for ax in sorted(a % ndim for a in axes):
-        shape.insert(ax, 1)
-    return g.reshape(shape)

@@ -7,6 +7,7 @@ the model's input shape, so loading can build an unbuilt model of the same archi
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,14 @@ from engine.nn.layers import Input, Shape
 if TYPE_CHECKING:
     from engine.models.sequential import Sequential
 
-__all__ = ["LayerSummary", "load_weights", "save_weights", "summary_rows", "summary_text"]
+__all__ = [
+    "LayerSummary",
+    "load_weights",
+    "save_weights",
+    "set_weights",
+    "summary_rows",
+    "summary_text",
+]
 
 _INPUT_SHAPE = "__input_shape__"
 
@@ -31,6 +39,22 @@ class LayerSummary:
     kind: str
     output_shape: Shape
     params: int
+
+
+def set_weights(model: Sequential, weights: Sequence[Any]) -> None:
+    """Replace all of `model`'s parameters with arrays shaped as `get_weights` returns."""
+    params = model.params
+    if len(weights) != len(params):
+        raise ValueError(
+            f"set_weights: model {model.name!r} has {len(params)} weight arrays, got {len(weights)}"
+        )
+    arrays = [np.asarray(backend.to_numpy(w)) for w in weights]
+    for p, w in zip(params, arrays, strict=True):
+        if w.shape != p.shape:
+            raise ValueError(f"set_weights: {p.name} has shape {p.shape}, got {w.shape}")
+    xp = backend.xp()
+    for p, w in zip(params, arrays, strict=True):
+        p.data = xp.array(w, dtype=p.data.dtype)  # fresh arrays: event payloads stay as shown
 
 
 def _require_built(model: Sequential, what: str) -> Shape:

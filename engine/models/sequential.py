@@ -25,6 +25,7 @@ import numpy as np
 from engine.analysis import metrics as metrics_module
 from engine.core import backend
 from engine.core.autodiff import no_grad
+from engine.core.emitting import emit_if_wanted
 from engine.core.events import (
     BatchEnd,
     Divergence,
@@ -39,13 +40,14 @@ from engine.models.persistence import (
     LayerSummary,
     load_weights,
     save_weights,
+    set_weights,
     summary_rows,
     summary_text,
 )
 from engine.models.tally import Tally
 from engine.nn import losses, optimizers
 from engine.nn.callbacks import Callback, History
-from engine.nn.layers import Input, Layer, Shape
+from engine.nn.layers import Input, Layer, Shape, _Activated
 
 __all__ = ["LayerSummary", "Sequential"]
 
@@ -69,6 +71,7 @@ class Sequential:
         self.input_shape: Shape | None = None
         self.optimizer: optimizers.Optimizer | None = None
         self.loss: losses.Loss | None = None
+        self._fused: tuple[Layer, losses.Loss] | None = None  # see compile
         self.metrics: list[metrics_module.Metric] = []
         self.stop_training = False
         self.history: History | None = None
@@ -126,6 +129,12 @@ class Sequential:
 
     def __call__(self, x: Tensor | Array, training: bool = False) -> Tensor:
         """The forward pass as a Tensor (a graph to backpropagate through unless no_grad)."""
+        return self._forward(x, training)[0]
+
+    def _forward(
+        self, x: Tensor | Array, training: bool, fused: Layer | None = None
+    ) -> tuple[Tensor, Tensor]:
+        """(output, what the loss reads): the last layer's pre-activation if it is `fused`."""
         if not isinstance(x, Tensor):
             # A watched input is copied, so later changes to the caller's array don't show.
             xp = backend.xp()
@@ -134,8 +143,25 @@ class Sequential:
         if not self.built:
             self.build((None, *x.shape[1:]))
         for layer in self.layers:
+            if layer is fused and layer is self.layers[-1] and isinstance(layer, _Activated):
+                return layer.call_with_logits(x, training)
             x = layer(x, training=training)
-        return x
+        return x, x
+
+    def loss_and_output(
+        self,
+        x: Tensor | Array,
+        y: Array,
+        loss: losses.Loss | None = None,
+        training: bool = False,
+        check: bool = True,
+    ) -> tuple[Tensor, Tensor]:
+        """(loss, output) for a batch: the forward pass and `loss` (the compiled one by default),
+        computed from the last layer's pre-activation where it fuses with that activation."""
+        loss_fn = loss if loss is not None else self._compiled()[1]
+        fused = self._fused if loss_fn is self.loss else losses.fuse(self.layers, loss_fn)
+        out, h = self._forward(x, training, None if fused is None else fused[0])
+        return (fused[1] if fused and h is not out else loss_fn)(y, h, check=check), out
 
     def zero_grad(self) -> None:
         """Forget the gradients of all parameters."""
@@ -150,11 +176,13 @@ class Sequential:
         loss: str | losses.Loss | None = None,
         metrics: Sequence[str | metrics_module.Metric] = (),
     ) -> None:
-        """Choose the optimizer, loss and metrics (Keras names or objects)."""
+        """Choose the optimizer, loss and metrics (Keras names or objects); decide, once, whether
+        the loss fuses with the last layer's activation (`losses.fuse`)."""
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='mse' or 'binary_crossentropy'")
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses.get(loss)
+        self._fused = losses.fuse(self.layers, self.loss)
         logits = isinstance(self.loss, losses.BinaryCrossentropy) and self.loss.from_logits
         self.metrics = [
             metrics_module.Accuracy(threshold=0.0 if logits else 0.5)
@@ -190,11 +218,10 @@ class Sequential:
         With `watch` the loss is copied to the host and checked before any weight changes, and
         `BatchEnd` is emitted; without, it stays on the device (the caller checks it later).
         """
-        optimizer, loss_fn = self._compiled()
+        optimizer, _ = self._compiled()
         value = None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = self(xb, training=True)
-            loss = loss_fn(yb, out, check=check)
+            loss, out = self.loss_and_output(xb, yb, training=True, check=check)
             if watch:
                 value = float(loss.data)
                 if not math.isfinite(value):
@@ -202,16 +229,13 @@ class Sequential:
             self.zero_grad()
             loss.backward()
             optimizer.step(self.params)
-        tracer = current_tracer()
-        if value is not None and tracer.wants(BatchEnd):
-            tracer.emit(BatchEnd(epoch, batch, value, len(xb)))
+        if value is not None:
+            emit_if_wanted(BatchEnd, epoch, batch, value, len(xb))
         return loss, value, out
 
     @staticmethod
     def _diverged(epoch: int, batch: int, value: float) -> None:
-        tracer = current_tracer()
-        if tracer.wants(Divergence):
-            tracer.emit(Divergence(epoch, batch, value))
+        emit_if_wanted(Divergence, epoch, batch, value)
         raise DivergenceError(epoch, batch, value)
 
     def _check_targets(self, loss_fn: losses.Loss, x: Array, y: Array) -> bool:
@@ -301,9 +325,7 @@ class Sequential:
                 logs.update({f"val_{k}": v for k, v in scores.items()})
             for cb in hooks:
                 cb.on_epoch_end(epoch, logs)
-            tracer = current_tracer()
-            if tracer.wants(EpochEnd):
-                tracer.emit(EpochEnd(epoch, dict(logs)))
+            emit_if_wanted(EpochEnd, epoch, dict(logs))
             if self.stop_training:
                 break
         for cb in hooks:
@@ -345,8 +367,8 @@ class Sequential:
         tally = Tally(self.metrics)
         with no_grad():
             for xb, yb in DataLoader(Dataset(xa, ya), batch_size):
-                out = self(xb, training=False)
-                tally.add(loss_fn(yb, out, check=check), yb, out)
+                loss, out = self.loss_and_output(xb, yb, check=check)
+                tally.add(loss, yb, out)
         return tally.read()[1]
 
     def predict(self, x: Any, batch_size: int = 1024) -> np.ndarray:
@@ -372,19 +394,7 @@ class Sequential:
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Replace all parameters' values with arrays shaped as `get_weights` returns."""
-        params = self.params
-        if len(weights) != len(params):
-            raise ValueError(
-                f"set_weights: model {self.name!r} has {len(params)} weight arrays, got "
-                f"{len(weights)}"
-            )
-        arrays = [np.asarray(backend.to_numpy(w)) for w in weights]
-        for p, w in zip(params, arrays, strict=True):
-            if w.shape != p.shape:
-                raise ValueError(f"set_weights: {p.name} has shape {p.shape}, got {w.shape}")
-        xp = backend.xp()
-        for p, w in zip(params, arrays, strict=True):
-            p.data = xp.array(w, dtype=p.data.dtype)  # fresh arrays: event payloads stay as shown
+        set_weights(self, weights)
 
     def summary_rows(self) -> list[LayerSummary]:
         """One row per layer: name, type, output shape and parameter count."""

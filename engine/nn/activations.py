@@ -1,7 +1,8 @@
 """Activation functions on Tensors of any shape: step, sigmoid, tanh, the ReLU family, softmax.
 
-Each function computes its output and the local derivative its backward uses, e.g. for tanh
-`d/dx tanh(x) = 1 - tanh(x)**2`. `get(name)` looks an activation up by its Keras name.
+Each function applies an op of the op table (`engine.core.ops`), where its forward and its local
+derivative sit side by side, e.g. for tanh `d/dx tanh(x) = 1 - tanh(x)**2`. `get(name)` looks
+an activation up by its Keras name.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine.core import backend
-from engine.core.arrays import max_last, sum_last
+from engine.core import backend, ops
 from engine.core.tensor import Array, Tensor
 
 __all__ = [
@@ -42,57 +42,35 @@ def linear(x: Tensor) -> Tensor:
 def step(x: Tensor) -> Tensor:
     """Heaviside step: 1 where x >= 0, else 0. Its derivative is 0 everywhere (really: the
     perceptron cannot learn by gradient descent, which is why sigmoid replaced it)."""
-    out = (x.data >= 0).astype(x.data.dtype)
-    return Tensor.from_op("step", out, (x,), local=lambda: (backend.xp().zeros_like(out),))
+    return Tensor.apply(ops.STEP, x)
 
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + e^-x), computed without overflow; d/dx = s (1 - s)."""
-    xp = backend.xp()
-    e = xp.exp(-xp.abs(x.data))  # in (0, 1]: never overflows
-    s = xp.where(x.data >= 0, 1 / (1 + e), e / (1 + e))
-    out = Tensor.from_op("sigmoid", s, (x,), local=lambda: (s * (1 - s),))
-    out.logits = x
-    return out
+    return Tensor.apply(ops.SIGMOID, x)
 
 
 def tanh(x: Tensor) -> Tensor:
     """Hyperbolic tangent; d/dx = 1 - tanh(x)^2."""
-    t = backend.xp().tanh(x.data)
-    return Tensor.from_op("tanh", t, (x,), local=lambda: (1 - t * t,))
+    return Tensor.apply(ops.TANH, x)
 
 
 def relu(x: Tensor) -> Tensor:
     """max(0, x); d/dx = 1 where x > 0, else 0."""
-    a = x.data
-    out = backend.xp().maximum(a, 0)
-    return Tensor.from_op("relu", out, (x,), local=lambda: ((a > 0).astype(a.dtype),))
+    return Tensor.apply(ops.RELU, x)
 
 
 def leaky_relu(x: Tensor, alpha: float = 0.01) -> Tensor:
     """x where x > 0, else alpha * x; d/dx = 1 or alpha."""
-    a = x.data
-    positive = a > 0
-    out = backend.xp().where(positive, a, alpha * a)
-    return Tensor.from_op(
-        "leaky_relu",
-        out,
-        (x,),
-        local=lambda: (backend.xp().where(positive, 1.0, alpha).astype(a.dtype, copy=False),),
-    )
+    return Tensor.apply(ops.LEAKY_RELU, x, alpha=alpha)
 
 
 def noisy_relu(x: Tensor, rng: np.random.Generator, sigma: float = 1.0) -> Tensor:
     """max(0, x + n) with n ~ Normal(0, sigma^2) drawn from `rng`; d/dx = 1 where x + n > 0."""
     if sigma < 0:
         raise ValueError(f"noisy_relu: sigma must be >= 0, got {sigma}")
-    xp = backend.xp()
-    noise = xp.asarray(rng.normal(0.0, sigma, size=x.shape), dtype=x.data.dtype)
-    shifted = x.data + noise
-    out = xp.maximum(shifted, 0)
-    return Tensor.from_op(
-        "noisy_relu", out, (x,), local=lambda: ((shifted > 0).astype(shifted.dtype),)
-    )
+    noise = backend.xp().asarray(rng.normal(0.0, sigma, size=x.shape), dtype=x.data.dtype)
+    return Tensor.apply(ops.NOISY_RELU, x, noise=noise)
 
 
 class NoisyReLU:
@@ -110,29 +88,7 @@ class NoisyReLU:
 
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, else alpha (e^x - 1); d/dx = 1 or out + alpha."""
-    xp = backend.xp()
-    a = x.data
-    positive = a > 0
-    out = xp.where(positive, a, alpha * xp.expm1(xp.minimum(a, 0)))
-    return Tensor.from_op(
-        "elu",
-        out,
-        (x,),
-        local=lambda: (xp.where(positive, 1, out + alpha).astype(a.dtype, copy=False),),
-    )
-
-
-def _max(z: Array, axis: int) -> Array:
-    return max_last(z) if axis in (-1, z.ndim - 1) else z.max(axis=axis, keepdims=True)
-
-
-def _sum(z: Array, axis: int) -> Array:
-    return sum_last(z) if axis in (-1, z.ndim - 1) else z.sum(axis=axis, keepdims=True)
-
-
-def _stable_softmax(z: Array, axis: int) -> Array:
-    e = backend.xp().exp(z - _max(z, axis))
-    return e / _sum(e, axis)
+    return Tensor.apply(ops.ELU, x, alpha=alpha)
 
 
 def softmax(x: Tensor, axis: int = -1, temperature: float = 1.0) -> Tensor:
@@ -143,27 +99,12 @@ def softmax(x: Tensor, axis: int = -1, temperature: float = 1.0) -> Tensor:
     if temperature <= 0:
         raise ValueError(f"softmax: temperature must be > 0, got {temperature}")
     z = x if temperature == 1 else x / temperature
-    s = _stable_softmax(z.data, axis)
-
-    def backward(g: Array) -> tuple[Array]:
-        return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
-
-    out = Tensor.from_op("softmax", s, (z,), backward=backward)
-    if axis in (-1, z.ndim - 1):
-        out.logits = z
-    return out
+    return Tensor.apply(ops.SOFTMAX, z, axis=axis)
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - max - log(sum(e^(x - max))) along `axis`; backward: dx = g - softmax * sum(g)."""
-    xp = backend.xp()
-    shifted = x.data - _max(x.data, axis)
-    out = shifted - xp.log(_sum(xp.exp(shifted), axis))
-
-    def backward(g: Array) -> tuple[Array]:
-        return (g - xp.exp(out) * g.sum(axis=axis, keepdims=True),)
-
-    return Tensor.from_op("log_softmax", out, (x,), backward=backward)
+    return Tensor.apply(ops.LOG_SOFTMAX, x, axis=axis)
 
 
 _BY_NAME: dict[str, Activation] = {

@@ -65,8 +65,8 @@ class BatchNormalization(Layer):
         self.momentum, self.epsilon = float(momentum), float(epsilon)
         self.gamma: Tensor | None = None
         self.beta: Tensor | None = None
-        self.moving_mean: Array = None  # xp arrays once built
-        self.moving_variance: Array = None
+        self.moving_mean: Array | None = None  # xp arrays once built
+        self.moving_variance: Array | None = None
 
     def _channels(self, input_shape: Shape) -> int:
         if len(input_shape) not in (2, 4) or input_shape[1] is None:
@@ -90,7 +90,12 @@ class BatchNormalization(Layer):
         return 2 * self._channels(input_shape)
 
     def call(self, x: Tensor, training: bool = False) -> Tensor:
-        if self.gamma is None or self.beta is None or self.moving_mean is None:
+        if (
+            self.gamma is None
+            or self.beta is None
+            or self.moving_mean is None
+            or self.moving_variance is None
+        ):
             raise ValueError(f"Layer {self.name!r} is not built yet")
         xp = backend.xp()
         axes = (0,) if x.ndim == 2 else (0, 2, 3)

@@ -19,13 +19,14 @@ column of padding goes to the bottom/right), an int p, or a pair (ph, pw) for bo
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from engine.core import backend
-from engine.core.events import ConvWindow, Tracer, current_tracer, snapshot, use_tracer
+from engine.core.emitting import emits
+from engine.core.events import ConvWindow, Tracer, snapshot, use_tracer
 from engine.core.tensor import Array, Tensor
 from engine.nn import activations, initializers
 from engine.nn.layers import Shape, _Activated
@@ -100,11 +101,13 @@ def _windows(x: Array, kernel: tuple[int, int]) -> Array:
     """A read-only (N, C, H-kh+1, W-kw+1, kh, kw) view of every kh x kw window of `x`."""
     tricks = backend.xp().lib.stride_tricks
     if hasattr(tricks, "sliding_window_view"):
-        return tricks.sliding_window_view(x, kernel, axis=(2, 3))
+        out: Array = tricks.sliding_window_view(x, kernel, axis=(2, 3))
+        return out
     n, c, h, w = x.shape  # older CuPy: the same view through as_strided
     s = x.strides
     shape = (n, c, h - kernel[0] + 1, w - kernel[1] + 1, *kernel)
-    return tricks.as_strided(x, shape, (*s, s[2], s[3]))
+    result: Array = tricks.as_strided(x, shape, (*s, s[2], s[3]))
+    return result
 
 
 def im2col(
@@ -185,15 +188,14 @@ def conv2d(
             return gx, gk
         return gx, gk, gmat.sum(axis=1) if bias.requires_grad else None
 
-    tracer = current_tracer()
-    if tracer.wants(ConvWindow) and 0 <= watch_sample < n:
-        _emit_windows(tracer, name, cols, y, kernel, bias, watch_sample, watch_filters)
+    if 0 <= watch_sample < n:
+        _conv_windows(name, cols, y, kernel, bias, watch_sample, watch_filters)
     parents = (x, kernel) if bias is None else (x, kernel, bias)
     return Tensor.from_op("conv2d", y, parents, backward=backward)
 
 
-def _emit_windows(
-    tracer: Tracer,
+@emits(ConvWindow)
+def _conv_windows(
     name: str,
     cols: Array,
     y: Array,
@@ -201,7 +203,7 @@ def _emit_windows(
     bias: Tensor | None,
     sample: int,
     filters: Sequence[int] | None,
-) -> None:
+) -> Iterator[ConvWindow]:
     """ConvWindow events for one sample, row by row, each position with every watched filter."""
     n, o, ho, wo = y.shape
     kshape = kernel.shape[1:]
@@ -217,18 +219,16 @@ def _emit_windows(
         yy, xx = divmod(pos, wo)
         patch = patches[pos]
         for f in chosen:
-            tracer.emit(
-                ConvWindow(
-                    name,
-                    f,
-                    yy,
-                    xx,
-                    patch,
-                    kernels[f],
-                    snapshot(patch * kernels[f]),
-                    float(biases[f]),
-                    float(values[f, yy, xx]),
-                )
+            yield ConvWindow(
+                name,
+                f,
+                yy,
+                xx,
+                patch,
+                kernels[f],
+                snapshot(patch * kernels[f]),
+                float(biases[f]),
+                float(values[f, yy, xx]),
             )
 
 
@@ -304,10 +304,10 @@ class Conv2D(_Activated):
         kh, kw = self.kernel_size
         return self.filters * (c * kh * kw + int(self.use_bias))
 
-    def call(self, x: Tensor, training: bool = False) -> Tensor:
+    def pre_activation(self, x: Tensor, training: bool = False) -> Tensor:
         if self.kernel is None:
             raise ValueError(f"Layer {self.name!r} is not built yet")
-        y = conv2d(
+        return conv2d(
             x,
             self.kernel,
             self.bias,
@@ -317,7 +317,6 @@ class Conv2D(_Activated):
             watch_sample=self.watch_sample,
             watch_filters=self.watch_filters,
         )
-        return self.activate(y, training)
 
 
 def _image_batch(image: Any, kernel: Any) -> tuple[Array, Array]:

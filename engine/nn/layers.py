@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from engine.core import backend
-from engine.core.events import ForwardPass, current_tracer, snapshot
+from engine.core import backend, ops
+from engine.core.emitting import emits
+from engine.core.events import ForwardPass, snapshot
 from engine.core.tensor import Array, Tensor
 from engine.nn import activations, initializers
 
@@ -96,6 +97,11 @@ class Layer:
         return x
 
     def __call__(self, x: Tensor | Array, training: bool = False) -> Tensor:
+        x = self._enter(x)
+        return self._leave(x, self.call(x, training))
+
+    def _enter(self, x: Tensor | Array) -> Tensor:
+        """`x` as a Tensor of the layer's dtype, the layer built for it and its shape checked."""
         if not isinstance(x, Tensor):
             x = Tensor(x, dtype=self.dtype)
         if not self.built:
@@ -103,12 +109,14 @@ class Layer:
                 raise ValueError(f"Layer {self.name!r} needs a batch of inputs, got a scalar")
             self.build((None, *x.shape[1:]))
         self.check_input(x.shape)
-        out = self.call(x, training)
+        return x
+
+    def _leave(self, x: Tensor, out: Tensor) -> Tensor:
+        """Name the output after the layer and emit `ForwardPass` (if anyone listens)."""
         if out is not x:
             out.name = self.name
-        tracer = current_tracer()
-        if self.traced and tracer.wants(ForwardPass):
-            tracer.emit(ForwardPass(self.name, snapshot(x.data), snapshot(out.data)))
+        if self.traced:
+            forward_pass(self.name, x.data, out.data)
         return out
 
     def check_input(self, shape: Shape) -> None:
@@ -129,8 +137,15 @@ class Layer:
         return f"{type(self).__name__}(name={self.name!r})"
 
 
+@emits(ForwardPass)
+def forward_pass(layer: str, x: Array, out: Array) -> ForwardPass:
+    """A layer's `ForwardPass`: read-only host snapshots of its input and output batches."""
+    return ForwardPass(layer, snapshot(x), snapshot(out))
+
+
 class _Activated(Layer):
-    """A layer ending in an activation function (by Keras name or callable)."""
+    """A layer ending in an activation function (by Keras name or callable): `call` is
+    `activate(pre_activation(x))`; subclasses override `pre_activation`."""
 
     def __init__(self, activation: str | activations.Activation | None, name: str | None) -> None:
         super().__init__(name)
@@ -140,6 +155,20 @@ class _Activated(Layer):
         super().prepare(rng, dtype)
         if isinstance(self.activation, activations.NoisyReLU):
             self.activation.rng = rng
+
+    def call(self, x: Tensor, training: bool = False) -> Tensor:
+        return self.activate(self.pre_activation(x, training), training)
+
+    def pre_activation(self, x: Tensor, training: bool = False) -> Tensor:
+        """The layer's computation before its activation (override; the identity here)."""
+        return x
+
+    def call_with_logits(self, x: Tensor | Array, training: bool = False) -> tuple[Tensor, Tensor]:
+        """(output, pre-activation): the model computes a loss fused with the activation from
+        the second (see `Sequential.compile`); the first is the layer's usual output."""
+        x = self._enter(x)
+        logits = self.pre_activation(x, training)
+        return self._leave(x, self.activate(logits, training)), logits
 
     def activate(self, x: Tensor, training: bool = False) -> Tensor:
         """Apply the layer's activation (noisy ReLU adds its noise only while training)."""
@@ -185,13 +214,11 @@ class Dense(_Activated):
     def output_shape(self, input_shape: Shape) -> Shape:
         return (*input_shape[:-1], self.units)
 
-    def call(self, x: Tensor, training: bool = False) -> Tensor:
+    def pre_activation(self, x: Tensor, training: bool = False) -> Tensor:
         if self.kernel is None:
             raise ValueError(f"Layer {self.name!r} is not built yet")
         y = x @ self.kernel
-        if self.bias is not None:
-            y = y + self.bias
-        return self.activate(y, training)
+        return y if self.bias is None else y + self.bias
 
 
 class Activation(_Activated):
@@ -199,9 +226,6 @@ class Activation(_Activated):
 
     def __init__(self, activation: str | activations.Activation, name: str | None = None) -> None:
         super().__init__(activation, name)
-
-    def call(self, x: Tensor, training: bool = False) -> Tensor:
-        return self.activate(x, training)
 
 
 class Dropout(Layer):
@@ -225,7 +249,7 @@ class Dropout(Layer):
             return x
         keep = self.rng.random(x.shape, dtype=np.float32) >= self.rate
         mask = backend.xp().asarray(keep, dtype=x.data.dtype) / (1.0 - self.rate)
-        return Tensor.from_op("dropout", x.data * mask, (x,), local=lambda: (mask,))
+        return Tensor.apply(ops.DROPOUT, x, mask=mask)
 
 
 class Flatten(Layer):

@@ -2,13 +2,15 @@
 
 `loss(y_true, y_pred)` is a scalar Tensor, the mean over the batch, with one backward node.
 Cross-entropies work from probabilities or, with `from_logits=True`, from raw scores. As in
-Keras, when `y_pred` came out of a sigmoid or softmax the loss reaches back to its input and uses
-the stable logits formula, whose gradient is simply `probabilities - targets`.
+Keras, a model whose last activation is the sigmoid (binary) or softmax (categorical) skips it for
+the loss: `logits_twin(loss, activation)` gives the from-logits loss to use instead, decided once
+by type when the model is compiled. The logits formula is stable, and its gradient is simply
+`probabilities - targets`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,6 +18,9 @@ import numpy as np
 from engine.core import backend
 from engine.core.arrays import max_last, sum_last
 from engine.core.tensor import Array, Tensor
+from engine.nn import activations
+from engine.nn.activations import Activation
+from engine.nn.layers import Layer, _Activated
 
 __all__ = [
     "BinaryCrossentropy",
@@ -23,7 +28,9 @@ __all__ = [
     "Loss",
     "MeanSquaredError",
     "SparseCategoricalCrossentropy",
+    "fuse",
     "get",
+    "logits_twin",
 ]
 
 EPSILON = 1e-7  # Keras's clip for probabilities, so log never sees 0
@@ -43,15 +50,14 @@ class Loss:
         for batches of targets `check_targets` already accepted.
         """
         pred = y_pred if isinstance(y_pred, Tensor) else Tensor(y_pred)
-        source, logits = self._source(pred)
-        y = self._targets(y_true, source.data, check)
-        values, grad_fn = self._compute(y, source.data, logits)
+        y = self._targets(y_true, pred.data, check)
+        values, grad_fn = self._compute(y, pred.data, self.from_logits)
         count = values.size
 
         def backward(g: Array) -> tuple[Array]:
             return (grad_fn() * (g / count),)
 
-        return Tensor.from_op(self.name, values.mean(), (source,), backward=backward)
+        return Tensor.from_op(self.name, values.mean(), (pred,), backward=backward)
 
     def per_example(self, y_true: Any, y_pred: Tensor | Array) -> np.ndarray:
         """The loss of each example (row) as a host NumPy array of shape (batch,)."""
@@ -60,14 +66,9 @@ class Loss:
 
     def per_example_array(self, y_true: Any, y_pred: Tensor) -> Array:
         """`per_example` left on the device (used by landscapes and evaluation)."""
-        source, logits = self._source(y_pred)
-        y = self._targets(y_true, source.data, True)
-        values, _ = self._compute(y, source.data, logits)
+        y = self._targets(y_true, y_pred.data, True)
+        values, _ = self._compute(y, y_pred.data, self.from_logits)
         return values.reshape(values.shape[0], -1).mean(axis=1) if values.ndim > 1 else values
-
-    def _source(self, pred: Tensor) -> tuple[Tensor, bool]:
-        """Which Tensor to differentiate, and whether it holds logits."""
-        return pred, self.from_logits
 
     def check_targets(self, y_true: Any, shape: tuple[int, ...], dtype: str) -> None:
         """Raise ValueError if `y_true` (a whole data set) does not fit predictions of `shape`;
@@ -115,15 +116,10 @@ class MeanSquaredError(Loss):
 
 
 class _Probabilistic(Loss):
-    activation = "sigmoid"
+    """A cross-entropy: from probabilities, or from logits (`from_logits=True`)."""
 
     def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
-
-    def _source(self, pred: Tensor) -> tuple[Tensor, bool]:
-        if not self.from_logits and pred.op == self.activation and pred.logits is not None:
-            return pred.logits, True
-        return pred, self.from_logits
 
 
 class BinaryCrossentropy(_Probabilistic):
@@ -154,7 +150,6 @@ class CategoricalCrossentropy(_Probabilistic):
     """-sum(y log p) over the classes (last axis), then the mean over the batch."""
 
     name = "categorical_crossentropy"
-    activation = "softmax"
 
     def _targets(self, y_true: Any, pred: Array, check: bool) -> Array:
         if pred.ndim < 2:
@@ -178,7 +173,6 @@ class SparseCategoricalCrossentropy(_Probabilistic):
     """Categorical cross-entropy with integer class labels instead of one-hot rows."""
 
     name = "sparse_categorical_crossentropy"
-    activation = "softmax"
 
     def _targets(self, y_true: Any, pred: Array, check: bool) -> Array:
         xp = backend.xp()
@@ -246,6 +240,25 @@ _BY_NAME: dict[str, Callable[[], Loss]] = {
     "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
 }
+
+
+def logits_twin(loss: Loss, activation: Activation | None) -> Loss | None:
+    """The from-logits form of `loss` when `activation` is the one it undoes (sigmoid for binary
+    cross-entropy, softmax for the categorical ones), else None. A model ending in that activation
+    computes this loss from the activation's input: stable, with gradient `p - y`."""
+    if not isinstance(loss, _Probabilistic) or loss.from_logits:
+        return None
+    undone = activations.sigmoid if isinstance(loss, BinaryCrossentropy) else activations.softmax
+    return type(loss)(from_logits=True) if activation is undone else None
+
+
+def fuse(layers: Sequence[Layer], loss: Loss) -> tuple[Layer, Loss] | None:
+    """(last layer, from-logits loss) where `loss` undoes the last layer's activation: the model
+    then computes the loss from that layer's pre-activation (`Sequential.compile` decides)."""
+    last = layers[-1] if layers else None
+    if isinstance(last, _Activated) and (twin := logits_twin(loss, last.activation)):
+        return last, twin
+    return None
 
 
 def get(name: str | Loss) -> Loss:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from engine.core import backend
+from engine.core.emitting import emits
 from engine.core.events import OptimizerStep, current_tracer, host_copy, snapshot
 from engine.core.tensor import Array, Tensor
 
@@ -26,6 +27,19 @@ def _check(name: str, value: float, low: float, high: float = float("inf")) -> f
     if not low <= value < high:
         raise ValueError(f"{name}={value!r} must be in [{low}, {high})")
     return float(value)
+
+
+@emits(OptimizerStep)
+def _optimizer_step(
+    param: str, before: Array, grad: Array, after: Array, state: dict[str, Array]
+) -> OptimizerStep:
+    return OptimizerStep(
+        param=param,
+        before=snapshot(before),
+        grad=snapshot(grad),
+        after=snapshot(after),
+        state={k: snapshot(v) for k, v in state.items()},
+    )
 
 
 class Optimizer:
@@ -43,8 +57,8 @@ class Optimizer:
     def step(self, params: Iterable[Tensor]) -> None:
         """Update every parameter with a gradient, in place, and count one iteration."""
         self.iterations += 1
-        tracer = current_tracer()
-        watch = tracer.wants(OptimizerStep)
+        # While anyone listens, the arrays handed out are never written again (copy on write).
+        watch = current_tracer().wants(OptimizerStep)
         for i, p in enumerate(params):
             g = p.grad
             if g is None:
@@ -61,17 +75,8 @@ class Optimizer:
                 state = self._state[p] = {k: v.copy() for k, v in state.items()}
                 self._shown.discard(p)
             self._update(p.data, g, state)
-            if watch:
+            if _optimizer_step(p.name or f"param{i}", before, g, p.data, state):
                 self._shown.add(p)
-                tracer.emit(
-                    OptimizerStep(
-                        param=p.name or f"param{i}",
-                        before=snapshot(before),
-                        grad=snapshot(g),
-                        after=snapshot(p.data),
-                        state={k: snapshot(v) for k, v in state.items()},
-                    )
-                )
 
     def state_of(self, param: Tensor) -> dict[str, np.ndarray]:
         """Host copies of this parameter's state (empty before its first update)."""

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from engine.core import backend
-from engine.core.events import PoolWindow, current_tracer, snapshot
+from engine.core.emitting import emits
+from engine.core.events import PoolWindow, snapshot
 from engine.core.tensor import Array, Tensor
 from engine.nn.conv import Pads, output_size, pad2d, pair, resolve_padding
 from engine.nn.layers import Layer, Shape
@@ -107,7 +108,13 @@ def _counts(
 ) -> Array:
     """How many real (unpadded) cells each output window holds, shape (1, 1, Ho, Wo)."""
     ones = pad2d(backend.xp().ones((1, 1, shape[2], shape[3]), dtype=dtype), pads)
-    return sum(_slab(ones, i, j, strides, out) for _, i, j in _offsets(pool))
+    total: Array | None = None
+    for _, i, j in _offsets(pool):
+        slab = _slab(ones, i, j, strides, out)
+        total = slab.copy() if total is None else total + slab
+    if total is None:
+        raise ValueError(f"pool size {pool} has no cells")
+    return total
 
 
 def avg_pool2d(
@@ -177,27 +184,31 @@ class _Pooling2D(Layer):
         self.output_shape(input_shape)  # validates
         super().build(input_shape)
 
-    def _emit(self, x: Tensor, out: Array, arg: Array | None) -> None:
-        """PoolWindow events for the watched sample (`arg`: winner offsets, None for average)."""
-        tracer = current_tracer()
-        s = self.watch_sample
-        if not tracer.wants(PoolWindow) or not 0 <= s < x.shape[0]:
-            return
-        pads, _ = _geometry(x.shape, self.pool_size, self.strides, self.padding)
-        fill = -np.inf if arg is not None else 0.0
-        image = snapshot(backend.to_numpy(pad2d(x.data[s : s + 1], pads, fill))[0].copy())
-        values = backend.to_numpy(out[s])
-        won = None if arg is None else backend.to_numpy(arg[s])
-        (ph, pw), (sh, sw) = self.pool_size, self.strides
-        c, ho, wo = values.shape
-        chosen = range(c) if self.watch_channels is None else self.watch_channels
-        for y in range(ho):
-            for xx in range(wo):
-                for ch in (k for k in chosen if 0 <= k < c):
-                    window = image[ch, y * sh : y * sh + ph, xx * sw : xx * sw + pw]
-                    winner = None if won is None else divmod(int(won[ch, y, xx]), pw)
-                    value = float(values[ch, y, xx])
-                    tracer.emit(PoolWindow(self.name, ch, y, xx, window, winner, value))
+    def _emit(self, x: Tensor, out: Array) -> None:
+        """PoolWindow events for the watched sample, if anyone listens."""
+        if 0 <= self.watch_sample < x.shape[0]:
+            _pool_windows(self, x.data, out)
+
+
+@emits(PoolWindow)
+def _pool_windows(layer: _Pooling2D, x: Array, out: Array) -> Iterator[PoolWindow]:
+    """One PoolWindow per output position and watched channel of the watched sample."""
+    s = layer.watch_sample
+    arg = layer._winner_offsets(x, out) if isinstance(layer, MaxPooling2D) else None
+    pads, _ = _geometry(x.shape, layer.pool_size, layer.strides, layer.padding)
+    fill = -np.inf if arg is not None else 0.0
+    image = snapshot(backend.to_numpy(pad2d(x[s : s + 1], pads, fill))[0].copy())
+    values = backend.to_numpy(out[s])
+    won = None if arg is None else backend.to_numpy(arg[s])
+    (ph, pw), (sh, sw) = layer.pool_size, layer.strides
+    c, ho, wo = values.shape
+    chosen = range(c) if layer.watch_channels is None else layer.watch_channels
+    for y in range(ho):
+        for xx in range(wo):
+            for ch in (k for k in chosen if 0 <= k < c):
+                window = image[ch, y * sh : y * sh + ph, xx * sw : xx * sw + pw]
+                winner = None if won is None else divmod(int(won[ch, y, xx]), pw)
+                yield PoolWindow(layer.name, ch, y, xx, window, winner, float(values[ch, y, xx]))
 
 
 class MaxPooling2D(_Pooling2D):
@@ -217,8 +228,7 @@ class MaxPooling2D(_Pooling2D):
     def call(self, x: Tensor, training: bool = False) -> Tensor:
         y = max_pool2d(x, self.pool_size, self.strides, self.padding)
         self._last = (x.data, y.data)
-        if current_tracer().wants(PoolWindow):
-            self._emit(x, y.data, self._winner_offsets(x.data, y.data))
+        self._emit(x, y.data)
         return y
 
     def _winner_offsets(self, x: Array, best: Array) -> Array:
@@ -258,7 +268,7 @@ class AveragePooling2D(_Pooling2D):
 
     def call(self, x: Tensor, training: bool = False) -> Tensor:
         y = avg_pool2d(x, self.pool_size, self.strides, self.padding)
-        self._emit(x, y.data, None)
+        self._emit(x, y.data)
         return y
 
 

@@ -25,17 +25,18 @@ run RNNs: a graph node per step would cost more than the arithmetic.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
 from engine.core import backend
-from engine.core.events import ForwardPass, RNNStep, current_tracer, snapshot
+from engine.core.emitting import emits
+from engine.core.events import RNNStep, snapshot
 from engine.core.tensor import Array, Tensor
 from engine.nn import initializers
 from engine.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell, Trace
-from engine.nn.layers import Layer, Shape
+from engine.nn.layers import Layer, Shape, forward_pass
 
 __all__ = ["GRU", "LSTM", "Recurrent", "SimpleRNN", "orthogonal", "recurrence"]
 
@@ -89,8 +90,8 @@ def recurrence(
         cell.forward(tr, t, xw[t], hu)
     if tr.cells is not None:
         states[steps + 1] = tr.cells[steps]
-    if current_tracer().wants(RNNStep) and 0 <= watch_sample < b:
-        _emit_steps(cell, tr, x.data, name, watch_sample)
+    if 0 <= watch_sample < b:
+        _rnn_steps(cell, tr, x.data, name, watch_sample)
 
     def backward(g: Array) -> tuple[Array | None, ...]:
         cell.prepare_backward(tr)
@@ -124,16 +125,16 @@ def recurrence(
     return Tensor.from_op(f"{name}_bptt", states, parents, backward=backward)
 
 
-def _emit_steps(cell: RecurrentCell, tr: Trace, x: Array, name: str, s: int) -> None:
+@emits(RNNStep)
+def _rnn_steps(cell: RecurrentCell, tr: Trace, x: Array, name: str, s: int) -> Iterator[RNNStep]:
     """RNNStep events for sequence `s`, read from the finished forward pass."""
-    tracer = current_tracer()
     xs = snapshot(backend.to_numpy(x[s]).copy())  # read-only host copies
     hs = snapshot(backend.to_numpy(tr.states[:, s]).copy())
     cs = None if tr.cells is None else snapshot(backend.to_numpy(tr.cells[:, s]).copy())
     for t in range(len(tr.acts)):
         c_t = None if cs is None else cs[t + 1]
         gates = {k: snapshot(v) for k, v in cell.gate_values(tr, t, s).items()}
-        tracer.emit(RNNStep(name, t, xs[t], hs[t], hs[t + 1], c_t, gates))
+        yield RNNStep(name, t, xs[t], hs[t], hs[t + 1], c_t, gates)
 
 
 def _select(stack: Tensor, index: Any, batch_major: bool = False) -> Tensor:
@@ -259,9 +260,7 @@ class Recurrent(Layer):
         out = _select(stack, slice(1, steps + 1), batch_major=True) if self.return_sequences else h
         states = (h, _select(stack, steps + 1)) if self.cell.has_cell_state else (h,)
         out.name = self.name
-        tracer = current_tracer()
-        if tracer.wants(ForwardPass):
-            tracer.emit(ForwardPass(self.name, snapshot(x.data), snapshot(out.data)))
+        forward_pass(self.name, x.data, out.data)
         return out, states
 
     def _keep_norms(self, norms: np.ndarray) -> None:

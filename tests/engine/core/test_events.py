@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from engine.core import events
+from engine.core.emitting import emits
 from engine.core.events import (
     BatchEnd,
     Divergence,
@@ -210,3 +211,43 @@ def test_nobody_listening_means_nothing_is_wanted() -> None:
     """The default tracer wants nothing unless someone subscribes."""
     tracer = current_tracer()
     assert not any(tracer.wants(kind) for kind in events.EVENT_TYPES)
+
+
+def test_emits_builds_nothing_when_nobody_listens_and_everything_when_someone_does() -> None:
+    """An @emits builder runs only while its kind is wanted; one event or many are delivered."""
+    calls: list[int] = []
+
+    @emits(BatchEnd)
+    def one(batch: int) -> BatchEnd:
+        calls.append(batch)
+        return BatchEnd(0, batch, 0.5, 4)
+
+    @emits(BatchEnd)
+    def many(count: int) -> list[BatchEnd]:
+        calls.append(count)
+        return [BatchEnd(0, b, 0.5, 4) for b in range(count)]
+
+    tracer = Tracer()
+    with use_tracer(tracer):
+        assert not one(7) and not many(3) and calls == []
+        with tracer.record(kinds=(BatchEnd,)) as got:
+            assert one(7) and many(2)
+        with tracer.record(kinds=(EpochEnd,)):
+            assert not one(8)
+    assert calls == [7, 2]
+    assert [e.batch for e in got if isinstance(e, BatchEnd)] == [7, 0, 1]
+
+
+def test_engine_code_asks_the_tracer_only_through_the_choke_point() -> None:
+    """No engine module builds events behind its own wants() check (only copy decisions)."""
+    from pathlib import Path
+
+    root = Path(events.__file__).resolve().parents[1]
+    emitting = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "bench" not in p.parts
+        and ".emit(" in p.read_text()
+        and p.name not in ("events.py", "emitting.py")
+    ]
+    assert emitting == []

@@ -222,3 +222,17 @@ def test_bad_reshape_transpose_pow_and_item_raise_value_error() -> None:
         a ** Tensor(2.0)  # type: ignore[operator]
     with pytest.raises(ValueError, match="one value"):
         a.item()
+
+
+def test_every_op_has_its_backward_beside_its_forward() -> None:
+    """Each op-table entry gives local derivatives (elementwise) or one gradient per input."""
+    from engine.core import ops
+
+    assert ops.OPS and all(name == op.name for name, op in ops.OPS.items())
+    for op in ops.OPS.values():
+        assert (op.local is None) != (not op.grads), op.name
+    a = Tensor(np.array([[1.0, -2.0]]), requires_grad=True)
+    built = [a + 1, a - 1, a * 2, a / 2, -a, a**2, a.exp(), a.tanh(), a.sigmoid(), a.relu()]
+    built += [a @ a.T, a.sum(), a.mean(), a.max(), a.reshape(2), a.T, a[0]]
+    assert {t.op for t in built} <= set(ops.OPS)
+    assert all(t._fn is ops.OPS[t.op] for t in built)

@@ -9,8 +9,10 @@ import pytest
 
 from engine.core.backend import to_numpy
 from engine.core.tensor import Tensor
+from engine.models.sequential import Sequential
 from engine.nn import activations as act
 from engine.nn import losses
+from engine.nn.layers import Activation, Input
 
 pytestmark = pytest.mark.usefixtures("backend")
 GradCheck = Callable[..., None]
@@ -128,17 +130,38 @@ def test_loss_gradient_matches_central_differences(
     gradcheck(lambda p: loss(y_true, p), y_pred)
 
 
-def test_crossentropy_reaches_back_to_logits_for_a_stable_gradient() -> None:
-    """After softmax, CCE differentiates the logits directly: grad = (softmax - y) / N."""
+def test_compiled_softmax_model_computes_crossentropy_from_the_logits() -> None:
+    """A model ending in softmax, compiled with CCE, differentiates the logits: (p - y) / N."""
+    model = Sequential([Input((3,)), Activation("softmax")], dtype="float64")
+    model.compile("sgd", "categorical_crossentropy")
     z = Tensor(np.array([[50.0, -50.0, 0.0], [0.0, 0.0, 0.0]]), requires_grad=True)
-    probs = act.softmax(z)
     y = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-    loss = losses.CategoricalCrossentropy()(y, probs)
-    assert loss.parents == (z,)
+    loss, probs = model.loss_and_output(z, y)
+    assert loss.parents == (z,) and probs.op == "softmax"
     assert np.isfinite(loss.item()) and loss.item() == pytest.approx((100.0 + np.log(3)) / 2)
     loss.backward()
     expected = (probs.numpy() - y) / 2
     np.testing.assert_allclose(to_numpy(z.grad), expected, atol=1e-12)
+
+
+def test_a_loss_called_on_probabilities_differentiates_the_probabilities() -> None:
+    """Outside a compiled model nothing is fused: the loss's parent is the softmax output."""
+    probs = act.softmax(Tensor(np.array([[1.0, 2.0, 3.0]]), requires_grad=True))
+    loss = losses.CategoricalCrossentropy()(np.array([[0.0, 0.0, 1.0]]), probs)
+    assert loss.parents == (probs,)
+
+
+def test_logits_twin_pairs_each_crossentropy_with_the_activation_it_undoes() -> None:
+    """sigmoid + BCE and softmax + (sparse) CCE fuse, by type; other pairs do not."""
+    bce = losses.logits_twin(losses.BinaryCrossentropy(), act.sigmoid)
+    assert isinstance(bce, losses.BinaryCrossentropy) and bce.from_logits
+    for cls in (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy):
+        twin = losses.logits_twin(cls(), act.softmax)
+        assert type(twin) is cls and twin.from_logits
+        assert losses.logits_twin(cls(), act.sigmoid) is None
+    assert losses.logits_twin(losses.BinaryCrossentropy(), act.softmax) is None
+    assert losses.logits_twin(losses.BinaryCrossentropy(from_logits=True), act.sigmoid) is None
+    assert losses.logits_twin(losses.MeanSquaredError(), act.sigmoid) is None
 
 
 def test_binary_crossentropy_is_finite_for_extreme_logits() -> None:
