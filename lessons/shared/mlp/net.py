@@ -231,8 +231,9 @@ class Trainer:
             return [float("nan"), float("nan")]
         loss_fn = self.model.loss or BinaryCrossentropy()
         with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            p = self.model(x)
-            loss = float(to_numpy(loss_fn(t, p).data))
+            # the same fused (logits) loss the model trains with, not one on clipped outputs
+            value, p = self.model.loss_and_output(x, t, loss_fn)
+            loss = float(to_numpy(value.data))
             hits = predicted_classes(to_numpy(p.data)) == y[:, 0].astype(np.int64)
         return [loss, float(np.mean(hits))]
 
