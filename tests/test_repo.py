@@ -24,6 +24,7 @@ def quick_start_commands() -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+@pytest.mark.slow
 def test_import_contracts_hold() -> None:
     """app -> lessons -> engine, and engine/lessons never import Qt (import-linter)."""
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -70,6 +71,7 @@ def test_top_level_layout(folder: str) -> None:
     assert (ROOT / folder).is_dir()
 
 
+@pytest.mark.slow
 def test_engine_and_lessons_import_without_qt() -> None:
     """A fresh interpreter imports engine and lessons without loading Qt or pyqtgraph."""
     code = (

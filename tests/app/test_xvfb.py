@@ -57,6 +57,7 @@ print("ok")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.xvfb
 @pytest.mark.skipif(
     shutil.which("Xvfb") is None,

@@ -22,6 +22,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     return report
 
 
+@pytest.mark.slow
 def test_g1_smoke_reports_fps_and_latency_percentiles(
     qapp: QApplication, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -44,6 +45,7 @@ def test_g1_smoke_reports_fps_and_latency_percentiles(
     assert "fps drawn" in text and "latency p95" in text and "G2" not in text
 
 
+@pytest.mark.slow
 def test_g2_smoke_with_one_run_compares_with_the_bare_window(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -77,6 +77,7 @@ def test_save_interrupted_between_write_and_rename_loses_nothing(
     assert ProgressStore(path).last_step("softmax") == 7
 
 
+@pytest.mark.slow
 def test_process_killed_mid_save_leaves_the_previous_file(tmp_path: Path) -> None:
     """A process killed after writing the temp file but before renaming it loses nothing."""
     path = tmp_path / "progress.json"

@@ -174,6 +174,7 @@ def test_an_unusable_gpu_exits_2_with_one_line(capsys: pytest.CaptureFixture[str
     assert len(err.strip().splitlines()) == 1 and "GPU requested" in err
 
 
+@pytest.mark.slow
 def test_the_module_runs_as_a_command_with_a_thread_count() -> None:
     """`python -m engine.bench --threads 1` sets and reports the BLAS threads."""
     done = subprocess.run(

@@ -345,6 +345,7 @@ def _can_build_wheels() -> bool:
     return (major, minor) >= (70, 1) or importlib.util.find_spec("wheel") is not None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not _can_build_wheels(), reason="needs setuptools>=70.1 (or the wheel package) installed"
 )

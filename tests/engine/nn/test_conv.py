@@ -185,6 +185,7 @@ def test_wrong_input_shape_names_the_layer_and_both_shapes() -> None:
         layer(np.zeros((2, 3, 8, 8), dtype=np.float32))
 
 
+@pytest.mark.slow
 def test_a_small_cnn_reaches_95_percent_on_the_8x8_digits() -> None:
     """Conv -> pool -> conv -> pool -> dense on scikit-learn's digits: >= 95% test accuracy."""
     digits = load_digits()

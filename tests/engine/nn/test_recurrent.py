@@ -217,6 +217,7 @@ def test_gradient_norms_vanish_going_back_in_time(rng: np.random.Generator) -> N
     assert np.all(np.diff(norms) > 0) and norms[0] < 1e-2 * norms[-1]
 
 
+@pytest.mark.slow
 def test_lstm_learns_a_long_range_task_a_simple_rnn_fails() -> None:
     """Remember the first of 40 one-hot symbols (8 classes, chance 12.5%): with the same size
     (16 units), data, optimizer and seeds, an LSTM gets >= 90% test accuracy while a SimpleRNN
