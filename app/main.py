@@ -310,9 +310,9 @@ def run_window(request: Request) -> int:
         if request.presentation:
             window.toggle_presentation()
 
-    from PySide6.QtCore import QTimer
+    from app.shell.startup import after_first_paint
 
-    QTimer.singleShot(0, start)
+    after_first_paint(window, start)
     return int(app.exec())  # type: ignore[attr-defined]
 
 
