@@ -15,6 +15,7 @@ from lessons.registry import find
 
 if TYPE_CHECKING:
     from app.main import Request
+    from app.output.export import ExportPlan
 
 
 # Qt platform chatter that means nothing to a learner (the offscreen plugin says this for
@@ -97,25 +98,34 @@ def fail(message: str) -> int:
     return 2  # the usage exit code of app.main
 
 
-def presentation_screenshot(request: Request) -> int:
-    """Render one step as presentation mode projects it, at --size (default 1920x1080)."""
-    _offscreen_application()
-    from PySide6.QtGui import QImageWriter
-
-    from app.output.export import DEFAULT_SIZE, ExportPlan, render_slide
+def _plan(request: Request) -> ExportPlan | str:
+    """What the command line asks to render (with its --data sets), or the problem."""
+    from app.output.export import DEFAULT_SIZE, ExportPlan
     from app.shell.theme import THEMES
 
     imports, problem = cli_data.imports_for(request.data)
     if problem:
-        return fail(problem)
-    lesson = find(request.lesson or "")
-    plan = ExportPlan(
-        lesson,
+        return problem
+    return ExportPlan(
+        find(request.lesson or ""),
         request.values,
         request.size or DEFAULT_SIZE,
         THEMES[request.theme or "light"],
         imports=imports,
     )
+
+
+def presentation_screenshot(request: Request) -> int:
+    """Render one step as presentation mode projects it, at --size (default 1920x1080)."""
+    _offscreen_application()
+    from PySide6.QtGui import QImageWriter
+
+    from app.output.export import render_slide
+
+    plan = _plan(request)
+    if isinstance(plan, str):
+        return fail(plan)
+    lesson = plan.lesson
     try:
         image = render_slide(plan, (request.step or 1) - 1)
     except IndexError as err:
@@ -129,20 +139,11 @@ def presentation_screenshot(request: Request) -> int:
 def export(request: Request) -> int:
     """Write the lesson's PDF handout and/or PNG slides; one line per file on stdout."""
     _offscreen_application()
-    from app.output.export import DEFAULT_SIZE, ExportPlan, PdfHandout, PngSequence
-    from app.shell.theme import THEMES
+    from app.output.export import PdfHandout, PngSequence
 
-    imports, problem = cli_data.imports_for(request.data)
-    if problem:
-        return fail(problem)
-    lesson = find(request.lesson or "")
-    plan = ExportPlan(
-        lesson,
-        request.values,
-        request.size or DEFAULT_SIZE,
-        THEMES[request.theme or "light"],
-        imports=imports,
-    )
+    plan = _plan(request)
+    if isinstance(plan, str):
+        return fail(plan)
     try:
         if request.export_pdf:
             pages = PdfHandout(plan, request.export_pdf).run_all()
