@@ -36,18 +36,19 @@ def speaker_notes(step: Step) -> str:
 
 
 class NextSteps:
-    """The step after a frame's, for finite lessons (cached per lesson and control values)."""
+    """The step after a frame's, for finite lessons (cached per lesson, control values and
+    imported data sets: the same snapshot object, which the cached run itself holds)."""
 
     def __init__(self) -> None:
-        self._key: tuple[Any, str, int] | None = None
+        self._key: tuple[Any, str] | None = None
         self._run: LessonRun | None = None
 
     def after(self, frame: Frame) -> tuple[Step, dict[str, PanelData], dict[str, str]] | None:
         """The next step, its panels' data and their titles; None at the end or for live ones."""
         if frame.lesson.live or frame.error:
             return None
-        key = (frame.lesson, repr(sorted(frame.values.items())), id(frame.imports))
-        if key != self._key or self._run is None:
+        key = (frame.lesson, repr(sorted(frame.values.items())))
+        if key != self._key or self._run is None or self._run.imports is not frame.imports:
             try:
                 self._run = LessonRun(frame.lesson, frame.values, imports=frame.imports)
             except ValueError:

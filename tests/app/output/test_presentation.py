@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.main import main
 from app.output.presentation import choose_screens
-from app.output.presenter import PresenterWindow
+from app.output.presenter import NextSteps, PresenterWindow
 from app.output.slide import SlideView, projection_scales
 from app.shell.player import make_frame
 from app.shell.stage import Stage
@@ -24,6 +24,7 @@ from app.shell.window import MainWindow
 from app.state.store import JsonStore
 from lessons.core.base import BarData, Bars, Lesson, Step, Values
 from lessons.core.runner import LessonRun
+from lessons.core.userdata import NO_IMPORTS, ImportedSets, UserSet
 from lessons.registry import find
 
 
@@ -269,3 +270,19 @@ def test_presenter_shows_speaker_notes_else_the_narrative_and_retitles(qtbot: Qt
     run.back()
     stage.show_state(run.panel_state(), run.panel_titles())
     assert stage.views["loss"].title() == "Loss"
+
+
+def test_the_next_step_preview_follows_a_new_data_snapshot() -> None:
+    """The presenter's cached run is rebuilt when the frame's imported sets are another object."""
+    lesson = find("softmax")
+    first = make_frame(LessonRun(lesson))
+    preview = NextSteps()
+    assert preview.after(first) is not None
+    cached = preview._run
+    assert preview.after(first) is not None and preview._run is cached  # same snapshot: reused
+    other = ImportedSets.of([UserSet("k", "gone.csv", None, "moved")])
+    assert other is not NO_IMPORTS
+    second = make_frame(LessonRun(lesson, imports=other))
+    assert preview.after(second) is not None
+    assert preview._run is not cached and preview._run is not None
+    assert preview._run.imports is other
