@@ -75,6 +75,16 @@ class LegendPlacer:
         self._margins = plot_item.layout.getContentsMargins()
         self._spacing = (legend.layout.horizontalSpacing(), legend.layout.verticalSpacing())
         self._busy = False
+        # Laying the legend out is most of a placement's cost (Qt re-measures every label), and
+        # a playing lesson places it twice a frame: its size for each (columns, compact) layout
+        # is measured once per set of entries, and the legend is re-laid only to change layout.
+        self._sizes: dict[tuple[int, bool], tuple[float, float]] = {}
+        self._layout: tuple[int, bool] | None = None
+
+    def invalidate(self) -> None:
+        """The entries, their text or the font changed: measure the layouts afresh."""
+        self._sizes.clear()
+        self._layout = None
 
     def place(self) -> None:
         """Place the legend now; moving it resizes the view box, which asks again: ignored."""
@@ -114,16 +124,14 @@ class LegendPlacer:
         (x0, x1), (y0, y1) = vb.viewRange()
         px, py = (x1 - x0) / width, (y1 - y0) / height
         points = self.obstacles(px, py)
-        self._spaced(compact=False)
         best: tuple[float, int, tuple[int, int]] | None = None  # hidden, columns, corner
         for columns in range(1, min(self.entries, MAX_COLUMNS) + 1):
-            self._columns(columns)
-            rect = self.legend.boundingRect()
+            rect_w, rect_h = self._size(columns, compact=False)
             room = 0.6 * width if columns == 1 else width - 2 * MARGIN_PX
-            if rect.width() >= room or rect.height() >= 0.7 * height:
+            if rect_w >= room or rect_h >= 0.7 * height:
                 continue
-            lw = (rect.width() + MARGIN_PX) * px
-            lh = (rect.height() + MARGIN_PX) * py
+            lw = (rect_w + MARGIN_PX) * px
+            lh = (rect_h + MARGIN_PX) * py
             for right, bottom in ((1, 0), (0, 0), (1, 1), (0, 1)):
                 xa = x1 - lw if right else x0
                 ya = y0 if bottom else y1 - lh
@@ -138,7 +146,7 @@ class LegendPlacer:
         if best is None or best[0] > self.free_cost:
             return False
         _count, columns, corner = best
-        self._columns(columns)
+        self._lay_out(columns, compact=False)
         self._inside()
         self.legend.show()
         right, bottom = corner
@@ -154,34 +162,29 @@ class LegendPlacer:
         """
         margin = MARGIN_PX
         budget = 1.0 - PLOT_SHARE
-        self._spaced(compact)
-        self._columns(1)
-        column = self.legend.boundingRect()
-        right_share = (column.width() + 2 * margin) / width
-        fits_right = not compact and right_share <= budget and column.height() <= height
+        column_w, column_h = self._size(1, compact)
+        right_share = (column_w + 2 * margin) / width
+        fits_right = not compact and right_share <= budget and column_h <= height
         columns = self.entries
-        while columns > 1:
-            self._columns(columns)
-            if self.legend.boundingRect().width() <= width - 2 * margin:
-                break
+        while columns > 1 and self._size(columns, compact)[0] > width - 2 * margin:
             columns -= 1
-        self._columns(columns)
-        row = self.legend.boundingRect()
-        below_share = (row.height() + margin) / height
+        row_w, row_h = self._size(columns, compact)
+        below_share = (row_h + margin) / height
         rows = math.ceil(self.entries / columns)
         fits_below = (
             below_share <= budget
-            and row.width() <= width - 2 * margin
+            and row_w <= width - 2 * margin
             and (not compact or rows <= KEY_ROWS)
         )
         if not (fits_right or fits_below):
             return False
         side = "below" if fits_below and (not fits_right or below_share < right_share) else "right"
         if side == "right":
-            self._columns(1)
-            strip = (column.width() + 2 * margin, 0.0)
+            self._lay_out(1, compact)
+            strip = (column_w + 2 * margin, 0.0)
         else:
-            strip = (0.0, row.height() + margin)
+            self._lay_out(columns, compact)
+            strip = (0.0, row_h + margin)
         self.key.hide()
         if self.side in ("inside", "key"):
             self.legend.setParentItem(self.plot_item)
@@ -196,8 +199,7 @@ class LegendPlacer:
 
     def _text_key(self) -> None:
         """No room for the legend anywhere: its entries as a line of text under the title."""
-        self._spaced(compact=False)
-        self._columns(1)
+        self._lay_out(1, compact=False)
         self.legend.hide()
         if self.side != "inside":
             self.legend.setParentItem(self.plot_item.getViewBox())
@@ -213,6 +215,23 @@ class LegendPlacer:
             self.side = "inside"
         self.key.hide()
         self._reserve(0.0, 0.0)
+
+    def _size(self, columns: int, compact: bool) -> tuple[float, float]:
+        """The legend's (width, height) in pixels laid out in ``columns`` (measured once)."""
+        size = self._sizes.get((columns, compact))
+        if size is None:
+            self._lay_out(columns, compact)
+            rect = self.legend.boundingRect()
+            size = self._sizes[columns, compact] = (float(rect.width()), float(rect.height()))
+        return size
+
+    def _lay_out(self, columns: int, compact: bool) -> None:
+        """Give the legend this layout, unless it has it already."""
+        if self._layout == (columns, compact):
+            return
+        self._spaced(compact)
+        self._columns(columns)
+        self._layout = (columns, compact)
 
     def _spaced(self, compact: bool) -> None:
         """Normal spacing, or tight rows and columns for the compact legend."""

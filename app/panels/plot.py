@@ -139,7 +139,10 @@ class PlotView(PanelView):
             self._axis_labels = data.axis_labels
             self._restyle()
         for side in ("left", "bottom"):  # a diagram has no axes, ticks or grid
-            self.plot_item.showAxis(side, data.axes)
+            # Only on a change: showing a shown axis makes pyqtgraph redraw it from scratch
+            # (about 2 ms an axis, every frame of a playing lesson).
+            if self.plot_item.getAxis(side).isVisible() != data.axes:
+                self.plot_item.showAxis(side, data.axes)
         self._update_legend(keys)
         self._apply_ranges(data)
 
@@ -343,6 +346,7 @@ class PlotView(PanelView):
             self.legend.clear()
             for key, name in entries:
                 self.legend.addItem(self._items[key], name)
+            self._placer.invalidate()
         self._legend_entries = entries if wanted else ()
         self._placer.entries = len(self._legend_entries)
         self._key.setText(self._key_text())
@@ -462,6 +466,7 @@ class PlotView(PanelView):
         for _sample, label in self.legend.items:
             label.setText(label.text)  # re-render at the new size
         self.legend.updateSize()
+        self._placer.invalidate()
         self._hover.restyle(t)
         self._hover_dot.setPen(make_pen(t.foreground, 2))
         self._hover_dot.setBrush(pg.mkBrush(None))

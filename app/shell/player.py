@@ -194,6 +194,7 @@ class Player(QObject):
         self._pending: Frame | None = None
         self._last: Frame | None = None
         self._in_flight = 0
+        self._busy_shown = False
         self._playing = False
         self._speed = 2.0
         self._imports = NO_IMPORTS
@@ -325,18 +326,31 @@ class Player(QObject):
 
     def _command(self, command: Command) -> None:
         self._in_flight += 1
-        if self._in_flight == 1:
-            self.busy_changed.emit(True)
+        self._show_busy()
         self._send.emit(self._generation, command)
 
+    def _show_busy(self) -> None:
+        """Tell the window when the worker starts or stops computing (on a change only)."""
+        busy = self._in_flight > 0
+        if busy != self._busy_shown:
+            self._busy_shown = busy
+            self.busy_changed.emit(busy)
+
     def _restart_clock(self) -> None:
-        interval = 0 if self._speed == 0 else max(1, int(1000 / self._speed))
-        self._clock.start(interval)
+        if self._speed == 0:
+            # As fast as the steps come: each frame that arrives asks for the next step
+            # (_on_frame), so the worker computes while the GUI draws. No zero-interval timer:
+            # one spinning on the GUI thread took the GIL from the worker thousands of times
+            # a second.
+            self._clock.stop()
+            self._tick()
+            return
+        self._clock.start(max(1, int(1000 / self._speed)))
 
     def _tick(self) -> None:
-        if self._in_flight:  # the worker is still computing: don't pile up commands
+        if not self._playing or self._in_flight:  # computing: don't pile up commands
             return
-        frame = self._last
+        frame = self._pending or self._last  # the newest step computed
         if frame is not None and (frame.at_end or frame.step.stop or frame.error):
             self.pause()
             return
@@ -348,12 +362,16 @@ class Player(QObject):
             return
         self._in_flight = max(0, self._in_flight - 1)
         self._pending = frame
+        if self._playing and self._speed == 0:
+            if self.threaded:
+                self._tick()  # the worker starts the next step while this one is drawn
+            else:
+                QTimer.singleShot(0, self._tick)  # (a direct call would recurse)
         if not self.threaded:
             self._deliver()
         elif not self._flush.isActive():
             self._flush.start()
-        if self._in_flight == 0:
-            self.busy_changed.emit(False)
+        self._show_busy()
 
     @Slot(int, str)
     def _on_failed(self, generation: int, message: str) -> None:

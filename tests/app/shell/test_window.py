@@ -193,3 +193,30 @@ def test_gpu_device_without_cupy_is_refused_and_cpu_kept(
     window = _window(qtbot, tmp_path / "s.json", threaded=False)
     window.commands.device_box.setCurrentIndex(window.commands.device_box.findData("gpu"))
     assert shown and window.commands.device_box.currentData() == "cpu"
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_max_speed_asks_for_each_step_when_the_last_arrives(qtbot: QtBot, threaded: bool) -> None:
+    """At speed 0 no timer spins on the GUI thread: each arriving frame asks for the next step,
+    one command at a time, the busy signal changes only when busy changes, and the lesson's end
+    stops play."""
+    from lessons.ch1_prerequisites.softmax.lesson import Softmax
+
+    player = Player(threaded=threaded)
+    frames: list[Frame] = []
+    busy: list[bool] = []
+    player.frame_ready.connect(frames.append)
+    player.busy_changed.connect(busy.append)
+    player.load(Softmax)
+    qtbot.waitUntil(lambda: len(frames) == 1 and not player.busy, timeout=5000)
+    busy.clear()
+    player.set_speed(0.0)
+    player.play()
+    assert not player._clock.isActive()
+    qtbot.waitUntil(lambda: not player.playing, timeout=10_000)
+    qtbot.waitUntil(lambda: not player.busy and frames[-1].at_end, timeout=5000)
+    assert frames[-1].position == frames[-1].length - 1
+    # threaded, the worker stays busy from the first step to the last; inline, each step is
+    # over before the next is asked for
+    assert busy == [True, False] if threaded else busy == [True, False] * (len(busy) // 2)
+    assert player.shutdown()
