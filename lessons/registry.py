@@ -51,6 +51,7 @@ class Chapter:
 _CH1 = "lessons.ch1_prerequisites"
 _CH2 = "lessons.ch2_neurons"
 _CH3 = "lessons.ch3_mlp"
+_CH4 = "lessons.ch4_training"
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
@@ -119,6 +120,18 @@ CHAPTERS: tuple[Chapter, ...] = (
                 f"{_CH3}.backprop.lesson:Backprop",
             ),
             Entry("topology", "3.3", "Tuning the topology", f"{_CH3}.topology.lesson:Topology"),
+        ),
+    ),
+    Chapter(
+        4,
+        "Training in practice",
+        (
+            Entry(
+                "memorisation",
+                "4.8",
+                "Memorisation vs generalisation",
+                f"{_CH4}.memorisation.lesson:Memorisation",
+            ),
         ),
     ),
 )

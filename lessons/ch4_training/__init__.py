@@ -1,0 +1,2 @@
+"""Chapter 4: training in practice (losses, learning rate, optimizers, mini-batches, scaling,
+overfitting, loss landscapes, memorisation)."""
