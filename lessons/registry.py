@@ -126,6 +126,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         4,
         "Training in practice",
         (
+            Entry("overfitting", "4.6", "Overfitting", f"{_CH4}.overfitting.lesson:Overfitting"),
             Entry(
                 "memorisation",
                 "4.8",

@@ -5,7 +5,9 @@
 grouped by colour and width) and what the mouse is over.  The canvas owns a painter and hands it
 a fresh scene in each ``paintEvent``; the painter keeps nothing between paints.  Edges are
 coloured on the theme's diverging scale (blue for a negative weight, orange for a positive one;
-never the background colour) and widened with the weight's magnitude.
+never the background colour) and widened with the weight's magnitude.  Neurons a layer marks
+inactive (``NeuronLayer.active``, e.g. dropped by dropout at this step) are greyed out, and
+their edges are drawn thin and faint.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "Hit",
     "NetworkPainter",
     "NetworkScene",
+    "dropped",
     "heat_images",
     "neuron_exists",
     "neuron_name",
@@ -68,6 +71,12 @@ def _packed(lut: np.ndarray) -> np.ndarray:
     rgb = lut.astype(np.uint32)
     packed: np.ndarray = 0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
     return packed
+
+
+def dropped(data: NetworkData, layer: int, neuron: int) -> bool:
+    """Whether the layer marks this neuron inactive at this step (``NeuronLayer.active``)."""
+    active = data.layers[layer].active
+    return active is not None and not bool(active[neuron])
 
 
 def neuron_exists(data: NetworkData | None, layer: int, neuron: int) -> bool:
@@ -189,11 +198,23 @@ class NetworkPainter:
         for i in marked:
             painter.setPen(QPen(QColor(s.theme.accent), unit * 9))
             painter.drawLine(s.line(i))
+        faded = {
+            i
+            for i, hit in enumerate(s.segment_ids)
+            if hit.source is not None
+            and hit.fits(data)
+            and (dropped(data, hit.layer, hit.neuron) or dropped(data, hit.layer - 1, hit.source))
+        }
+        if faded:  # edges of switched-off neurons carry nothing at this step: thin and faint
+            faint = QColor(s.theme.muted)
+            faint.setAlpha(110)
+            painter.setPen(QPen(faint, unit * 0.75, Qt.PenStyle.DashLine))
+            painter.drawLines([s.line(i) for i in sorted(faded)])
         for (sign, level), indices in s.edge_groups.items():
             width = unit * (0.5 + 4.5 * level / EDGE_LEVELS) if sign != 2 else unit
             value = sign * s.scale * level / EDGE_LEVELS if sign != 2 else float("nan")
             painter.setPen(QPen(self._colour(s, value), width))
-            painter.drawLines([s.line(i) for i in indices])
+            painter.drawLines([s.line(i) for i in indices if i not in faded])
 
     def _paint_weight_tag(self, painter: QPainter, s: NetworkScene) -> None:
         """The highlighted weight's value on its edge, drawn over the neurons so none hides it.
@@ -244,8 +265,12 @@ class NetworkPainter:
                 pen = QPen(
                     QColor(t.accent if selected else t.muted), unit * (2.5 if selected else 1)
                 )
+                off = dropped(data, c, i)
                 if images is not None:
-                    painter.drawImage(rect, images[i])
+                    image = images[i]
+                    if off:  # a switched-off neuron's map in greys
+                        image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+                    painter.drawImage(rect, image)
                     painter.setPen(pen)
                     painter.setBrush(Qt.BrushStyle.NoBrush)
                     painter.drawRect(rect)
@@ -256,6 +281,8 @@ class NetworkPainter:
                         painter.drawText(label, flags, layer.labels[i])
                     if layer.biases is not None:
                         self._paint_bias(painter, s, rect, float(layer.biases[i]))
+                    if off:
+                        self._paint_dropped(painter, s, rect)
                 else:
                     painter.setPen(pen)
                     painter.setBrush(QColor(t.highlight if selected else t.window))
@@ -267,6 +294,23 @@ class NetworkPainter:
                         text = "\n".join(text.splitlines()[: s.box_lines])
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
                     painter.setFont(font)
+                    if off:
+                        self._paint_dropped(painter, s, rect)
+
+    def _paint_dropped(self, painter: QPainter, s: NetworkScene, rect: QRectF) -> None:
+        """Grey a switched-off neuron out: a veil of the background, a muted cross over it."""
+        veil = QColor(s.theme.background)
+        veil.setAlpha(150)
+        painter.fillRect(rect, veil)
+        muted = QColor(s.theme.muted)
+        painter.setPen(QPen(muted, max(1.0, s.theme.line_width / 2)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        inner = rect.adjusted(
+            rect.width() * 0.3, rect.height() * 0.3, -rect.width() * 0.3, -rect.height() * 0.3
+        )
+        painter.drawLine(inner.topLeft(), inner.bottomRight())
+        painter.drawLine(inner.topRight(), inner.bottomLeft())
 
     def _paint_bias(self, painter: QPainter, s: NetworkScene, rect: QRectF, bias: float) -> None:
         """A small square at the neuron's lower left corner, coloured by the bias."""

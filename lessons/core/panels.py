@@ -267,7 +267,9 @@ class NeuronLayer:
     the second input from its lowest value up), coloured with ``levels`` (None: each map
     symmetric about zero).  ``weights`` (previous size, size) and ``biases`` (size,) feed the
     layer (None for the inputs); ``weight_grads``/``bias_grads`` are their last gradients.
-    ``labels`` is one short text per neuron (feature names, values).
+    ``labels`` is one short text per neuron (feature names, values).  ``active`` (size,) is
+    one bool per neuron, False where the neuron is switched off at this step (dropout): the
+    diagram greys it out and fades its edges; None means all are active.
     """
 
     name: str
@@ -279,6 +281,7 @@ class NeuronLayer:
     weight_grads: np.ndarray | None = None
     bias_grads: np.ndarray | None = None
     labels: tuple[str, ...] = ()
+    active: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.size < 1:
@@ -295,6 +298,10 @@ class NeuronLayer:
                 )
         if self.labels and len(self.labels) != self.size:
             raise ValueError(f"layer {self.name!r}: one label per neuron")
+        if self.active is not None and (
+            np.shape(self.active) != (self.size,) or np.asarray(self.active).dtype != np.bool_
+        ):
+            raise ValueError(f"layer {self.name!r}: active must be {self.size} bools")
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays
@@ -334,8 +341,67 @@ class NetworkData:
         return self.layers[0].labels if self.layers else ()
 
 
+@dataclass(frozen=True)
+class Surface3D(Panel):
+    """A surface z(x, y) drawn in 3-D, coloured by height, that the learner can turn.
+
+    The app draws it with OpenGL where it can (drag to turn, wheel or +/- to zoom, arrow keys
+    to turn); elsewhere it shows the same data as a filled contour map with the path.
+    """
+
+    x_label: str = ""
+    y_label: str = ""
+    z_label: str = ""
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Surface3DData:
+    """What a :class:`Surface3D` shows: heights ``z[j, i]`` at ``(x[i], y[j])`` and a path.
+
+    ``z`` is row-major like an image (rows are y).  ``path`` (n, 3) is a line of (x, y, z)
+    points drawn over the surface (e.g. a training path), ``marker`` one (x, y, z) point.
+    ``levels`` is the colour range of z (default: its finite min..max); heights above it are
+    drawn at its top, so a few huge values do not flatten the rest.  ``contours`` are the
+    level lines the contour-map fallback draws (default: evenly spaced in ``levels``).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    path: np.ndarray | None = None
+    marker: tuple[float, float, float] | None = None
+    levels: tuple[float, float] | None = None
+    contours: tuple[float, ...] = ()
+    colormap: str = "viridis"
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        nx, ny = np.shape(self.x), np.shape(self.y)
+        if len(nx) != 1 or len(ny) != 1 or nx[0] < 2 or ny[0] < 2:
+            raise ValueError("surface: x and y must be 1-D with at least 2 values each")
+        if np.shape(self.z) != (ny[0], nx[0]):
+            raise ValueError(
+                f"surface: z must have shape (len(y), len(x)) = ({ny[0]}, {nx[0]}), "
+                f"got {np.shape(self.z)}"
+            )
+        if self.path is not None and (np.ndim(self.path) != 2 or np.shape(self.path)[1] != 3):
+            raise ValueError(f"surface: path must have shape (n, 3), got {np.shape(self.path)}")
+        if self.marker is not None and len(self.marker) != 3:
+            raise ValueError("surface: marker must be one (x, y, z) point")
+        if self.levels is not None and not self.levels[0] < self.levels[1]:
+            raise ValueError(f"surface: levels must rise, got {self.levels}")
+
+
 PanelData: TypeAlias = (
-    PlotData | BarData | ImageData | ImageGridData | TableData | TextData | GraphData | NetworkData
+    PlotData
+    | BarData
+    | ImageData
+    | ImageGridData
+    | TableData
+    | TextData
+    | GraphData
+    | NetworkData
+    | Surface3DData
 )
 
 
@@ -349,4 +415,5 @@ ACCEPTS: dict[type[Panel], tuple[type, ...]] = {
     Text: (TextData,),
     Graph: (GraphData,),
     Network: (NetworkData,),
+    Surface3D: (Surface3DData,),
 }

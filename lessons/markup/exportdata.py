@@ -36,6 +36,7 @@ from lessons.core.panels import (
     PanelData,
     PlotData,
     Series,
+    Surface3DData,
     TableData,
     TextData,
 )
@@ -202,6 +203,8 @@ def panel_data(data: PanelData) -> dict[str, Any]:
             return _graph(data)
         case NetworkData():
             return _network(data)
+        case Surface3DData():
+            return _surface3d(data)
     raise TypeError(f"cannot export panel data of type {type(data).__name__}")
 
 
@@ -277,6 +280,19 @@ def _network(data: NetworkData) -> dict[str, Any]:
     }
 
 
+def _surface3d(data: Surface3DData) -> dict[str, Any]:
+    return {
+        "x": json_value(data.x),
+        "y": json_value(data.y),
+        "z": json_value(data.z),  # z[j][i] is the height at (x[i], y[j]): rows are y
+        "path": json_value(data.path),  # (n, 3): x, y, z of each point, or null
+        "marker": json_value(data.marker),
+        "levels": json_value(data.levels),
+        "contours": json_value(data.contours),
+        "caption": data.caption,
+    }
+
+
 def _layer(layer: NeuronLayer) -> dict[str, Any]:
     return {
         "name": layer.name,
@@ -288,6 +304,7 @@ def _layer(layer: NeuronLayer) -> dict[str, Any]:
         "bias_grads": json_value(layer.bias_grads),
         "heatmaps": json_value(layer.heatmaps),  # (size, h, w), rows from the lowest y up
         "levels": json_value(layer.levels),
+        "active": json_value(layer.active),  # one bool per neuron; False = dropped; null = all
     }
 
 
