@@ -126,6 +126,12 @@ CHAPTERS: tuple[Chapter, ...] = (
         4,
         "Training in practice",
         (
+            Entry(
+                "feature_scaling",
+                "4.5",
+                "Normalise your features",
+                f"{_CH4}.feature_scaling.lesson:FeatureScaling",
+            ),
             Entry("overfitting", "4.6", "Overfitting", f"{_CH4}.overfitting.lesson:Overfitting"),
             Entry(
                 "memorisation",
