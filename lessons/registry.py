@@ -127,6 +127,12 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Training in practice",
         (
             Entry(
+                "minibatches",
+                "4.4",
+                "Mini-batches and Samuel's loop",
+                f"{_CH4}.minibatches.lesson:MiniBatches",
+            ),
+            Entry(
                 "feature_scaling",
                 "4.5",
                 "Normalise your features",

@@ -1,0 +1,1 @@
+"""Lesson 4.4: mini-batches and Samuel's loop."""
