@@ -321,7 +321,8 @@ class PlotView(PanelView):
         self, pool: list[pg.InfiniteLine], positions: tuple[float, ...], angle: int
     ) -> list[pg.InfiniteLine]:
         pen = make_pen(self.theme.muted, max(1.0, self.theme.line_width * 0.75))
-        pen.setStyle(Qt.PenStyle.DashLine)
+        # Dotted: dashes mean validation/test course-wide; a reference line is neither.
+        pen.setStyle(Qt.PenStyle.DotLine)
         while len(pool) < len(positions):
             line = pg.InfiniteLine(angle=angle, movable=False)
             line.setZValue(-50)
