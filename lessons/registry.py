@@ -126,6 +126,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         4,
         "Training in practice",
         (
+            Entry("optimizers", "4.3", "Optimizers", f"{_CH4}.optimizers.lesson:Optimizers"),
             Entry(
                 "minibatches",
                 "4.4",
