@@ -126,6 +126,12 @@ CHAPTERS: tuple[Chapter, ...] = (
         4,
         "Training in practice",
         (
+            Entry(
+                "loss_functions",
+                "4.1",
+                "Loss functions",
+                f"{_CH4}.loss_functions.lesson:LossFunctions",
+            ),
             Entry("optimizers", "4.3", "Optimizers", f"{_CH4}.optimizers.lesson:Optimizers"),
             Entry(
                 "minibatches",

@@ -1,0 +1,1 @@
+"""Lesson 4.1: loss functions (MSE, MAE, binary and categorical cross-entropy) per example."""
