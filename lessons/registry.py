@@ -132,6 +132,12 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "Loss functions",
                 f"{_CH4}.loss_functions.lesson:LossFunctions",
             ),
+            Entry(
+                "learning_rate",
+                "4.2",
+                "The learning rate",
+                f"{_CH4}.learning_rate.lesson:LearningRate",
+            ),
             Entry("optimizers", "4.3", "Optimizers", f"{_CH4}.optimizers.lesson:Optimizers"),
             Entry(
                 "minibatches",

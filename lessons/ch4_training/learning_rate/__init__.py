@@ -1,0 +1,1 @@
+"""Lesson 4.2: the learning rate."""
