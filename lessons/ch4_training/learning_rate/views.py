@@ -20,7 +20,7 @@ from lessons.ch4_training.learning_rate import model as lm
 from lessons.core.base import Annotation, PlotData, Series, TableData
 from lessons.markup.numbers import plain
 
-YOURS = 7  # yellow: the learner's own rate (no other meaning in chapter 4)
+YOURS = colors.COMPARISON  # yellow: the learner's own rate, held against the sweep
 LOSS_RANGE = (0.01, 10.0)  # the loss axes (log scale)
 CURVE_RANGE = (0.01, 3.0)  # the loss-per-epoch axis (log scale)
 TOP = 1.2  # where runs that ended in inf/NaN are marked ("∞"), above every finite loss shown

@@ -21,7 +21,7 @@ from lessons.core.base import (
 from lessons.markup.numbers import plain
 
 TRUE_COLOR = colors.MODEL  # blue: the network as it is meant to be trained
-SHUFFLED_COLOR = 7  # yellow: the same network on shuffled labels (free in chapter 4)
+SHUFFLED_COLOR = colors.COMPARISON  # yellow: the same network on shuffled labels
 NOTE_COLOR = colors.DATA  # black (the foreground in dark themes): the chance line's label
 SHOWN = 10  # digits in each grid
 COLUMNS = 5

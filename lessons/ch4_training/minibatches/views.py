@@ -18,7 +18,7 @@ from lessons.ch4_training.minibatches import model as m
 from lessons.core.base import Annotation, PlotData, Series
 from lessons.markup.numbers import plain
 
-FULL_BATCH = 7  # yellow: full-batch gradient descent (this lesson's second path)
+FULL_BATCH = colors.COMPARISON  # yellow: full-batch gradient descent, the second path
 STAGES = ("initialise", "predict", "loss", "gradient", "step", "repeat", "stop")
 # The five stages that repeat sit on a circle (angles in degrees, "predict" at the top); the
 # first and the last sit outside it.
