@@ -1,15 +1,22 @@
-"""Break a display formula that is too wide onto continuation lines, instead of shrinking it.
+"""Break a formula that is too wide onto lines, instead of shrinking it or cutting it off.
 
 A formula is never drawn smaller than the text around it. When a display formula is wider than
 the narrative, :func:`break_formula` cuts its top-level row before a relation (=, ←, ≤, ...) or
 a binary operator (+, −, ...), packing as much onto each line as fits, TeX style: continuation
 lines start with the operator they were cut before, indented to where the right-hand side of
-the first relation begins (or by one quad when that is too far; less where a line needs it).
+the first relation begins (or by one quad when that is too far or takes more lines; less where
+a line needs it). A cut before a product's dot or cross is taken only where no relation or
+sum sign gives a line that fits.
 Only the outermost row is cut, so nothing inside fractions or scripts is ever split. A
 top-level ``\\left[ ... \\right]`` group that is too wide is opened as a last resort: its
 delimiters become ordinary brackets around the items of its body, which may then be cut
 (``= ½[(a − 1)² +`` / ``(b − 0)²]``). A formula with no place to cut, or a piece still too
 wide on its own, stays as wide as it is: the narrative then scrolls sideways.
+
+Inline math is cut beforehand, TeX style, after each top-level relation:
+:func:`inline_pieces` splits ``a = b = c`` into ``a =`` / ``b =`` / ``c``, which the narrative
+sets as separate images with a line-break opportunity between them, so the text wraps there
+when the formula would run past the right edge (and reads as one formula when it fits).
 """
 
 from __future__ import annotations
@@ -17,9 +24,9 @@ from __future__ import annotations
 from app.math.boxes import Box, HList
 from app.math.layout import Style, atom_class, layout
 from lessons.markup.mathtext import Node, Row
-from lessons.markup.nodes import Delimited, Symbol
+from lessons.markup.nodes import Delimited, Space, Symbol
 
-__all__ = ["break_formula", "break_points"]
+__all__ = ["break_formula", "break_points", "inline_pieces"]
 
 LINE_GAP_EM = 0.35  # between one line's lowest ink and the next line's highest
 _UNARY_AFTER = (None, "bin", "op", "rel", "open", "punct")  # a "bin" after these is a sign
@@ -47,6 +54,44 @@ def break_points(node: Node) -> tuple[int, ...]:
             points.append(i)
         prev = kind
     return tuple(points)
+
+
+# What follows a relation with TeX's thick space (a "bin" after a relation is a sign: "ord").
+_THICK_AFTER_REL = ("ord", "op", "bin", "open", "inner")
+# The thick space a cut relation keeps on its right, less the two images' transparent margins.
+_REL_SPACE_EM = 5 / 18 - 0.08
+
+
+def inline_pieces(node: Node) -> tuple[Node, ...]:
+    """``node`` cut after each top-level relation that has more formula after it, for inline
+    math to wrap there: each piece but the last ends with its relation and the space after it.
+
+    Nothing inside brackets, fractions or scripts is cut; a formula without such a relation is
+    one piece (``node`` itself).
+    """
+    if not isinstance(node, Row):
+        return (node,)
+    kinds = [atom_class(item) for item in node.items]
+    atoms = [i for i, kind in enumerate(kinds) if kind is not None]
+    cuts: list[int] = []  # cut after these item indices
+    depth = 0
+    for n, i in enumerate(atoms):
+        kind = kinds[i]
+        depth = max(0, depth + (kind == "open") - (kind == "close"))
+        nxt = kinds[atoms[n + 1]] if n + 1 < len(atoms) else None
+        if kind == "rel" and n > 0 and depth == 0 and nxt in _THICK_AFTER_REL:
+            cuts.append(i)
+    if not cuts:
+        return (node,)
+    pieces: list[Node] = []
+    start = 0
+    for end in (*cuts, len(node.items) - 1):
+        while start < end and isinstance(node.items[start], Space):
+            start += 1  # a line never starts with space (the piece before ends with one)
+        items = node.items[start : end + 1]
+        pieces.append(Row((*items, Space(_REL_SPACE_EM))) if end in cuts else Row(items))
+        start = end + 1
+    return tuple(pieces)
 
 
 def _line(items: tuple[Node, ...], st: Style, continued: bool) -> Box:
@@ -99,7 +144,11 @@ def break_formula(node: Node, st: Style, width: float) -> Box | None:
 
 
 def _break(node: Node, st: Style, width: float) -> Box | None:
-    """:func:`break_formula` at the top-level row's own break points only."""
+    """:func:`break_formula` at the top-level row's own break points only.
+
+    Continuation lines go under the first relation's right-hand side unless indenting them
+    one quad takes fewer lines (a wide left-hand side such as a sum leaves little room).
+    """
     points = break_points(node)
     if not points or not isinstance(node, Row):
         return None
@@ -107,25 +156,12 @@ def _break(node: Node, st: Style, width: float) -> Box | None:
     whole = layout(node, st)
     if whole.width <= width:
         return None
-    indent = _indent(items, st, width)
-    cuts = (*points, len(items))
-    lines: list[tuple[float, Box]] = []
-    start = 0
-    while start < len(items):
-        continued = start > 0
-        room = width - (indent if continued else 0.0)
-        end = next(cut for cut in cuts if cut > start)  # the first piece goes, even too wide
-        box = _line(items[start:end], st, continued)
-        for cut in cuts:
-            if cut <= end:
-                continue
-            candidate = _line(items[start:cut], st, continued)
-            if candidate.width > room:
-                break
-            end, box = cut, candidate
-        x = min(indent, max(0.0, width - box.width)) if continued else 0.0  # pull in to fit
-        lines.append((x, box))
-        start = end
+    aligned = _indent(items, st, width)
+    lines = _lines(items, points, st, width, aligned)
+    if aligned != st.size:
+        quad = _lines(items, points, st, width, st.size)
+        if len(quad) < len(lines):
+            lines = quad
     if len(lines) < 2:
         return None
     gap = LINE_GAP_EM * st.size
@@ -136,3 +172,38 @@ def _break(node: Node, st: Style, width: float) -> Box | None:
             y += lines[n - 1][1].descent + gap + box.ascent
         placed.append((x, y, box))
     return HList.of([(x, dy - y, box) for x, dy, box in placed])
+
+
+# Cutting before a product's dot or cross splits two factors: only where no relation or sum
+# sign leaves a line that fits (TeX, too, prefers a relation to a binary operator).
+_WEAK_CUTS = frozenset({"·", "×", "⋅", "∗", "∘"})
+
+
+def _lines(
+    items: tuple[Node, ...], points: tuple[int, ...], st: Style, width: float, indent: float
+) -> list[tuple[float, Box]]:
+    """Greedy lines: each takes the last cut that fits, a weak cut only if no other fits."""
+    cuts = (*points, len(items))
+    lines: list[tuple[float, Box]] = []
+    start = 0
+    while start < len(items):
+        continued = start > 0
+        room = width - (indent if continued else 0.0)
+        end = next(cut for cut in cuts if cut > start)  # the first piece goes, even too wide
+        box = _line(items[start:end], st, continued)
+        strong: tuple[int, Box] | None = None
+        for cut in cuts:
+            if cut <= end:
+                continue
+            candidate = _line(items[start:cut], st, continued)
+            if candidate.width > room:
+                break
+            end, box = cut, candidate
+            if cut == len(items) or getattr(items[cut], "text", "") not in _WEAK_CUTS:
+                strong = (cut, candidate)
+        if strong is not None and end != len(items):
+            end, box = strong
+        x = min(indent, max(0.0, width - box.width)) if continued else 0.0  # pull in to fit
+        lines.append((x, box))
+        start = end
+    return lines

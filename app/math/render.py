@@ -6,13 +6,15 @@ device pixel ratio, in the text font's size and the theme's colour. :func:`set_m
 :class:`QTextDocument` with a lesson's text: the prose as HTML, every formula as an image
 resource sitting on the text baseline (inline) or centred on its own line (display). Math is
 never drawn smaller than the text: a display formula too wide for it is cut onto lines
-(:mod:`app.math.breaks`), anything else too wide scrolls.
+(:mod:`app.math.breaks`), an inline one is set as pieces the text may wrap between (after each
+top-level relation), and anything still too wide scrolls.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,9 +36,18 @@ from PySide6.QtGui import (
 )
 
 from app.math.boxes import Box, ceil_px, math_font
-from app.math.breaks import break_formula
+from app.math.breaks import break_formula, inline_pieces
 from app.math.layout import Style, layout
-from lessons.markup.mathtext import MathError, Node, node_to_plain, parse_math, split_markup
+from lessons.markup.mathtext import (
+    MathError,
+    Node,
+    Row,
+    Styled,
+    Symbol,
+    node_to_plain,
+    parse_math,
+    split_markup,
+)
 
 __all__ = ["MATH_FAMILIES", "RenderedMath", "math_family", "render_math", "set_markup"]
 
@@ -188,7 +199,8 @@ class _MathObjects(QPyTextObject):
 
     Formulas keep the text's size: a display formula wider than the text is cut onto
     continuation lines (:mod:`app.math.breaks`), re-cut whenever the text width changes; one
-    that cannot be cut, and an inline formula, stay wide and the document scrolls sideways.
+    that cannot be cut, and a piece of an inline formula (see :func:`_compose`) too wide on
+    its own, stay wide and the document scrolls sideways.
     """
 
     def __init__(self, parent: QTextDocument) -> None:
@@ -357,10 +369,17 @@ def set_markup(
     document.setModified(False)
 
 
+# Punctuation right after an inline formula joins the formula's last image: Qt may break a
+# line after any inline object, whatever follows, so a "." set as text could start a line.
+_TRAILING_PUNCTUATION = re.compile(r"^[.,;:!?)\]]+")
+
+
 @lru_cache(maxsize=32)
 def _compose(text: str) -> tuple[str, tuple[tuple[Node, bool], ...]]:
-    """``text`` as HTML with a placeholder image per formula (``math:0``, ``math:1``, ...),
-    and the formulas (node, display) in that order. Cached: live frames repeat their text."""
+    """``text`` as HTML with a placeholder image per formula (``math:0``, ``math:1``, ...;
+    an inline formula gets one per piece of :func:`app.math.breaks.inline_pieces`, the
+    punctuation right after it set in its last piece), and the formulas (node, display) in
+    that order. Cached: live frames repeat their text."""
     try:
         pieces = split_markup(text)
     except MathError as err:
@@ -369,7 +388,7 @@ def _compose(text: str) -> tuple[str, tuple[tuple[Node, bool], ...]]:
     parts: list[str] = []
     formulas: list[tuple[Node, bool]] = []
     after_display = False  # nothing but white space since the last display formula
-    for piece in pieces:
+    for k, piece in enumerate(pieces):
         if isinstance(piece, str):
             after_display = after_display and not piece.strip()
             parts.append(piece)
@@ -381,9 +400,22 @@ def _compose(text: str) -> tuple[str, tuple[tuple[Node, bool], ...]]:
             parts.append(f"<code>{html.escape(piece.source)}</code>")
             after_display = False
             continue
-        url = f"math:{len(formulas)}"
-        formulas.append((node, piece.display))
-        img = f'<img src="{url}" alt="{html.escape(node_to_plain(node), quote=True)}">'
+        # inline math may wrap after a top-level relation: one image per piece, and a
+        # zero-width space (a line-break opportunity) between them
+        shown = [node] if piece.display else list(inline_pieces(node))
+        following = pieces[k + 1] if k + 1 < len(pieces) else None
+        if isinstance(following, str) and not piece.display:
+            stuck = _TRAILING_PUNCTUATION.match(following)
+            if stuck is not None:
+                shown[-1] = _with_text(shown[-1], stuck.group())
+                pieces[k + 1] = following[stuck.end() :]
+        imgs = []
+        for part in shown:
+            url = f"math:{len(formulas)}"
+            formulas.append((part, piece.display))
+            alt = html.escape(node_to_plain(part).strip(), quote=True)
+            imgs.append(f'<img src="{url}" alt="{alt}">')
+        img = "&#8203;".join(imgs)
         if piece.display:
             parts.append(f'<div align="center" style="margin: 6px 0">{img}</div>')
         elif after_display:
@@ -394,3 +426,9 @@ def _compose(text: str) -> tuple[str, tuple[tuple[Node, bool], ...]]:
             parts.append(img)
         after_display = piece.display
     return "".join(parts), tuple(formulas)
+
+
+def _with_text(node: Node, text: str) -> Node:
+    """``node`` followed by ``text`` set upright, as text (the punctuation after a formula)."""
+    items = node.items if isinstance(node, Row) else (node,)
+    return Row((*items, Styled(Symbol(text, False, "ord"), "text")))

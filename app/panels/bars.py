@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from app.panels.base import PanelView
@@ -138,6 +138,12 @@ class BarsView(PanelView):
         y_label = self._spec.y_label if self._y_label is None else self._y_label
         style_axes(self.plot_item, t, "", y_label)
         self.plot_item.getAxis("bottom").setGrid(False)
+        # the category names have descenders ("dog"): pyqtgraph sizes the axis to the text
+        # rows it measured, which large (presentation) fonts overflow by their descent
+        metrics = QFontMetrics(t.font("tick"))
+        self.plot_item.getAxis("bottom").setStyle(
+            autoExpandTextSpace=False, tickTextHeight=metrics.height() + metrics.descent()
+        )
         self._zero.setPen(make_pen(t.muted, 1.5))
         self._hover.restyle(t)
 

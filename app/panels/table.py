@@ -382,7 +382,8 @@ class _CopyableTable(QTableView):
         words = {
             word
             for r in range(min(model.rowCount(), AUTO_RESIZE_MAX_ROWS))
-            for word in str(model.index(r, col).data() or "").split()
+            # split at spaces and line breaks, not at a no-break space ("22.8 M" stays whole)
+            for word in str(model.index(r, col).data() or "").replace("\n", " ").split(" ")
         }
         return max((metrics.horizontalAdvance(w) for w in words), default=0)
 
@@ -504,7 +505,7 @@ class TableView(PanelView):
             f"QHeaderView {{ background-color: {t.window}; }}"
             f"QHeaderView::section {{ background-color: {t.window}; color: {t.foreground};"
             f" border: none; border-right: 1px solid {t.grid};"
-            f" border-bottom: 1px solid {t.grid}; padding: 2px 4px; }}"
+            f" border-bottom: 1px solid {t.grid}; padding: 2px 3px; }}"
             f"QTableCornerButton::section {{ background-color: {t.window}; border: none; }}"
         )
         self.table.set_base_font(t.px("body"))

@@ -175,11 +175,10 @@ class Perceptron(Lesson):
             "Summary",
             "<ul><li>A linear threshold unit fires when a weighted sum plus a bias reaches "
             "zero: its boundary is a straight line.</li><li>The perceptron rule changes the "
-            "weights only after a mistake, by the input times the error times η.</li><li>On "
-            "separable data it stops after finitely many updates; a layer of LTUs learns "
-            "several outputs at once.</li><li>No line separates XOR, so one layer never "
-            "settles. A hidden layer solves it, but the rule cannot train hidden units: that "
-            "needs gradients and smooth activations (lesson 2.4, chapter 3).</li></ul>",
+            "weights only after a mistake, by η times the error times the input.</li><li>On "
+            "separable data it stops after finitely many updates.</li><li>No line separates "
+            "XOR. A hidden layer solves it, but training hidden units needs gradients and "
+            "smooth activations (lesson 2.4, chapter 3).</li></ul>",
             {},
         )
 
@@ -191,15 +190,14 @@ class Perceptron(Lesson):
         probe = Series("_probe", x[:1, 0], x[:1, 1], style="marker", color=4, size=12)
         yield Step(
             "A linear threshold unit",
-            "A threshold unit is older than the perceptron: McCulloch and Pitts' 1943 neuron "
-            "(lesson 2.1) already fired above a threshold. The linear threshold unit gives each "
-            "input a real weight, adds a bias and fires when the sum is not negative: "
+            "The linear threshold unit gives each input a real weight, adds a bias and fires "
+            "when the sum is not negative: "
             "$$\\hat{y} = H(w_1 x_1 + w_2 x_2 + b)$$ "
             f"With the starting weights $w = {_vec(w[:2])}$, $b = {w[2]:.2f}$ the first point "
             f"$x = {_vec(x[0])}$ gives $z = {z:.3f}$, so $\\hat{{y}} = {y_hat}$ "
-            f"(its class is {int(y[0])}). The unit splits the plane along the line $z = 0$; "
-            f"the arrow $w$ points to the side where it fires (shaded orange). {wrong} of the "
-            f"{len(x)} points (circles: class 0, squares: class 1) are on the wrong side.",
+            f"(its class is {int(y[0])}). The line $z = 0$ splits the plane; the arrow $w$ "
+            f"points to the side where the unit fires (orange). {wrong} of the {len(x)} points "
+            "(circles: class 0, squares: class 1) are on the wrong side.",
             {
                 "plane": P.plane(
                     [*P.points(x, y), P.boundary(w, "line z = 0"), *P.normal_arrow(w), probe],
@@ -215,6 +213,9 @@ class Perceptron(Lesson):
                 ),
             },
             figures={"start_mistakes": wrong},
+            notes="A threshold unit is older than the perceptron: McCulloch and Pitts' 1943 "
+            "neuron (lesson 2.1) already fired above a threshold. The linear threshold unit "
+            "replaces its counted connections by real weights and a bias.",
         )
         yield Step(
             "The perceptron rule",
@@ -265,20 +266,17 @@ class Perceptron(Lesson):
                 text += (
                     " $$w \\leftarrow w + \\eta\\,(y - \\hat{y})\\,x$$ "
                     f"$$= w + {eta:.2f} \\cdot ({err:+d}) \\cdot x$$ "
-                    f"which moves $w$ from ${_vec(u.before)}$ to ${_vec(u.after)}$ (the table "
-                    "has every component). The line turns and shifts so that this point moves "
-                    "towards its own side."
+                    f"which moves $w$ from ${_vec(u.before)}$ to ${_vec(u.after)}$. "
                 )
                 if P.misses_box(u.after):
                     fires = bool(ltu(u.after, np.array([[0.0, 0.0, 1.0]]))[0])
-                    text += (
-                        " This time it overshoots: the new line lies outside the square shown, "
-                        + (
-                            "so the unit fires for every point in it."
-                            if fires
-                            else "so no point in it makes the unit fire."
-                        )
+                    text += "It overshoots: the new line lies outside the square, " + (
+                        "so the unit fires for every point in it."
+                        if fires
+                        else "so no point in it makes the unit fire."
                     )
+                else:
+                    text += "The line turns and shifts so that this point moves towards its side."
             if only_mistakes and checked > 1:
                 text += f" (Samples checked since the last update: {checked}.)"
             checked = 0
@@ -337,6 +335,13 @@ def _layer(rng: np.random.Generator, eta: float) -> Iterator[Step]:
     )
 
 
+def _epochs(numbers: list[int]) -> str:
+    """The epochs in words: epoch 7, epochs 7 and 10, epochs 7, 10 and 11."""
+    if len(numbers) == 1:
+        return f"epoch {numbers[0]}"
+    return "epochs " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
 def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) -> Iterator[Step]:
     """The rule on XOR: every epoch has a mistake; then a hidden layer that solves it."""
     x, y = XOR_X, XOR_Y
@@ -357,12 +362,10 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
     yield Step(
         "XOR: four points, no line",
         "XOR fires when exactly one input is on: the corners $(0, 1)$ and $(1, 0)$ are class 1, "
-        "$(0, 0)$ and $(1, 1)$ class 0 (drawn centred on the origin). Try to draw one straight "
-        "line with both squares on one side and both circles on the other: it cannot be done. "
+        "$(0, 0)$ and $(1, 1)$ class 0 (drawn centred on the origin). No straight line has "
+        "both squares on one side and both circles on the other. "
         f"In its first epoch the rule made {per_epoch[0]} mistakes, and its weights now "
-        f"leave {int((answers != y).sum())} of the 4 corners on the wrong side.{outside} "
-        "Minsky and Papert's book <i>Perceptrons</i> (1969) made this limit of a single "
-        "layer famous.",
+        f"leave {int((answers != y).sum())} of the 4 corners on the wrong side.{outside}",
         {
             "plane": P.plane(
                 [*P.points(x, y), P.boundary(first, "line after epoch 1")], P.ltu_region(first)
@@ -371,27 +374,45 @@ def _xor(epochs: int, eta: float, rng: np.random.Generator, earlier: list[int]) 
             "numbers": P.weights_table(W_NAMES, [("after epoch 1", first)]),
             "mistakes": P.count_plot([("separable set", earlier, 0), ("XOR", per_epoch[:1], 3)]),
         },
+        notes="Minsky and Papert's book Perceptrons (1969) made this limit of a single layer "
+        "famous.",
     )
+    # The table lists the last few epochs; a dashed line is drawn for each earlier one of them
+    # whose line crosses the square and is not the current line, and the text names them all.
+    window = list(enumerate(ends, 1))[-6:]
+    last = ends[-1]
+    same = [e for e, w in window[:-1] if np.allclose(w, last)]
+    off = [e for e, w in window[:-1] if e not in same and P.misses_box(w)]
+    drawn = {tuple(w): w for e, w in window[:-1] if e not in same and e not in off}
+    drawn_epochs = [e for e, w in window[:-1] if tuple(w) in drawn]
     recent = [
         P.boundary(w, "earlier lines" if k == 0 else "_earlier", color=5, style="dash")
-        for k, w in enumerate({tuple(w): w for w in ends[-5:-1]}.values())
+        for k, w in enumerate(drawn.values())
     ]
-    last = ends[-1]
+    where = (
+        f"The dashed lines are where it stood after {_epochs(drawn_epochs)}"
+        if drawn_epochs
+        else "None of the last epochs left a line of its own in the square"
+    )
+    if off:
+        where += f"; after {_epochs(off)} the line lay outside the square"
+    if same:
+        where += (
+            f"; after {_epochs(same)} the weights were exactly the ones it has now, so it "
+            "goes round in a cycle"
+        )
     yield Step(
         "The rule never settles",
         f"Run for {epochs} epochs, the rule makes between {min(per_epoch)} and "
         f"{max(per_epoch)} mistakes in every epoch: it never has an epoch without one, so it "
-        "never stops. The dashed lines are where it stood at the end of the last epochs; it "
-        "keeps cycling between lines that each get some corner wrong. The table lists the "
-        "weights after each of the last epochs.",
+        f"never stops. {where}. Each line gets some corner wrong. The table lists the "
+        f"weights after each of the last {len(window)} epochs.",
         {
             "plane": P.plane(
                 [*P.points(x, y), *recent, P.boundary(last, "line now")], P.ltu_region(last)
             ),
             "unit": P.network([last.reshape(3, 1)], [["x₁", "x₂"], ["ŷ"]]),
-            "numbers": P.weights_table(
-                W_NAMES, [(f"after epoch {e}", w) for e, w in enumerate(ends, 1)][-6:]
-            ),
+            "numbers": P.weights_table(W_NAMES, [(f"after epoch {e}", w) for e, w in window]),
             "mistakes": P.count_plot([("separable set", earlier, 0), ("XOR", per_epoch, 3)]),
         },
         figures={"xor_min_mistakes": min(per_epoch), "xor_epochs": epochs},

@@ -310,8 +310,7 @@ def _closing_steps(
         f"That needs one extra evaluation <i>per input</i>: {evaluations} evaluations for "
         f"{n} inputs, against {traversals} traversals for reverse mode. The table puts both "
         f"side by side; the largest disagreement is ${tex(worst, 2)}$, the small error of "
-        "the nudge. For a million weights finite differences would need a million and one "
-        "evaluations, which is why they are only used to test autodiff.",
+        "the nudge.",
         {
             "numbers": TableData(
                 ("gradient", "reverse mode", "finite diff.", "difference"),
@@ -319,6 +318,9 @@ def _closing_steps(
                 number_format="{:.7f}",
             )
         },
+        notes="For a million weights finite differences would need a million and one "
+        "evaluations, against two traversals for reverse mode: that is why they are only used "
+        "to test autodiff.",
         figures={
             "evaluations": float(evaluations),
             "fd_worst": worst,
@@ -334,11 +336,9 @@ def _closing_steps(
         "Summary",
         "<ul><li>The engine records every operation as a node of a graph.</li>"
         "<li>The forward pass computes the values, inputs first.</li>"
-        "<li>The reverse pass starts with gradient 1 at an output and, node by node, "
-        "multiplies the gradient arriving at a node by the node's local derivative to get "
-        "what it sends to each of its inputs (the chain rule); gradients that meet add up."
+        "<li>The reverse pass starts with gradient 1 at an output; each node multiplies "
+        "what arrives by its local derivative (the chain rule); gradients that meet add up."
         "</li><li>Traversals: outputs + 1, however many inputs.</li><li>Finite differences "
-        "agree, but cost one evaluation per input.</li></ul>Change the input values or pick "
-        "another expression and step through again.",
+        "agree, but cost one evaluation per input.</li></ul>Try another expression.",
         {"graph": state.snapshot(f"Traversals: {traversals}")},
     )

@@ -136,11 +136,15 @@ def reverse_text(
         )
     done = [s.node for s in group[1:]]
     if done:
+        # an input reached by one path has the gradient just shown; only sums are written out
+        summed = [t for t in done if len(shares.get(lay.id(t), [])) > 1]
         listed = ", ".join(
-            f"${_summed(t, o, scalar(t.grad), lay, shares)}${_paths(t, lay, shares)}" for t in done
+            f"${_summed(t, o, scalar(t.grad), lay, shares)}${_paths(t, lay, shares)}"
+            for t in summed
         )
         text += (
             f"Nothing feeds {'this input' if len(done) == 1 else 'these inputs'}, so "
-            f"{'its gradient is' if len(done) == 1 else 'their gradients are'} final: {listed}."
+            f"{'its gradient is' if len(done) == 1 else 'their gradients are'} final"
+            + (f": {listed}." if summed else ".")
         )
     return text

@@ -18,20 +18,22 @@ from lessons.ch1_prerequisites.gradient_descent.views import (
     curve_plot,
     history_lines,
 )
-from lessons.core.base import Annotation, PlotData, Series, Step, TableData
+from lessons.core.base import PlotData, Series, Step, TableData
 from lessons.markup.numbers import plain, tex
 
 BOWL_LEVELS = (0.25, 1.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0)
 
 
+BOWL_TITLE = "Two weights: contour map"
+PREVIEW_TITLE = "Two weights (at the end)"
+
+
 def bowl_preview() -> PlotData:
-    """The round bowl's contour map, waiting for the 2-D part of the lesson."""
+    """The round bowl's contour map, waiting for the 2-D part of the lesson (the panel's
+    title says so: a note on the map was wider than the narrow panel and got cut)."""
     bowl = surface("bowl")
     z, rect = d.surface_image(bowl)
     return PlotData(
-        annotations=(
-            Annotation(0.0, 0.0, "J = w₁² + w₂²\nfor two weights,\nafter momentum", 6, (0.5, 0.5)),
-        ),
         image=z,
         image_rect=(rect[0], rect[1], rect[2], rect[3]),
         image_colormap="viridis",
@@ -94,15 +96,13 @@ def bowl_steps(beta: float) -> Iterator[Step]:
     na, nb = path.points[1]
     yield Step(
         "Two weights: a round bowl",
-        "A real model has many weights. With two, the cost is a surface over the plane of "
-        "$(w_1, w_2)$, drawn here as a map: each contour line joins points of equal cost. "
+        "With two weights the cost is a surface over $(w_1, w_2)$, drawn as a map whose "
+        "contour lines join points of equal cost. "
         "The slope becomes the <b>gradient</b>, one partial derivative per weight; at the "
         f"start $$\\nabla J = \\left(\\frac{{\\partial J}}{{\\partial w_1}}, "
         f"\\frac{{\\partial J}}{{\\partial w_2}}\\right) = ({tex(ga)}, {tex(gb)})$$ and one "
         f"update moves both weights: $({tex(a)}, {tex(b)}) - {tex(eta)} \\times "
-        f"({tex(ga)}, {tex(gb)}) = ({tex(na)}, {tex(nb)})$. In the round bowl "
-        "$J = w_1^2 + w_2^2$ the gradient is at right angles to the contour lines and "
-        "points away from the centre, so the path is a straight line to the minimum.",
+        f"({tex(ga)}, {tex(gb)}) = ({tex(na)}, {tex(nb)})$: straight towards the minimum.",
         {
             "bowl": _bowl_plot(bowl, [("η = 0.1", path)], BOWL_LEVELS),
             "curve": curve_plot(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], labels=True),
@@ -110,6 +110,10 @@ def bowl_steps(beta: float) -> Iterator[Step]:
             "numbers": _path_table(path),
         },
         figures={"bowl_final_cost": float(path.costs[-1])},
+        titles={"bowl": BOWL_TITLE},
+        notes="The round bowl is $J = w_1^2 + w_2^2$. Its gradient $(2 w_1, 2 w_2)$ points "
+        "straight away from the centre, at right angles to the circular contour lines, so "
+        "every step heads for the minimum.",
     )
 
     ravine = surface("ravine")
@@ -123,14 +127,14 @@ def bowl_steps(beta: float) -> Iterator[Step]:
         f"$\\eta = {tex(eta)}$ each step overshoots the valley floor and $w_2$ changes sign "
         f"{d.zigzags(zig)} times in 30 steps, while $w_1$ creeps from ${tex(zig.points[0, 0])}$ "
         f"only to ${tex(zig.points[-1, 0])}$. A smaller rate stops the zig-zag but makes the "
-        "creep along $w_1$ even slower: no single learning rate suits both directions. "
-        "(Lesson 4.5 shows how rescaling the inputs makes such bowls round.)",
+        "creep along $w_1$ even slower: no single learning rate suits both directions.",
         {
             "bowl": _bowl_plot(ravine, [("no momentum", zig)], levels),
             "history": history_lines([("no momentum", zig.costs)], colors=(1,)),
             "numbers": _path_table(zig),
         },
         figures={"zigzags": float(d.zigzags(zig)), "ravine_plain_cost": float(zig.costs[-1])},
+        notes="Lesson 4.5 shows how rescaling the inputs makes such bowls round.",
     )
 
     smooth = d.descend_2d(ravine, ravine.start, eta, beta, 30)

@@ -15,7 +15,12 @@ from collections.abc import Iterator
 import numpy as np
 
 from lessons.ch1_prerequisites.gradient_descent import model as d
-from lessons.ch1_prerequisites.gradient_descent.bowls import bowl_preview, bowl_steps
+from lessons.ch1_prerequisites.gradient_descent.bowls import (
+    BOWL_TITLE,
+    PREVIEW_TITLE,
+    bowl_preview,
+    bowl_steps,
+)
 from lessons.ch1_prerequisites.gradient_descent.views import (
     curve_plot,
     history_plot,
@@ -103,7 +108,7 @@ class GradientDescent(Lesson):
         # row, so the table below gets the full width its columns need.
         Plot(
             "bowl",
-            "Two weights: contour map",
+            BOWL_TITLE,
             x_label="w₁",
             y_label="w₂",
             aspect_locked=True,
@@ -176,12 +181,11 @@ class GradientDescent(Lesson):
 
         yield Step(
             "A cost curve with two valleys",
-            "Training a model means searching for the parameter values that make its error, "
-            "the <b>cost</b>, as small as possible. Here the model has one parameter $w$ and "
-            f"the cost is $${d.COST_TEX}$$ The curve has a shallow valley at $w = -1.5$ "
-            f"(cost ${tex(j_local)}$) and a deeper one at $w = 2$ (cost ${tex(j_global)}$). "
-            f"The ball starts at $w_0 = {tex(start)}$ with $J = {tex(j0)}$. It cannot see the "
-            "curve: at every step it only feels how steep the ground is under it.",
+            "Training searches for the parameter values that make the error, the "
+            "<b>cost</b>, as small as possible. Here there is one parameter $w$ and the cost "
+            f"is $${d.COST_TEX}$$ with a shallow valley at $w = -1.5$ (cost ${tex(j_local)}$) "
+            f"and a deeper one at $w = 2$ (cost ${tex(j_global)}$). The ball starts at "
+            f"$w_0 = {tex(start)}$ and only feels how steep the ground is under it.",
             {
                 "curve": curve_plot(start, j0, labels=True),
                 "history": history_plot(np.array([j0]), j0),
@@ -189,6 +193,10 @@ class GradientDescent(Lesson):
                 "numbers": moves_table(()),
             },
             figures={"start": start, "cost_start": j0},
+            titles={"bowl": PREVIEW_TITLE},
+            notes=f"The ball starts with cost $J = {tex(j0)}$. It cannot see the curve: at "
+            "every step it only feels the slope under it, as a training algorithm only knows "
+            "the gradient at the current weights.",
         )
 
         side = (
@@ -223,17 +231,15 @@ class GradientDescent(Lesson):
 
         yield Step(
             "Summary",
-            "<ul><li>Gradient descent repeats one rule: measure the slope, step against it, "
-            "scaled by the learning rate.</li>"
-            "<li>Too small a rate crawls, a good one converges, a large one overshoots and "
-            "a too large one makes the cost explode.</li>"
-            "<li>The ball stops in whatever valley it reaches first; restarts from other "
-            "points (or momentum) can find a better one.</li>"
-            "<li>Momentum keeps part of the previous step, so the ball speeds up on long "
-            "slopes and zig-zags less in narrow valleys.</li>"
-            "<li>With many weights the slope becomes the gradient vector, at right angles to "
-            "the contour lines.</li></ul>"
-            "Now try the task: settle in the deepest valley in fewer than 20 steps.",
+            "<ul><li>Gradient descent: measure the slope, step against it, scaled by the "
+            "learning rate.</li>"
+            "<li>Too small a rate crawls, a good one converges, too large a one overshoots "
+            "or explodes.</li>"
+            "<li>The ball stops in the first valley it reaches; restarts can find a better "
+            "one.</li>"
+            "<li>Momentum speeds the ball up on long slopes and damps zig-zags.</li>"
+            "<li>With many weights the slope becomes the gradient.</li></ul>"
+            "Now try the task (the Check tab).",
             {"numbers": moves_table(run.moves)},
         )
 

@@ -59,7 +59,7 @@ def curve_plot(
     notes: list[Annotation] = []
     if labels:
         notes += [
-            Annotation(d.W_LOCAL, d.slope(d.W_LOCAL)[0], "local minimum", 2, (0.5, -0.15)),
+            Annotation(d.W_LOCAL, d.slope(d.W_LOCAL)[0], "local minimum", 2, (0.3, -0.15)),
             Annotation(d.W_GLOBAL, d.slope(d.W_GLOBAL)[0], "global minimum", 2, (0.75, -0.15)),
         ]
     lo, hi = d.W_RANGE
@@ -89,19 +89,25 @@ def reference_line(level: float, steps: int) -> tuple[Series, ...]:
     return (Series("_reference", xs, np.full(xs.shape, level), style="scatter", color=6, size=3),)
 
 
-def moves_table(moves: Sequence[d.Move], newest_first: bool = True) -> TableData:
+def moves_table(
+    moves: Sequence[d.Move], newest_first: bool = True, mark_last: bool = False
+) -> TableData:
     """One row per update: position, cost, slope, the step and where it led.
 
     While the learner steps, the newest update comes first (and is highlighted) so it is
-    always in view; a finished demonstration reads from the top in order.
+    always in view; a finished demonstration reads from the top in order, and with
+    ``mark_last`` its last row (where the run ended up) is highlighted, which scrolls it into
+    view.
     """
     ordered = list(reversed(moves)) if newest_first else list(moves)
     rows = tuple((m.t, m.w, m.j, m.g, m.delta, m.w_new) for m in ordered)
-    return TableData(
-        ("t", "w", "J(w)", "dJ/dw", "Δw", "new w"),
-        rows,
-        highlight_rows=(0,) if rows and newest_first else (),
-    )
+    if not rows:
+        marked: tuple[int, ...] = ()
+    elif newest_first:
+        marked = (0,)
+    else:
+        marked = (len(rows) - 1,) if mark_last else ()
+    return TableData(("t", "w", "J(w)", "dJ/dw", "Δw", "new w"), rows, highlight_rows=marked)
 
 
 def history_lines(
@@ -138,10 +144,9 @@ def rates_step() -> Step:
     told = [f"$\\eta = {tex(r.rate)}$ {_outcome(r)}" for r in runs]
     text = (
         f"Four balls start at $w = {tex(start)}$, each with its own learning rate, for "
-        f"{steps} steps. " + "; ".join(told) + ". A rate that is too small wastes steps; a "
-        "larger one gets there sooner until the steps overshoot the bottom; beyond that "
-        "each jump lands on a steeper wall and the next jump is longer still: the run "
-        "<b>diverges</b>. Try these rates with the learning-rate slider."
+        f"{steps} steps. " + "; ".join(told) + ". Too small a rate wastes steps; a larger "
+        "one gets there sooner until it overshoots; beyond that each jump lands on a "
+        "steeper wall and the next is longer still: the run <b>diverges</b>."
     )
     rows = tuple((r.rate, _outcome(r), r.final, d.slope(r.final)[0]) for r in runs)
     trails = tuple(
@@ -169,12 +174,14 @@ def stuck_step() -> Step:
     start, rate = -2.4, 0.05
     run = d.descend(start, rate, 0.0, 40)
     w = run.final
-    j, g = d.slope(w)
+    j = d.slope(w)[0]
+    last = run.moves[-1]
     j_global = d.slope(d.W_GLOBAL)[0]
     text = (
         f"Start the ball at $w_0 = {tex(start)}$, left of the hump at $w = 0$, with "
         f"$\\eta = {tex(rate)}$. After {len(run.moves)} steps it rests at $w = {tex(w)}$, "
-        f"where the slope is practically zero (${tex(g)}$), so the updates do nothing more. "
+        f"where the slope is practically zero (the last row: ${tex(last.g)}$, a step of "
+        f"${tex(last.delta)}$), so the updates do nothing more. "
         f"Its cost ${tex(j)}$ is far worse than ${tex(j_global)}$ in the other valley "
         "(dotted), yet every direction from where it stands goes uphill: a <b>local minimum</b>."
     )
@@ -190,7 +197,7 @@ def stuck_step() -> Step:
         {
             "curve": curve_plot(w, j, trail=run.positions, labels=True),
             "history": history,
-            "numbers": moves_table(run.moves, newest_first=False),
+            "numbers": moves_table(run.moves, newest_first=False, mark_last=True),
         },
         figures={"stuck_w": w, "stuck_cost": j},
     )
@@ -270,9 +277,7 @@ def momentum_step(beta: float) -> Step:
         f"Both balls start at $w = 3$ with the small rate $\\eta = {tex(eta)}$. Without "
         f"momentum the ball needs {told(a)} to settle at $w = 2$; with "
         f"$\\beta = {tex(beta)}$ (the momentum slider) it needs {told(b)}. On a steady "
-        "slope the velocity grows until each step is $1/(1-\\beta)$ times the plain one. "
-        "Near the bottom the ball has to brake, so a large β (try 0.9) rolls past the "
-        "bottom and swings back and forth."
+        "slope each step grows to $1/(1-\\beta)$ times the plain one."
     )
     if beta == 0:
         text += " With β = 0 there is no momentum at all: both paths are the same."
@@ -305,4 +310,6 @@ def momentum_step(beta: float) -> Step:
             ),
         },
         figures={"plain_settled": float(a or -1), "momentum_settled": float(b or -1)},
+        notes="Near the bottom the ball has to brake, so a large β (try 0.9) rolls past the "
+        "bottom and swings back and forth before it settles.",
     )

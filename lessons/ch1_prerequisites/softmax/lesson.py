@@ -167,6 +167,13 @@ class Softmax(Lesson):
         grad = to_numpy(z.grad).astype(np.float64)
 
         sv, shv, ev, pv = scaled.numpy(), shifted.numpy(), e.numpy(), p.numpy()
+        # Steps 1-3 already run the scores shown so far through the rest of softmax, so the
+        # Exponentials and Probabilities panels show where each step leads (not empty):
+        # e^z and its normalisation, then e^(z/T), then the shifted e^(z/T - m).
+        raw_e = Tensor(scores, dtype="float64").exp()
+        raw_ev, raw_pv = raw_e.numpy(), (raw_e / raw_e.sum()).numpy()
+        scaled_e = Tensor(sv, dtype="float64").exp()
+        scaled_ev = scaled_e.numpy()
         sum_e, loss_v = float(total.item()), float(loss.item())
         winner = int(np.argmax(pv))
 
@@ -185,10 +192,14 @@ class Softmax(Lesson):
             "<b>logit</b>. Scores can be any real number, negative too, and they do not add "
             f"up to anything in particular. Here there are {k} classes: "
             + ", ".join(f"{n} ${_math(s)}$" for n, s in zip(names, scores, strict=True))
-            + ". Edit them in the controls on the right. <i>Zoom in</i> shows where each "
-            "lands on the curve $e^x$ that softmax will use.",
+            + ". Edit them in the controls on the right. Softmax turns them into the "
+            "probabilities on the right, through the exponentials in the middle; the next "
+            "steps take it apart. <i>Zoom in</i> shows where each score lands on the curve "
+            "$e^x$.",
             {
                 "scores": BarData(scores.astype(float), names, caption="raw scores z"),
+                "exp": BarData(raw_ev, names, caption="exp(z), all positive"),
+                "probs": BarData(raw_pv, names, caption="softmax of z"),
                 "curve": sp.exp_plot(scores, names, "score z"),
                 "numbers": table(1),
             },
@@ -200,9 +211,16 @@ class Softmax(Lesson):
             "Divide by the temperature",
             f"Before anything else every score is divided by the temperature $T = {temp:g}$: "
             "$z_i / T$. With $T = 1$ nothing changes; a small $T$ stretches the differences "
-            "between scores, a large $T$ squeezes them together. We come back to this.",
+            "between scores, a large $T$ squeezes them together"
+            + (
+                ". We come back to this."
+                if temp == 1
+                else ": watch the probabilities change. We come back to this."
+            ),
             {
                 "scores": BarData(sv, names, caption=f"z / T with T = {temp:g}"),
+                "exp": BarData(scaled_ev, names, caption="exp(z / T)"),
+                "probs": BarData(pv, names, caption=f"at T = {temp:g}"),
                 "curve": sp.exp_plot(sv, names, "z / T"),
                 "numbers": table(2),
             },
@@ -214,19 +232,21 @@ class Softmax(Lesson):
             "Exponentials of big numbers overflow (e<sup>1000</sup> is too large for a "
             "computer), so we first subtract the largest scaled score from all of them: "
             f"$m = \\max_j z_j / T = {_math(float(sv.max()))}$. Every score is now at most 0. "
-            "This changes nothing in the result, because softmax only depends on "
-            "<i>differences</i> between scores.",
+            "The exponentials all change by the same factor $e^{-m}$, and the probabilities "
+            "do not change at all: softmax only depends on <i>differences</i> between scores.",
             {
                 "scores": BarData(shv, names, caption="z / T − max, all ≤ 0"),
+                "exp": BarData(ev, names, caption="exp(z / T − m): largest 1"),
+                "probs": BarData(pv, names, caption="unchanged"),
                 "curve": sp.exp_plot(shv, names, "z / T − m"),
                 "numbers": table(3),
             },
-            titles={"scores": "Shifted scores z / T − m"},
+            titles={"scores": "Shifted scores"},
         )
 
         yield Step(
             "Exponentiate",
-            "Now each score goes through the exponential function: $e^{z_i / T - m}$. "
+            "Each shifted score goes through the exponential function: $e^{z_i / T - m}$. "
             "Exponentials are always positive, and they exaggerate differences: a score "
             "higher by 1 gives an exponential $e \\approx 2.718$ times larger. The biggest "
             "exponential is exactly 1 because its shifted score is 0.",
@@ -325,14 +345,13 @@ class Softmax(Lesson):
 
         yield Step(
             "The gradient is p minus the target",
-            "Reverse-mode autodiff back through every operation so far gives the gradient of "
-            "the loss with respect to each score. It comes out remarkably simple: "
+            "Autodiff back through every operation gives the gradient of the loss with "
+            "respect to each score, and it is remarkably simple: "
             "$$\\frac{\\partial L}{\\partial z_i} = \\frac{p_i - y_i}{T}$$ where $y_i$ is 1 "
-            "for the true class and 0 otherwise. Gradient descent therefore raises the true "
-            "class's score and lowers the others, each in proportion to the probability it "
-            f"wrongly received. For {names[true_index]}: "
+            f"for the true class and 0 otherwise. For {names[true_index]}: "
             f"$({_math(float(pv[true_index]))} - 1) / {temp:g} = "
-            f"{_math(float(grad[true_index]))}$.",
+            f"{_math(float(grad[true_index]))}$. Gradient descent raises the true class's "
+            "score and lowers the others, each by the probability it wrongly received.",
             {
                 "scores": BarData(
                     grad,
@@ -350,11 +369,9 @@ class Softmax(Lesson):
         yield Step(
             "Summary",
             "<ul><li>Softmax turns any scores into probabilities: exponentiate, then divide "
-            "by the sum.</li><li>Only differences between scores matter, which is why "
-            "subtracting the maximum is safe.</li><li>Temperature divides the scores: low "
-            "sharpens, high flattens.</li><li>Two classes: softmax is the logistic "
-            "function.</li><li>Cross-entropy $-\\log p_{\\mathrm{true}}$ is the usual loss, and "
-            "its gradient is $p - y$.</li></ul>Try the quiz, then change the scores and the "
-            "temperature and step through again.",
+            "by the sum.</li><li>Only differences between scores matter.</li><li>Temperature "
+            "divides the scores: low sharpens, high flattens.</li><li>Two classes: softmax is "
+            "the logistic function.</li><li>Cross-entropy $-\\log p_{\\mathrm{true}}$ is the "
+            "usual loss; its gradient is $p - y$.</li></ul>Try the quiz (the Check tab).",
             {"numbers": table(7)},
         )

@@ -197,8 +197,9 @@ def _learn_plot(
     ys = ys[np.isfinite(ys)]
     lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
     pad = max(hi - lo, 0.5)
-    # a band above the curves for the legend, which would otherwise sit on a flat w line
-    top = 0.15 + 0.3 * ((len(series) + 1) // 2)
+    # a band above the curves for the legend (two entries a row), which would otherwise sit
+    # on a flat w line or touch a peak: about 40 % of the axes for two rows at 1280x720
+    top = 0.25 + 0.35 * ((len(series) + 1) // 2)
     return PlotData(
         tuple(series),
         tuple(notes),
@@ -406,6 +407,6 @@ class ActivationFunctions(Lesson):
             "slope fades and learning stalls.</li><li>ReLU is cheap and has slope 1 for "
             "positive inputs; a neuron whose input is always negative is dead.</li><li>Leaky "
             "ReLU, ELU and noisy ReLU keep (some) gradient on the left.</li></ul>"
-            "Move the probe and the sliders and step through again, then try the quiz.",
+            "Try the quiz (the Check tab).",
             {"numbers": _table(curves, probe, -1)},
         )

@@ -15,13 +15,10 @@ TEXTS = {
         "The step function",
         "The LTU of lesson 2.2 uses the step $H(z)$: 1 when $z \\ge 0$, else 0. Its slope is "
         "zero on both sides and undefined at the jump, so <code>backward()</code> returns "
-        "$H'(z) = 0$ for every one of the 401 points. At the probe: $H({p}) = {fx}$ and "
-        "$H'({p}) = {dfx}$; the shading marks where a function's slope is (nearly) zero, which "
-        "for the step is everywhere. Gradient descent multiplies by this slope, so a step "
-        "neuron never moves: in the training panel its $w$ and $b$ stay flat for all {n} SGD "
-        "steps. "
-        "The table lists all seven functions at the probe, "
-        "with $\\Delta w$, how far each one's trained weight moved.",
+        "$H'(z) = 0$ at all 401 points; at the probe $H({p}) = {fx}$ and $H'({p}) = {dfx}$. "
+        "Shading marks where a slope is (nearly) zero. Gradient descent multiplies by this "
+        "slope, so a step neuron never moves: its $w$ and $b$ stay flat for {n} SGD steps. "
+        "The table lists all seven functions, with $\\Delta w$, how far each weight moved.",
     ),
     "logistic": (
         "The logistic function",

@@ -90,27 +90,35 @@ class McCullochPitts(Lesson):
         "reaches a threshold. Wiring it differently gives AND, OR and NOT; toggle the inputs "
         "and watch the truth table fill in, then wire NAND yourself."
     )
-    # The wiring and its custom controls come first: the NAND task needs all five, and they
-    # fit above the fold of the controls pane at 1280x720 only in this order.
+    # The NAND task (step 10) is built with "your wiring": its three connection controls come
+    # first, so that they are in view in the controls pane at 1280x720 (θ, the fourth, is at
+    # the fold; NAND can be wired at its default θ = 2).  The preset wiring that the first
+    # steps walk through and the input toggles follow.
     controls = (
         Choice(
-            "wiring",
-            "Wiring",
-            options=(*PRESETS, CUSTOM),
-            default="lecture: A OR B",
-            help="A preset, or Custom to use the connection controls below.",
+            "conn_on",
+            "Your wiring: from the always-on unit",
+            options=CONNECTIONS,
+            default="none",
+            help="Your own wiring: the one the NAND task checks.",
         ),
-        Choice("conn_on", "Custom: from the always-on unit", options=CONNECTIONS, default="none"),
-        Choice("conn_a", "Custom: connections from A", options=CONNECTIONS, default="1 excitatory"),
-        Choice("conn_b", "Custom: connections from B", options=CONNECTIONS, default="1 excitatory"),
+        Choice("conn_a", "Your wiring: from A", options=CONNECTIONS, default="1 excitatory"),
+        Choice("conn_b", "Your wiring: from B", options=CONNECTIONS, default="1 excitatory"),
         Slider(
             "threshold",
-            "Custom: threshold θ",
+            "Your wiring: threshold θ",
             minimum=0,
             maximum=4,
             default=2,
             step=1,
             integer=True,
+        ),
+        Choice(
+            "wiring",
+            "Wiring to walk through",
+            options=(*PRESETS, CUSTOM),
+            default="lecture: A OR B",
+            help="A preset, or your wiring (the controls above).",
         ),
         Toggle("a", "Input A active", default=True),
         Toggle("b", "Input B active", default=False),
@@ -143,8 +151,8 @@ class McCullochPitts(Lesson):
     )
     task = Task(
         "nand",
-        "Build NAND: choose Custom wiring and set the connections and θ so that C is silent "
-        "only when A and B are both active.",
+        "Build NAND: set your wiring (the first controls: the connections and θ) so that C is "
+        "silent only when A and B are both active.",
     )
 
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
@@ -173,16 +181,18 @@ class McCullochPitts(Lesson):
         yield Step(
             "The 1943 neuron",
             "In 1943 Warren McCulloch and Walter Pitts proposed the first artificial neuron. Its "
-            "inputs are all or nothing: a unit is active (1) or silent (0). Each input reaches "
-            "the neuron through one or more connections that either <b>excite</b> it or "
-            "<b>inhibit</b> it, and the neuron fires when enough excitation arrives. Here "
-            f"neuron C listens to A, B and a unit that is always on; the wiring is "
-            f"<b>{wiring.name}</b>: {_says(wiring)}. Toggle A and B with the last two controls. "
-            "Colours keep one meaning in the whole course: <b>orange</b> is positive or on "
-            "(an exciting connection, an active input, a firing neuron), <b>blue</b> is "
-            "negative or off (an inhibiting connection; pale blue: a silent input).",
+            "inputs are active (1) or silent (0), and each reaches it through connections that "
+            "<b>excite</b> or <b>inhibit</b> it. Neuron C listens to A, B and an always-on "
+            f"unit; the wiring is <b>{wiring.name}</b>: {_says(wiring)}. Colours keep one "
+            "meaning in the whole course: <b>orange</b> is positive or on, <b>blue</b> "
+            "negative or off (pale blue: a silent input).",
             frame((a, b), [(a, b)], set()),
             figures={"fires": first.fires},
+            notes="Each input reaches the neuron through one or more connections, and the "
+            "neuron fires when enough excitation arrives. Orange marks an exciting connection, "
+            "an active input and a firing neuron; blue an inhibiting connection, pale blue a "
+            "silent input or a silent neuron. The learner toggles A and B with the last two "
+            "controls; the first four wire the neuron by hand (the task at the end).",
         )
 
         yield Step(
@@ -264,24 +274,20 @@ class McCullochPitts(Lesson):
             frame((1, 0), list(INPUT_ROWS), reveal, gate_not),
         )
 
-        result = check_nand(wiring)
-        hint = (
-            "Choose <b>Custom</b> under Wiring first; the presets cannot be changed. "
-            if wiring.name != mine.name
-            else ""
-        )
+        result = check_nand(mine)
         yield Step(
             "Your turn: build NAND",
             "NAND fires unless A and B are <b>both</b> on. It matters: every logic circuit can "
             "be built from NAND gates alone, so networks of these neurons can compute any "
-            f"logical function. {hint}Now: {result.message} "
+            "logical function. Wire it with the first controls, <b>your wiring</b> (shown "
+            f"here). Now: {result.message} "
             + (
                 "Well done."
                 if result.done
-                else "Hint: NAND is NOT (A AND B); start from the always-on unit and let A and B "
-                "inhibit."
+                else "Hint: NAND is NOT (A AND B); let A and B inhibit, and let the always-on "
+                "unit excite C so strongly that one inhibition alone cannot silence it."
             ),
-            frame((a, b), list(INPUT_ROWS), {*PRESETS, wiring.name, mine.name}),
+            frame((a, b), list(INPUT_ROWS), {*PRESETS, wiring.name, mine.name}, mine),
             task=result,
             figures={"nand": float(result.done)},
         )

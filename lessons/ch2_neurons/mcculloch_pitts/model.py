@@ -24,7 +24,7 @@ CONNECTIONS = (
     "1 inhibitory",
     "2 inhibitory",
 )
-CUSTOM = "Custom (the controls below)"
+CUSTOM = "your wiring (the controls above)"
 INPUT_ROWS = ((0, 0), (0, 1), (1, 0), (1, 1))  # (A, B) in truth-table order
 NAND = (1, 1, 1, 0)
 NAMES: dict[tuple[int, ...], str] = {

@@ -131,16 +131,18 @@ class Backprop(Lesson):
             "A network with 2 inputs, 3 hidden neurons and 2 outputs, all with the sigmoid "
             f"activation, sees one training example: the input $x = {texts.as_pair(x)}$ "
             f"should give the output $t = {texts.as_pair(t)}$. Its 12 weights and 5 biases "
-            "were drawn at random; the table lists them. We will follow every number through "
-            "one round of training: the forward pass, the error, the backward pass that "
-            "assigns each weight its share of the blame, and the update. Hover over a "
-            "connection to see its weight.",
+            "were drawn at random (the table). We follow every number through one round of "
+            "training: the forward pass, the error, the backward pass that gives each weight "
+            "its share of the blame, and the update.",
             {
                 "net": show(v.FORWARD_HIDDEN, hidden=0, output=0),
                 "formula": v.formula(net, f, None, weight, -1),
                 "weights": v.weights_table(net, highlight=weight),
             },
             figures={"loss": f.loss},
+            notes="Hover over a connection in the diagram to see its weight and, once the "
+            "backward pass has reached it, its gradient. The Highlighted weight control picks "
+            "the weight that the panel “The highlighted weight's gradient” follows.",
         )
         for n in range(3):
             yield Step(
@@ -161,6 +163,8 @@ class Backprop(Lesson):
             texts.error(f),
             {"loss": v.loss_plot([0], [f.loss])},
             figures={"loss": f.loss},
+            notes="A negative derivative means the output is too small: raising it would lower "
+            "the error. A positive one means it is too large.",
         )
         yield Step(
             "Backward: the output neurons' error terms",
@@ -189,6 +193,10 @@ class Backprop(Lesson):
             texts.hidden_deltas(net, f, b),
             {"net": show(v.DELTA_HIDDEN)},
             figures={f"delta_h{k + 1}": float(b.d1[k]) for k in range(3)},
+            notes="The diagram shows the deltas of all three hidden neurons. A hidden "
+            "neuron's delta is how much it contributed to the error. The "
+            "weights used are the current ones, before any update: the whole backward pass "
+            "reads the weights of the forward pass.",
         )
         yield Step(
             "Backward: gradients of the first layer",
@@ -225,10 +233,12 @@ class Backprop(Lesson):
         _, engine = m.engine_gradients(net, x, t)
         worst = max(b.grads.max_abs_diff(differences), b.grads.max_abs_diff(engine))
         yield Step(
-            "Check: backpropagation against central differences",
+            "Check: central differences",
             texts.check(worst, m.EPS),
             {"weights": v.check_table(b.grads, differences, engine)},
             figures={"check_gap": worst},
+            notes="The engine's backward pass is the one that trains every network in "
+            "DeepStep: it agrees with the hand-written formulas of this lesson.",
         )
         yield from _training(after, x, t, eta, f.loss, weight, edge, central)
 
@@ -272,16 +282,13 @@ def _training(
         before = (mark, f.loss)
     yield Step(
         "Summary",
-        "<ul><li>The forward pass computes each neuron's sum and output, layer by layer.</li>"
-        "<li>The output error gives each output neuron its error term "
-        "$\\delta = (y - t) \\, y (1 - y)$.</li>"
+        "<ul><li>The forward pass computes each neuron's output, layer by layer.</li>"
+        "<li>Output error terms: $\\delta = (y - t) \\, y (1 - y)$.</li>"
         "<li>The deltas flow back through the same weights: "
         "$\\delta_h = a(1 - a) \\sum_k w_{hk} \\delta_k$.</li>"
         "<li>Every gradient is a delta times the value entering the weight: "
         "$\\partial J / \\partial w = \\delta_j a_i$.</li>"
-        "<li>Gradient descent updates all weights at once; repeated, the error shrinks.</li>"
-        "</ul>That is backpropagation: gradient descent, with the gradient from "
-        "reverse-mode autodiff. Try other inputs, targets, learning rates, or press Check "
-        "gradients at any step.",
+        "<li>Gradient descent updates all weights at once.</li>"
+        "</ul>That is backpropagation: reverse-mode autodiff for a network.",
         {},
     )

@@ -56,16 +56,13 @@ def error(f: Forward) -> str:
     y, t = f.y, f.t
     squares = " + ".join(f"({tex(float(y[k]))} - {tex(float(t[k]))})^2" for k in range(2))
     return (
-        "How wrong is the answer? The squared error adds up the squared differences to the "
-        "targets (the ½ only makes the derivative neater): "
+        "How wrong is the answer? The squared error (the ½ makes the derivative neater): "
         "$$J = \\frac{1}{2} \\sum_k (y_k - t_k)^2$$"
         f"$$= \\frac{{1}}{{2}} \\left[ {squares} \\right]$$"
         f"$$= {tex(f.loss)}$$"
-        "Backpropagation starts from the derivative of $J$ with respect to each output: "
-        "$$\\frac{\\partial J}{\\partial y_k} = y_k - t_k$$"
-        f"$$\\frac{{\\partial J}}{{\\partial y_1}} = {tex(float(f.error[0]))}, \\quad "
-        f"\\frac{{\\partial J}}{{\\partial y_2}} = {tex(float(f.error[1]))}$$"
-        "A negative number means the output is too small: raising it would lower the error."
+        "Backpropagation starts from its derivative for each output, "
+        "$\\partial J / \\partial y_k = y_k - t_k$: "
+        f"${tex(float(f.error[0]))}$ and ${tex(float(f.error[1]))}$."
     )
 
 
@@ -73,58 +70,53 @@ def output_deltas(f: Forward, b: Backward) -> str:
     """δ of the output neurons."""
     lines = "".join(
         f"$$\\delta_{{{OUT_TEX[k]}}} = {ptex(float(f.error[k]))} \\cdot {tex(float(f.y[k]))} "
-        f"\\cdot {tex(float(1 - f.y[k]))}$$"
-        f"$$= {tex(float(b.d2[k]))}$$"
+        f"\\cdot {tex(float(1 - f.y[k]))} = {tex(float(b.d2[k]))}$$"
         for k in range(2)
     )
     return (
-        "Each output neuron's <b>error term</b> $\\delta$ is the derivative of $J$ with "
-        "respect to its sum $z$. By the chain rule it is the output error times the slope of "
-        "the sigmoid, and the sigmoid's slope is $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)) = "
-        "y(1 - y)$: "
-        "$$\\delta_{o_k} = \\frac{\\partial J}{\\partial z_{o_k}}$$"
-        "$$= (y_k - t_k) \\, y_k (1 - y_k)$$" + lines
+        "Each output neuron's <b>error term</b> is "
+        "$\\delta = \\partial J / \\partial z$: by the chain rule, the output error times "
+        "the sigmoid's slope $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z)) = y(1 - y)$: "
+        "$$\\delta_{o_k} = (y_k - t_k) \\, y_k (1 - y_k)$$" + lines
     )
 
 
 def output_gradients(f: Forward, b: Backward) -> str:
     """∂J/∂w for the weights into the outputs."""
     example = (
-        f"$$\\frac{{\\partial J}}{{\\partial w_{{h_1 o_1}}}} = \\delta_{{o_1}} \\, a_1$$$$= "
-        f"{ptex(float(b.d2[0]))} \\times {tex(float(f.a1[0]))} = "
+        f"$$\\delta_{{o_1}} \\, a_1 = {ptex(float(b.d2[0]))} \\times {tex(float(f.a1[0]))} = "
         f"{tex(float(b.grads.w2[0, 0]))}$$"
     )
     return (
         "A weight's gradient is the error term of the neuron it feeds times the value that "
-        "flows through it. For a weight from hidden neuron $h_j$ to output $o_k$: "
+        "flows through it: "
         "$$\\frac{\\partial J}{\\partial w_{h_j o_k}} = \\delta_{o_k} \\, a_j$$"
-        f"For example {example}"
-        "The table lists all six, and the two biases, whose input is always 1, so their "
-        "gradient is the neuron's $\\delta$ itself."
+        f"For $w_{{h_1 o_1}}$: {example}"
+        "The table lists all six, and the two biases: their input is always 1, so their "
+        "gradient is the neuron's $\\delta$."
     )
 
 
 def hidden_deltas(net: Net, f: Forward, b: Backward) -> str:
     """δ of the hidden neurons: the blame flowing back."""
-    lines = "".join(
-        f"$$\\sum_k w_{{{HID_TEX[j]} o_k}} \\delta_{{o_k}} = "
+    j = 0  # the text works h1 through; the diagram shows every hidden neuron's delta
+    h = HID_TEX[j]
+    total = (
+        f"$$\\sum_k w_{{{h} o_k}} \\delta_{{o_k}} = "
         + _dot(float(net.w2[j, 0]), float(b.d2[0]))
-        + "$$$$+ "
+        + " + "
         + _dot(float(net.w2[j, 1]), float(b.d2[1]))
         + f" = {tex(float(b.back[j]))}$$"
-        f"$$\\delta_{{{HID_TEX[j]}}} = {tex(float(f.a1[j]))} \\cdot {tex(float(1 - f.a1[j]))} "
-        f"\\cdot {ptex(float(b.back[j]))}$$"
-        f"$$= {tex(float(b.d1[j]))}$$"
-        for j in range(3)
+    )
+    delta = (
+        f"$$\\delta_{{{h}}} = {tex(float(f.a1[j]))} \\cdot {tex(float(1 - f.a1[j]))} "
+        f"\\cdot {ptex(float(b.back[j]))} = {tex(float(b.d1[j]))}$$"
     )
     return (
-        "Now the error flows back one layer. Each hidden neuron fed both outputs, so it takes "
-        "a share of both their error terms, weighted by the connection it sent them through; "
-        "then its own sigmoid slope: "
+        "The error flows back: each hidden neuron takes a share of the output error terms, "
+        "weighted by its connections, times its own sigmoid slope: "
         "$$\\delta_{h_j} = a_j (1 - a_j) \\sum_k w_{h_j o_k} \\delta_{o_k}$$"
-        + lines
-        + "This is how much each hidden neuron contributed to the error. Note that the "
-        "weights used are the current ones, before any update."
+        f"For $h_1$: {total}{delta}"
     )
 
 
@@ -162,14 +154,13 @@ def update(net: Net, grads: Net, after: Net, eta: float, before: float, loss: fl
 def check(worst: float, eps: float) -> str:
     """Backprop against central differences and the engine."""
     return (
-        "Are the formulas right? Nudge one weight by a tiny $\\varepsilon$ both ways, run the "
-        "forward pass twice, and see how much the error changes: "
+        "Are the formulas right? Nudge one weight by a tiny $\\varepsilon$ both ways and see "
+        "how much the error changes: "
         "$$\\frac{\\partial J}{\\partial w} \\approx \\frac{J(w + \\varepsilon) - "
         "J(w - \\varepsilon)}{2 \\varepsilon}$$"
-        f"with $\\varepsilon = {tex(eps)}$, for each of the 17 parameters (34 forward passes). "
-        "The engine's own backward pass, the one that trains every network in DeepStep, is "
-        f"compared too. The largest gap is ${tex(worst)}$: backpropagation gives the exact "
-        "gradient, for the price of a single backward pass."
+        f"with $\\varepsilon = {tex(eps)}$, for each of the 17 parameters (34 forward passes), "
+        f"and compare the engine's own backward pass too. The largest gap is ${tex(worst)}$: "
+        "backpropagation gives the exact gradient for the price of one backward pass."
     )
 
 

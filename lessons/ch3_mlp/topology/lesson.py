@@ -213,7 +213,7 @@ def _checkpoints(
 
 
 def _results_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
-    """The table of all five; the diagram and map show the network with the lowest val@best."""
+    """The table of all five; the diagram and map show the network with the lowest val. at best."""
     winner = min(runs, key=lambda r: tr.finite(r.at(r.val, r.best)))
     data: dict[str, PanelData] = {
         "results": tr.results_table(runs, budget, runs.index(winner)),
@@ -287,7 +287,7 @@ def _advice_step(runs: list[tr.Run], budget: int, split: tr.Split) -> Step:
     view = large.best_view(split)
     if view is not None:
         data["net"], data["boundary"] = view
-        text += f"The diagram and the map show the large network at epoch {b}."
+        notes += f" The diagram and the map show the large network at epoch {b}."
     return Step(
         "Bigger than needed, stopped early",
         text,

@@ -213,16 +213,21 @@ def results_table(
 
     The current run's row shows its numbers at epoch ``upto`` (default: its last epoch).
     """
-    # train and val.: at the last epoch so far; @best: at the best epoch.  The test loss only
-    # counts where early stopping stops (test@best): it never chooses anything.
-    columns = ("network", "weights", "train", "val.", "best", "val@best", "test@best", "cost")
+    # train and val.: at the last epoch so far; "at best": at the best epoch.  The test loss only
+    # counts where early stopping stops (test at best): it never chooses anything.  Headers
+    # of two short words, so that the table can set them on two lines to fit at 1280x720.
+    columns = (
+        "network", "weights", "train", "val.", "best epoch", "val. at best", "test at best",
+        "cost (M)",
+    )  # fmt: skip
     rows = []
     for i, cand in enumerate(CANDIDATES):
         run = runs[i] if i < len(runs) else None
         label = f"{cand.name} {cand.shape}"
         if run is None or not run.val:
             params = run.trainer.parameters if run else _parameters(cand.hidden)
-            rows.append((label, str(params), "waiting", "", "", "", "", ""))
+            # not trained yet: a placeholder keeps the loss columns narrow number columns
+            rows.append((label, str(params), "…", "", "", "", "", ""))
             continue
         done = upto if i == current and upto is not None else len(run.val)
         best = best_epoch(run.val, done)
@@ -232,14 +237,21 @@ def results_table(
                 str(run.trainer.parameters),
                 plain(run.at(run.train, done), 3),
                 plain(run.at(run.val, done), 3),
-                f"{best}" + ("" if done == budget else f" of {done}"),
+                str(best),  # so far: the step's title says how far the run has got
                 plain(run.at(run.val, best), 3),
                 plain(run.at(run.test, best), 3),
-                f"{plain(run.cost * done / 1e6, 3)}\u00a0M",  # no break before the unit
+                _millions(run.cost * done),
             )
         )
     highlight = () if current is None else (current,)
     return TableData(columns, tuple(rows), highlight_rows=highlight)
+
+
+def _millions(count: float) -> str:
+    """Multiply-adds in millions: 3 significant digits, 2 below one million ("0.074"), so
+    that the column stays narrow."""
+    millions = count / 1e6
+    return plain(millions, 3 if millions >= 1 else 2)
 
 
 def _parameters(hidden: tuple[int, ...], inputs: int = 2) -> int:

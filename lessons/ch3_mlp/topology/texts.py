@@ -124,7 +124,7 @@ def results(runs: list[tr.Run], budget: int) -> str:
     text = (
         f"After {budget} epochs the lowest training loss belongs to "
         f"<b>{by_train.candidate.name}</b> ({plain(by_train.train[-1], 3)}). The lowest "
-        f"validation loss at each network's best epoch (column val@best) belongs to {best_val}"
+        f"validation loss at each network's best epoch (column val. at best) belongs to {best_val}"
     )
     if by_last is by_val:
         text += ", also the lowest at the last epoch (column val.). "
@@ -150,9 +150,9 @@ def results(runs: list[tr.Run], budget: int) -> str:
 RESULTS_NOTES = (
     "A low training loss alone proves nothing: compare it with the validation loss, which "
     "counts points the network never learned from. The columns train and val. are the "
-    "losses at the last epoch. The column best is the epoch with the lowest validation "
-    "loss (where early stopping keeps the weights); val@best and test@best are the "
-    "validation and test losses there. The cost column counts the multiply-adds (in "
+    "losses at the last epoch. The column best epoch is the epoch with the lowest validation "
+    "loss (where early stopping keeps the weights); val. at best and test at best are the "
+    "validation and test losses there. The column cost (M) counts the multiply-adds (in "
     "millions, M) of all training so far: one per weight for the forward pass of each "
     "training point and about two more for the backward pass. Unlike a stopwatch it is the "
     "same on every computer, and it grows with the weights."

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QTextDocument
 from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from app.math.breaks import break_points
+from app.math.breaks import break_points, inline_pieces
 from app.math.render import _MathObjects, render_math, set_markup
 from lessons.markup.mathtext import parse_math
 
@@ -108,3 +108,48 @@ def test_a_wide_bracketed_sum_opens_its_brackets_to_be_cut() -> None:
     assert [getattr(inside.items[i], "text", "") for i in break_points(inside)] == ["+"]  # type: ignore[union-attr]
     fits = parse_math(r"= \frac{1}{2} \left[ a + b \right]")
     assert break_formula(fits, st, 200.0) is None  # fits on one line: left whole
+
+
+CHAIN = r"\sigma'(z) = \sigma(z)(1 - \sigma(z)) = y(1 - y)"
+
+
+def test_inline_math_is_cut_after_top_level_relations_only() -> None:
+    """``a = b = c`` -> ``a =`` / ``b =`` / ``c``; no cut inside brackets, none without a rel."""
+    pieces = inline_pieces(parse_math(CHAIN))
+    assert len(pieces) == 3
+    assert [getattr(p.items[-2], "text", "") for p in pieces[:2]] == ["=", "="]  # type: ignore[union-attr]
+    assert inline_pieces(parse_math(r"x")) == (parse_math(r"x"),)
+    assert len(inline_pieces(parse_math(r"f\left(a = b\right) + (c = d)"))) == 1
+    assert len(inline_pieces(parse_math(r"a \le"))) == 1  # nothing after the relation
+    assert len(inline_pieces(parse_math(r"= -x"))) == 1  # a leading relation is no cut
+
+
+@pytest.mark.parametrize("width", [180.0, 230.0, 900.0])
+def test_a_long_inline_formula_wraps_at_its_relations(qapp: QApplication, width: float) -> None:
+    """In narrow text an inline chain of equalities wraps after an "=" instead of running past
+    the edge; with room it stays on one line, each piece at the text's size."""
+    whole = render_math(CHAIN, _font(), QColor("black"), False, 1.0)
+    document = QTextDocument()
+    set_markup(document, f"slope is ${CHAIN}$, so", _font(), QColor("black"), 1.0)
+    document.setTextWidth(width)
+    assert document.size().width() <= width + 0.5
+    layout = document.begin().layout()
+    assert (layout.lineCount() == 1) == (width > whole.width + 100)
+    for number in range(3):
+        image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(f"math:{number}"))
+        assert isinstance(image, QImage)
+        assert image.height() == pytest.approx(whole.image.height(), abs=1)
+
+
+@pytest.mark.parametrize("width", [150.0, 174.0, 264.0, 318.0])
+def test_punctuation_after_inline_math_stays_on_its_line(qapp: QApplication, width: float) -> None:
+    """A line never starts with the full stop that follows a formula (Qt may break after
+    any inline object: the stop is set in the formula's last image)."""
+    document = QTextDocument()
+    text = r"all of them: $m = \max_j z_j / T = 2.000$. Every score is now at most 0."
+    set_markup(document, text, _font(), QColor("black"), 1.0)
+    document.setTextWidth(width)
+    block = document.begin()
+    layout = block.layout()
+    starts = [block.text()[layout.lineAt(i).textStart()] for i in range(layout.lineCount())]
+    assert "." not in starts

@@ -115,7 +115,8 @@ def test_rendering_is_cached(qapp: QApplication) -> None:
 
 
 def test_set_markup_adds_image_resources_and_keeps_the_prose(qapp: QApplication) -> None:
-    """Each formula is an image resource; the prose reads as before."""
+    """Each formula is an image resource; the prose reads as before (the punctuation right
+    after a formula is set with it, so that no line can start with it)."""
     document = QTextDocument()
     text = f"<p>The <b>softmax</b> is $${SOFTMAX}$$ for class $i$, here $z = 2.31$.</p>"
     set_markup(document, text, _font(), QColor("black"))
@@ -123,7 +124,7 @@ def test_set_markup_adds_image_resources_and_keeps_the_prose(qapp: QApplication)
         image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(f"math:{number}"))
         assert isinstance(image, QImage) and not image.isNull()
     plain = document.toPlainText().replace("\ufffc", "")
-    assert "The softmax is" in plain and "for class" in plain and ", here" in plain
+    assert "The softmax is" in plain and "for class" in plain and " here" in plain
 
 
 @pytest.mark.parametrize("dpr", [1.0, 2.0])

@@ -717,6 +717,21 @@ def test_wrapped_text_columns_never_cut_a_word(qtbot: QtBot) -> None:
     )
 
 
+def test_a_wrapped_text_column_keeps_a_number_and_its_unit_whole(qtbot: QtBot) -> None:
+    """A no-break space ("22.8 M") is not a place to wrap: the column keeps room for both."""
+    view = make(qtbot, Table("t"))
+    columns = ("network", "weights", "train", "validation", "test", "best epoch", "cost")
+    rows = tuple(
+        (f"funnel {k}–6–4–2", 119, "unfinished", "", "", "", "22.8\u00a0M") for k in range(5)
+    )
+    view.set_data(TableData(columns, rows))
+    view.resize(330, 300)
+    pixels(view)
+    table = view.table
+    need = table.fontMetrics().horizontalAdvance("22.8\u00a0M")
+    assert table.horizontalHeader().sectionSize(6) >= need
+
+
 def test_ctrl_c_copies_the_selected_cells_as_tab_separated_text(qtbot: QtBot) -> None:
     """Selecting a block and pressing Ctrl+C puts it on the clipboard as TSV."""
     view = make(qtbot, Table("t"))

@@ -214,3 +214,17 @@ def test_the_contour_map_gets_a_narrow_share_until_it_is_used() -> None:
     assert GradientDescent.layout == (3, 1) and ids[3] == "numbers"
     stretch = {p.id: p.stretch for p in GradientDescent.panels}
     assert stretch["bowl"] < stretch["curve"]
+
+
+def test_the_stuck_step_marks_the_row_it_is_about() -> None:
+    """The table of the stuck run marks its last update (so it is scrolled into view), and the
+    slope and step the text quotes are that row's."""
+    stuck = next(s for s in _steps() if s.title == "Stuck in a local minimum")
+    table = stuck.data["numbers"]
+    assert isinstance(table, TableData)
+    assert table.highlight_rows == (len(table.rows) - 1,)
+    last = table.rows[-1]
+    slope, step = float(last[3]), float(last[4])
+    assert f"{slope:.4g}" in stuck.text
+    mantissa, exponent = f"{step:.2e}".split("e")
+    assert f"{mantissa} \\times 10^{{{int(exponent)}}}" in stuck.text

@@ -117,3 +117,22 @@ def test_nand_task_is_not_done_for_other_wirings(values: dict[str, Any]) -> None
     run = _run(**values)
     assert run.task_result is not None and not run.task_result.done
     assert "not NAND" in run.task_result.message
+
+
+def test_nand_task_checks_your_wiring_whatever_preset_is_walked() -> None:
+    """Step 10 shows and checks the learner's own wiring, so the preset choice (below the
+    fold at 1280x720) need not be touched; NAND can be wired at the default threshold."""
+    run = _run(wiring="A AND B", conn_on="3 excitatory", conn_a="1 inhibitory",
+               conn_b="1 inhibitory")  # fmt: skip
+    assert run.task_result is not None and run.task_result.done
+    step = run.step_at(_step(run, "Your turn: build NAND"))
+    assert "your wiring" in step.text and "Choose" not in step.text
+    truth_table = step.data["truth"]
+    assert isinstance(truth_table, TableData)
+    assert [row[-1] for row in truth_table.rows] == [1, 1, 1, 0]
+
+
+def test_what_the_nand_task_needs_comes_first_in_the_controls() -> None:
+    """The three connection controls of your wiring lead the controls pane, then θ."""
+    names = [c.name for c in McCullochPitts.controls]
+    assert names[:4] == ["conn_on", "conn_a", "conn_b", "threshold"]

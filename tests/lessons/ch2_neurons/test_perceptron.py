@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -93,3 +95,31 @@ def test_xor_table_is_computed_from_the_weights_the_formulas_show() -> None:
         assert h2 == int(-x1 - x2 + XOR_HIDDEN[2, 1] >= 0)  # NAND
         assert h2 == int(bits != "11")
         assert y_hat == int(h1 + h2 + XOR_OUT[2, 0] >= 0) == y == int(bits in ("01", "10"))
+
+
+@pytest.mark.parametrize("values", [{}, {"xor_epochs": 5}, {"xor_epochs": 20, "eta": 0.1}])
+def test_never_settles_text_lines_and_table_agree(values: dict[str, float]) -> None:
+    """Each earlier epoch in the table is named in the text, once: as a dashed line that
+    crosses the square (one per distinct line, none on top of the line now), as a line
+    outside the square, or as the weights it has now."""
+    from lessons.shared import plane as P
+
+    run = LessonRun(Perceptron, values)
+    step = next(s for s in run.steps_so_far() if s.title == "The rule never settles")
+    table = step.data["numbers"]
+    assert isinstance(table, TableData)
+    epochs = [int(str(row[0]).split()[-1]) for row in table.rows]
+    weights = {e: np.array(row[1:], dtype=float) for e, row in zip(epochs, table.rows, strict=True)}
+    now = weights[epochs[-1]]
+    plane = step.data["plane"]
+    dashed = [s for s in plane.series if s.style == "dash"]  # type: ignore[union-attr]
+    crossing = {
+        tuple(np.round(w, 6))
+        for e, w in weights.items()
+        if e != epochs[-1] and not np.allclose(w, now) and not P.misses_box(w)
+    }
+    assert len(dashed) == len(crossing)
+    text = step.text
+    where = text.split("never stops. ")[1].split(". Each line")[0]
+    assert sorted(int(n) for n in re.findall(r"\d+", where)) == epochs[:-1]
+    assert f"the last {len(epochs)} epochs" in text

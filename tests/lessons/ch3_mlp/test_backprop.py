@@ -66,7 +66,7 @@ def test_lesson_walks_forward_backward_update_check_and_training() -> None:
         "Backward: the output neurons' error terms",
         "Backward: the hidden neurons' error terms",
     ]
-    order += ["The update", "Check: backpropagation against central differences", "Summary"]
+    order += ["The update", "Check: central differences", "Summary"]
     positions = [titles.index(title) for title in order]
     assert positions == sorted(positions)
     check = steps[titles.index(order[-2])]
