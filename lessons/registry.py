@@ -153,6 +153,12 @@ CHAPTERS: tuple[Chapter, ...] = (
             ),
             Entry("overfitting", "4.6", "Overfitting", f"{_CH4}.overfitting.lesson:Overfitting"),
             Entry(
+                "loss_landscapes",
+                "4.7",
+                "Loss landscapes",
+                f"{_CH4}.loss_landscapes.lesson:LossLandscapes",
+            ),
+            Entry(
                 "memorisation",
                 "4.8",
                 "Memorisation vs generalisation",

@@ -17,11 +17,12 @@ from app.panels.image import ImageView
 from app.panels.image_grid import ImageGridView
 from app.panels.network import NetworkView
 from app.panels.plot import PlotView
+from app.panels.surface3d import Surface3DView
 from app.panels.table import TableView
 from app.panels.text import TextView, render_markup
 from app.shell.theme import Theme
 from lessons.core.base import Bars, Image, ImageGrid, Panel, Plot, Table, Text
-from lessons.core.panels import Graph, Network
+from lessons.core.panels import Graph, Network, Surface3D
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
@@ -35,6 +36,7 @@ __all__ = [
     "NetworkView",
     "PanelView",
     "PlotView",
+    "Surface3DView",
     "TableView",
     "TextView",
     "create_panel",
@@ -52,6 +54,7 @@ _VIEWS: dict[type[Panel], type[PanelView]] = {
     Text: TextView,
     Graph: GraphView,
     Network: NetworkView,
+    Surface3D: Surface3DView,
 }
 
 

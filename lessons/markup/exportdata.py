@@ -18,6 +18,7 @@ import json
 import math
 import numbers
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -131,8 +132,9 @@ def write_json(data: Mapping[str, Any], path: Path) -> None:
 
 
 def _kind(class_name: str) -> str:
-    """A panel spec's class name as a lower-case kind: ``ImageGrid`` -> ``image_grid``."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in class_name).lstrip("_")
+    """A panel spec's class name as a lower-case kind: ``ImageGrid`` -> ``image_grid``,
+    ``Surface3D`` -> ``surface_3d``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z0-9])", "_", class_name).lower()
 
 
 def to_json(value: Any, indent: int = 0) -> str:

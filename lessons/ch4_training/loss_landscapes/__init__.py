@@ -1,0 +1,1 @@
+"""Lesson 4.7: loss landscapes."""
