@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from lessons.core.base import Lesson, PanelData, Step
     from lessons.core.runner import LessonRun
 
+pytest_plugins = ["no_network"]  # any socket use fails the test (tests/no_network.py)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # One BLAS thread: on a 2-core machine OpenBLAS's second thread spin-waits against the Qt GUI
 # thread and any other process, making small matrix products many times slower.

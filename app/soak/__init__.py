@@ -1,0 +1,1 @@
+"""`python -m app.soak`: long use of the real window, every lesson in turn (see app.soak.cli)."""
