@@ -52,6 +52,7 @@ _CH1 = "lessons.ch1_prerequisites"
 _CH2 = "lessons.ch2_neurons"
 _CH3 = "lessons.ch3_mlp"
 _CH4 = "lessons.ch4_training"
+_CH5 = "lessons.ch5_real_data"
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
@@ -165,6 +166,11 @@ CHAPTERS: tuple[Chapter, ...] = (
                 f"{_CH4}.memorisation.lesson:Memorisation",
             ),
         ),
+    ),
+    Chapter(
+        5,
+        "Real data",
+        (Entry("graphs_gpu", "5.3", "Graphs and the GPU", f"{_CH5}.graphs_gpu.lesson:GraphsGpu"),),
     ),
 )
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.feature_scaling import model as m
 from lessons.core.base import Annotation, PlotData, Series, TableData
+from lessons.shared import colors
 
 UNSCALED = colors.SGD  # orange: plain gradient descent on the features as measured
 STANDARDISED = 5  # sky blue: the standardised features and gradient descent on them

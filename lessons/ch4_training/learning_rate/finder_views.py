@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.learning_rate import model as lm
 from lessons.ch4_training.learning_rate import rangetest as rt
 from lessons.ch4_training.learning_rate.views import TOP, fit_plot, rate_text
 from lessons.core.base import Annotation, PlotData, Series, TableData
 from lessons.markup.numbers import plain
+from lessons.shared import colors
 
 PICK_ROWS = (0.012, 0.03)  # heights of the suggestions' names under the curve, alternating
 

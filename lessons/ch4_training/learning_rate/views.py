@@ -2,7 +2,7 @@
 
 Learning rates are drawn on a log scale: the x of the rate plot is log10 of the rate (the
 panel has no logarithmic x axis of its own), so -2 is 0.01 and 0 is 1.  Colours follow
-chapter 4 (:mod:`lessons.ch4_training.colors`): every run here is plain SGD (orange), the
+chapter 4 (:mod:`lessons.shared.colors`): every run here is plain SGD (orange), the
 network's curve is the model colour (blue), data are black; the learner's own rate is the one
 yellow mark.  Solid lines are training losses, dashed lines validation losses.  Regions are
 told apart by marker shape and named on the plot, not by colour.
@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.learning_rate import model as lm
 from lessons.core.base import Annotation, PlotData, Series, TableData
 from lessons.markup.numbers import plain
+from lessons.shared import colors
 
 YOURS = colors.COMPARISON  # yellow: the learner's own rate, held against the sweep
 LOSS_RANGE = (0.01, 10.0)  # the loss axes (log scale)

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.loss_functions import model as m
 from lessons.ch4_training.loss_functions.texts import fixed
 from lessons.core.base import Annotation, BarData, PlotData, Series, TableData
+from lessons.shared import colors
 
 MSE_COLOR = colors.MODEL  # blue
 MAE_COLOR = 4  # reddish purple: the second fit (see the report: colors.py has no entry)

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.loss_landscapes import slices as sl
 from lessons.core.base import Annotation, PlotData, Series, TableData
 from lessons.core.panels import Surface3DData
 from lessons.markup.numbers import plain
+from lessons.shared import colors
 
 SMALL = colors.MODEL  # blue
 LARGE = colors.COMPARISON  # yellow: full-batch training, as in lesson 4.4

@@ -2,14 +2,13 @@
 
 Course conventions: a solid line is a training score, a dashed line the test score; one colour
 per run.  The true-label run is drawn in the chapter's model blue; the shuffled-label run in
-yellow, the one colour chapter 4 leaves free (``lessons/ch4_training/colors.py``).
+yellow, the one colour chapter 4 leaves free (``lessons/shared/colors.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.memorisation import experiment as ex
 from lessons.core.base import (
     Annotation,
@@ -19,6 +18,7 @@ from lessons.core.base import (
     TableData,
 )
 from lessons.markup.numbers import plain
+from lessons.shared import colors
 
 TRUE_COLOR = colors.MODEL  # blue: the network as it is meant to be trained
 SHUFFLED_COLOR = colors.COMPARISON  # yellow: the same network on shuffled labels

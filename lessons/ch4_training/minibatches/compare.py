@@ -12,13 +12,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.minibatches import model as m
 from lessons.ch4_training.minibatches import tables as tb
 from lessons.ch4_training.minibatches import texts
 from lessons.ch4_training.minibatches import views as v
 from lessons.core.base import Step, TaskResult
 from lessons.markup.numbers import plain
+from lessons.shared import colors
 
 SPREAD_EPOCHS = 4  # the gradient spread is measured over the batches of this many epochs
 TASK_TARGET = 0.05  # the task: within this of the lowest loss after one epoch

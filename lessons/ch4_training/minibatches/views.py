@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.minibatches import model as m
 from lessons.core.base import Annotation, PlotData, Series
 from lessons.markup.numbers import plain
+from lessons.shared import colors
 
 FULL_BATCH = colors.COMPARISON  # yellow: full-batch gradient descent, the second path
 STAGES = ("initialise", "predict", "loss", "gradient", "step", "repeat", "stop")

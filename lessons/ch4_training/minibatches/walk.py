@@ -13,12 +13,12 @@ from functools import partial
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.minibatches import model as m
 from lessons.ch4_training.minibatches import tables as tb
 from lessons.ch4_training.minibatches import texts
 from lessons.ch4_training.minibatches import views as v
 from lessons.core.base import Step
+from lessons.shared import colors
 
 
 def walk(

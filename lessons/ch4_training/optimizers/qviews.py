@@ -10,13 +10,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lessons.ch4_training import colors
 from lessons.ch4_training.optimizers import quadratic as q
 from lessons.ch4_training.optimizers import race as r
 from lessons.ch4_training.optimizers.study import Study
 from lessons.ch4_training.optimizers.views import FLOOR, race_map
 from lessons.core.base import Annotation, PlotData, Series, TableData
 from lessons.markup.numbers import plain
+from lessons.shared import colors
 
 THEORY = colors.COMPARISON  # yellow: a theoretical rate (spectral radius), never a run
 MAP_LEVELS = (0.75, 0.8, 0.85, 0.9, 0.95, 0.98)

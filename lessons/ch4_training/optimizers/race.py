@@ -21,7 +21,7 @@ from engine.core.tensor import Tensor
 from engine.data.synthetic.surfaces import Surface, surface
 from engine.nn.blocks import concatenate
 from engine.nn.optimizers import SGD, Adam, Momentum, Nesterov, Optimizer, RMSprop
-from lessons.ch4_training.colors import OPTIMIZER_COLORS
+from lessons.shared.colors import OPTIMIZER_COLORS
 
 KEYS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
 LABELS = {

@@ -1,4 +1,4 @@
-"""Chapter 4's colour meanings (indices into the app's 8-colour, colour-blind-safe palette).
+"""The course's colour meanings (indices into the app's 8-colour, colour-blind-safe palette).
 
 One meaning per colour course-wide: chapter 1 drew plain gradient descent orange (1) and
 descent with momentum green (2); chapter 4 keeps those and gives each other optimizer its own
