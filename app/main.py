@@ -10,7 +10,8 @@
     deepstep --lesson softmax --step 4 --export-data step4.json   (every number of one step)
     deepstep --lesson playground --data my.csv [--features a,b --label y]   (your own data)
 
-Bad arguments print one line on stderr and exit with code 2; nothing raises a traceback.
+Bad arguments print one line on stderr and exit with code 2 (a line break or other control
+character in an argument is written as its escape); nothing raises a traceback.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from lessons.core.runner import LessonRun
 from lessons.registry import CHAPTERS, find
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl+C
 MIN_SIZE, MAX_SIZE = (640, 400), (7680, 4320)
 THEME_NAMES = ("light", "dark", "contrast")
 
@@ -143,24 +145,37 @@ class Request:
 
 
 def validate(args: argparse.Namespace) -> Request:
-    """Check everything that can be checked before Qt starts; UsageError otherwise."""
+    """Check everything that can be checked before Qt starts; UsageError otherwise.
+
+    An option given an empty value (``--screenshot ""``) counts as given, so it is an error,
+    never the interactive window.
+    """
     if args.json and not args.list:
         raise UsageError("--json only goes with --list")
-    exporting = bool(args.export_pdf or args.export_png)
+    screenshot = args.screenshot is not None
+    exporting = args.export_pdf is not None or args.export_png is not None
     numbers = args.export_data is not None
-    if (
-        args.step is not None or args.screenshot or args.set or exporting or numbers
-    ) and not args.lesson:
+    if (args.step is not None or screenshot or args.set or exporting or numbers) and not (
+        args.lesson
+    ):
         raise UsageError("--step, --set, --screenshot and --export-* need --lesson ID")
-    if numbers and (args.screenshot or exporting or args.size or args.presentation):
+    if numbers and (screenshot or exporting or args.size or args.presentation):
         raise UsageError(
             "--export-data writes one step's numbers: no --screenshot, --export-pdf/--export-png, "
             "--size or --presentation"
         )
-    if args.size and not (args.screenshot or exporting):
+    if args.size and not (screenshot or exporting):
         raise UsageError("--size only goes with --screenshot or --export-pdf/--export-png")
-    if exporting and (args.screenshot or args.step is not None or args.presentation):
+    if exporting and (screenshot or args.step is not None or args.presentation):
         raise UsageError("--export-pdf/--export-png export every step: no --step or --screenshot")
+    shot = _output_file(args.screenshot, ".png", "--screenshot") if screenshot else None
+    pdf = (
+        _output_file(args.export_pdf, ".pdf", "--export-pdf")
+        if args.export_pdf is not None
+        else None
+    )
+    png = _output_folder(args.export_png) if args.export_png is not None else None
+    data_file = _output_file(args.export_data, ".json", "--export-data") if numbers else None
     lesson_id = None
     if args.lesson:
         try:
@@ -171,25 +186,23 @@ def validate(args: argparse.Namespace) -> Request:
         values = parse_assignments(args.set)
     except ValueError as err:
         raise UsageError(str(err)) from None
-    try:
-        data = cli_data.prepare(args, lesson_id, values)
-    except cli_data.DataArgError as err:
-        raise UsageError(str(err)) from None
     if lesson_id and values:
         try:
             Values(find(lesson_id).controls, values)
         except ValueError as err:
             raise UsageError(str(err)) from None
-    shot = _output_file(args.screenshot, ".png", "--screenshot") if args.screenshot else None
-    pdf = _output_file(args.export_pdf, ".pdf", "--export-pdf") if args.export_pdf else None
-    png = _output_folder(args.export_png) if args.export_png else None
-    data_file = _output_file(args.export_data, ".json", "--export-data") if numbers else None
+    try:
+        data = cli_data.prepare(args, lesson_id, values)
+    except cli_data.DataArgError as err:
+        raise UsageError(str(err)) from None
     if args.device:
         from app.shell import devices
 
         problem = devices.switch(args.device)
         if problem:
             raise UsageError(problem)
+    elif screenshot or exporting or numbers:  # the window computes on the CPU instead
+        _require_device()
     return Request(
         lesson_id,
         args.step,
@@ -206,31 +219,76 @@ def validate(args: argparse.Namespace) -> Request:
     )
 
 
+NAME_MAX = 255  # bytes in one file or folder name, on every common file system
+
+
+def _shown(path: Path) -> str:
+    """A path for a message, cut in the middle when it is very long."""
+    text = str(path)
+    return text if len(text) <= 100 else f"{text[:48]}…{text[-48:]}"
+
+
+def _check_names(path: Path, flag: str) -> None:
+    """Every part of ``path`` must be a name the file system can hold."""
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > NAME_MAX:
+            raise UsageError(
+                f"{flag}: the name {_shown(Path(part))!r} is {size:,} bytes long; a file or "
+                f"folder name can have at most {NAME_MAX} bytes"
+            )
+
+
+def _require_device() -> None:
+    """UsageError if DEEPSTEP_DEVICE names a device that cannot be used."""
+    from app.shell import devices
+
+    problem = devices.environment_problem()
+    if problem:
+        raise UsageError(problem)
+
+
 def _output_file(text: str, suffix: str, flag: str) -> Path:
     """A file we may write: the right suffix, in a writable folder that exists."""
+    if not text.strip():
+        raise UsageError(f"{flag} must name a {suffix} file, got an empty name")
     path = Path(text).expanduser()
+    _check_names(path, flag)
     if path.suffix.lower() != suffix:
-        raise UsageError(f"{flag} must name a {suffix} file, got {path.name!r}")
+        raise UsageError(f"{flag} must name a {suffix} file, got {_shown(Path(path.name))!r}")
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"cannot write {path}: permission denied")
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder")
+    try:
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {_shown(path)}: folder {_shown(folder)} does not exist")
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise UsageError(f"cannot write {_shown(path)}: permission denied")
+        if path.is_dir():
+            raise UsageError(f"cannot write {_shown(path)}: it is a folder")
+    except OSError as err:
+        raise UsageError(f"{flag}: cannot write {_shown(path)}: {err.strerror}") from None
     return path
 
 
 def _output_folder(text: str) -> Path:
     """A folder for --export-png: an existing writable one, or a new one in an existing one."""
+    if not text.strip():
+        raise UsageError("--export-png needs a folder, got an empty name")
     path = Path(text).expanduser()
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--export-png needs a folder; {path} is a file")
-    parent = path if path.exists() else path.parent
-    if not parent.is_dir():
-        raise UsageError(f"cannot write into {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"cannot write into {path}: permission denied")
+    _check_names(path, "--export-png")
+    try:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"--export-png needs a folder; {_shown(path)} is a file")
+        parent = path if path.exists() else path.parent
+        if not parent.is_dir():
+            raise UsageError(
+                f"cannot write into {_shown(path)}: folder {_shown(parent)} does not exist"
+            )
+        if not os.access(parent, os.W_OK):
+            raise UsageError(f"cannot write into {_shown(path)}: permission denied")
+    except OSError as err:
+        raise UsageError(
+            f"--export-png: cannot write into {_shown(path)}: {err.strerror}"
+        ) from None
     return path
 
 
@@ -269,21 +327,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.list:
+            if args.json:  # it runs the lessons to count their steps
+                _require_device()
             print(list_lessons(args.json))
             return 0
         request = validate(args)
     except UsageError as err:
-        print(f"deepstep: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    if request.screenshot and request.presentation:
-        return headless.presentation_screenshot(request)
-    if request.screenshot:
-        return headless.screenshot(request)
-    if request.export_pdf or request.export_png:
-        return headless.export(request)
-    if request.export_data:
-        return exportdata.export_step(request)
-    return run_window(request)
+        return headless.fail(str(err))
+    except OSError as err:  # a path the system refuses in a way not checked above
+        return headless.fail(str(err.strerror or err))
+    try:
+        if request.screenshot and request.presentation:
+            return headless.presentation_screenshot(request)
+        if request.screenshot:
+            return headless.screenshot(request)
+        if request.export_pdf or request.export_png:
+            return headless.export(request)
+        if request.export_data:
+            return headless.interruptible(exportdata.export_step, request)
+        return run_window(request)
+    except KeyboardInterrupt:
+        print("deepstep: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def run_window(request: Request) -> int:

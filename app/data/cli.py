@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.data.user.csvimport import DataImportError, Problem, read_csv
+from engine.data.user.csvimport import DataImportError, Problem, read_csv, shorten, shown_path
 from engine.data.user.images import ImageFolder, build_image_set, scan_image_folder
-from engine.data.user.table import MAX_ROWS, build_table, default_choices
+from engine.data.user.table import MAX_ROWS, UserTable, build_table, default_choices
 from lessons.core.userdata import NO_IMPORTS, ImportedSets, UserSet
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["DataArgError", "DataRequest", "add_arguments", "install", "prepare"]
 
 PLAYGROUND = "playground"
-HINTS = {
+USER_DATA = "your data"  # the playground's data choice that trains on the imported table
+HINTS = {  # for CSV files
     Problem.MISSING: "add --missing drop or --missing fill",
     Problem.TOO_LARGE: f"add --subset to train on a random {MAX_ROWS:,} rows",
     Problem.NOT_NUMERIC: "choose numeric columns with --features NAME,NAME",
@@ -38,6 +39,7 @@ HINTS = {
     Problem.NO_FEATURES: "choose feature columns with --features NAME,NAME",
     Problem.ONE_CLASS: "choose another label column with --label NAME",
     Problem.TOO_MANY_CLASSES: "choose another label column with --label NAME",
+    Problem.OUT_OF_RANGE: "choose other columns with --features NAME,NAME and --label NAME",
 }
 
 
@@ -75,28 +77,52 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _fail(err: DataImportError) -> DataArgError:
-    hint = HINTS.get(err.problem)
+def _fail(err: DataImportError, folder: bool = False) -> DataArgError:
+    """The problem as one line; a CSV file's problem with the flag that solves it, if any."""
+    hint = None if folder else HINTS.get(err.problem)
     return DataArgError(f"--data: {err}" + (f" ({hint})" if hint else ""))
+
+
+def _headless(args: argparse.Namespace) -> bool:
+    """Does the command line render or export (so no window can say what is wrong)?"""
+    outputs = (args.screenshot, args.export_pdf, args.export_png, args.export_data)
+    return any(value is not None for value in outputs)
 
 
 def prepare(args: argparse.Namespace, lesson: str | None, values: dict[str, str]) -> DataRequest:
     """Read and check ``--data`` (DataArgError); the playground is set to train on it."""
     extras = args.features or args.label or args.missing or args.subset
-    if not args.data:
+    trains_on_it = lesson == PLAYGROUND and _headless(args)
+    if args.data is None:
         if extras:
             raise DataArgError("--features, --label, --missing and --subset go with --data")
+        if trains_on_it and values.get("data") == USER_DATA:
+            raise DataArgError(
+                f"--set data='{USER_DATA}' needs --data FILE.csv: a screenshot or an export "
+                "reads no data imported in the app"
+            )
         return DataRequest()
+    if not args.data.strip():
+        raise DataArgError("--data needs the name of a CSV file or a folder, got ''")
     path = Path(args.data).expanduser()
-    if not path.exists():
-        raise DataArgError(f"--data: {path} does not exist")
-    if path.is_dir():
+    try:
+        exists, is_folder = path.exists(), path.is_dir()
+    except OSError as err:  # e.g. a name longer than the file system allows
+        raise DataArgError(f"--data: cannot use {shown_path(path)}: {err.strerror}") from None
+    if not exists:
+        raise DataArgError(f"--data: {shown_path(path)} does not exist")
+    if is_folder:
         if extras:
             raise DataArgError("--features, --label, --missing and --subset are for CSV files")
+        if trains_on_it and values.get("data") == USER_DATA:
+            raise DataArgError(
+                f"--data: the playground trains on a table (a CSV file), not on the images of "
+                f"{shorten(path.name)}"
+            )
         try:
             return DataRequest(folder=scan_image_folder(path))
         except DataImportError as err:
-            raise _fail(err) from None
+            raise _fail(err, folder=True) from None
     try:
         table = read_csv(path)
         choices = default_choices(table)
@@ -116,8 +142,31 @@ def prepare(args: argparse.Namespace, lesson: str | None, values: dict[str, str]
     from app.data.imports import csv_entry
 
     if lesson == PLAYGROUND:
-        values.setdefault("data", "your data")
+        values.setdefault("data", USER_DATA)
+        if trains_on_it and values["data"] == USER_DATA:
+            _check_playground(built)
     return DataRequest(entry=csv_entry(built))
+
+
+def _check_playground(table: UserTable) -> None:
+    """A table the playground cannot put on its plane is refused with the reason and the fix
+    (instead of a screenshot or export of the lesson's one explaining step)."""
+    from lessons.ch3_mlp.playground.data import MAX_CLASSES
+
+    names = ", ".join(shorten(n, 30) for n in table.feature_names)
+    count = len(table.feature_names)
+    if count != 2:
+        raise DataArgError(
+            f"--data: the playground puts two features on its plane; {shorten(table.name)} "
+            f"gives {count} ({names}) (choose two with --features NAME,NAME)"
+        )
+    classes = len(table.class_names)
+    if classes > MAX_CLASSES:
+        raise DataArgError(
+            f"--data: the playground colours up to {MAX_CLASSES} classes; the label "
+            f"'{shorten(table.choices.label, 30)}' of {shorten(table.name)} has {classes} "
+            "(choose another label column with --label NAME)"
+        )
 
 
 def read_entry(request: DataRequest | None) -> tuple[UserSet | None, str | None]:
@@ -134,7 +183,7 @@ def read_entry(request: DataRequest | None) -> tuple[UserSet | None, str | None]
     try:
         return images_entry(build_image_set(folder, decode_folder(folder))), None
     except DataImportError as err:
-        return None, str(_fail(err))
+        return None, str(_fail(err, folder=True))
 
 
 def install(request: DataRequest | None, window: MainWindow) -> str | None:

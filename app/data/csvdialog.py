@@ -1,10 +1,10 @@
 """The CSV import dialog: a preview with column types, then features, label, scaling and split.
 
-The file has already been read (:func:`engine.data.user.csvimport.read_csv`); the dialog shows its
-first
-rows with each column's detected type and missing values, lets the learner tick the feature
-columns and pick the label column, standardise the features, set the test share, and answer
-the questions some files raise (missing values: drop or fill; too many rows: a random subset).
+The file has already been read (:func:`engine.data.user.csvimport.read_csv`, off the GUI
+thread); the dialog shows its first rows (a very long value cut) with each column's detected
+type and missing values, lets the learner tick the feature columns and pick the label column,
+standardise the features, set the test share, and answer the questions some files raise
+(missing values: drop or fill; too many rows: a random subset).
 Every change rebuilds the table with :func:`engine.data.user.table.build_table`; a problem is shown
 in words under the choices and Import stays disabled until it is solved.  Nothing is copied:
 the result remembers the file's path and the choices.
@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.data.user.csvimport import CsvTable, DataImportError
+from engine.data.user.csvimport import CsvTable, DataImportError, shorten
 from engine.data.user.table import MAX_ROWS, CsvChoices, UserTable, build_table, default_choices
 
 __all__ = ["CsvImportDialog"]
 
 PREVIEW_ROWS = 50
+PREVIEW_CHARS = 200  # a longer cell is cut in the preview (the file is read in full)
 MISSING_CHOICES = (
     ("ask", "Choose what to do…"),
     ("drop", "Drop the rows with gaps"),
@@ -149,7 +150,7 @@ class CsvImportDialog(QDialog):
         view.setHorizontalHeaderLabels([f"{c.name}\n{c.describe()}" for c in self.table.columns])
         for i, row in enumerate(rows):
             for j, cell in enumerate(row):
-                item = QTableWidgetItem(cell)
+                item = QTableWidgetItem(shorten(cell, PREVIEW_CHARS))
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 if self.table.columns[j].kind == "numeric":
                     item.setTextAlignment(

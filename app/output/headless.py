@@ -1,21 +1,37 @@
 """What the command line renders without opening a window: a step as a PNG (as the window or
 as presentation mode projects it) and a lesson's PDF handout or PNG slides; and the one
-QApplication they and the window share."""
+QApplication they and the window share.
+
+A far step of a live lesson is computed step by step: the command shows its progress on stderr
+(every few seconds, with an estimate of the time left) and Ctrl-C stops it where it is safe to
+stop (:class:`Interruptible`: one line, exit code 130, no traceback).
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType, TracebackType
+from typing import TYPE_CHECKING, TextIO
 
 from app.data import cli as cli_data
+from engine.core.cancel import Cancelled, CancelToken, cancellable, is_cancelled
+from lessons.core.runner import reporting
 from lessons.registry import find
 
 if TYPE_CHECKING:
     from app.main import Request
     from app.output.export import ExportPlan
+
+EXIT_INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)
+PROGRESS_EVERY_S = 2.0  # a progress line on stderr at most this often (not on a terminal: 10 s)
 
 
 # Qt platform chatter that means nothing to a learner (the offscreen plugin says this for
@@ -38,8 +54,131 @@ def application() -> object:
     return app
 
 
+class ProgressLine:
+    """Progress of a far step on stderr: rewritten in place on a terminal, else one line now
+    and then; with the rate so far and an estimate of the time left."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.every = PROGRESS_EVERY_S if self.tty else 5 * PROGRESS_EVERY_S
+        self.start: tuple[float, int] | None = None
+        self.last = 0.0
+        self.shown = False
+        self.done: tuple[int, int] | None = None
+
+    def __call__(self, done: int, target: int) -> None:
+        now = time.monotonic()
+        self.done = (done, target)
+        if self.start is None:
+            self.start = (now, done)
+        if now - self.last < self.every:
+            return
+        self.last = now
+        began, first = self.start
+        rate = (done - first) / max(now - began, 1e-9)
+        left = f", about {_duration((target - done) / rate)} left" if rate > 0 else ""
+        share = 100.0 * (done + 1) / (target + 1)
+        text = (
+            f"deepstep: computing step {done + 1:,} of {target + 1:,} ({share:.1f} %{left}; "
+            "Ctrl-C stops)"
+        )
+        if self.tty:
+            self.stream.write(f"\r{text}\x1b[K")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+        self.shown = False
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.0f} days"
+
+
+class Interruptible:
+    """A command-line job that can be stopped: Ctrl-C cancels the work in the block where it
+    is safe to stop (see :mod:`engine.core.cancel`), far steps print their progress.
+
+    A second Ctrl-C (work that does not stop) raises KeyboardInterrupt, which the block turns
+    into the same one line.  ``interrupted`` says whether Ctrl-C came; ``report()`` prints the
+    line and returns the exit code.
+    """
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.token = CancelToken()
+        self.progress = ProgressLine(stream)
+        self._stack = ExitStack()
+
+    @property
+    def interrupted(self) -> bool:
+        return self.token.cancelled
+
+    def __enter__(self) -> Interruptible:
+        stack = self._stack
+        stack.callback(self.progress.close)
+        stack.enter_context(cancellable(self.token))
+        stack.enter_context(reporting(self.progress))
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, self._interrupt)
+            stack.callback(signal.signal, signal.SIGINT, previous)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        self._stack.close()
+        if kind is not None and issubclass(kind, Cancelled | KeyboardInterrupt):
+            self.token.cancel()
+            return True
+        return False
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self.token.cancelled:
+            raise KeyboardInterrupt
+        self.token.cancel()
+
+    def report(self) -> int:
+        """Say where the job stopped; the exit code of an interrupted command."""
+        where = ""
+        if self.progress.done is not None:
+            done, target = self.progress.done
+            where = f" at step {done + 1:,} of {target + 1:,}"
+        print(f"deepstep: interrupted{where}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def interruptible(job: Callable[[Request], int], request: Request) -> int:
+    """Run a command-line job with progress on stderr that Ctrl-C stops (exit code 130)."""
+    code = EXIT_INTERRUPTED
+    with Interruptible() as stop:
+        code = job(request)
+    return stop.report() if stop.interrupted else code
+
+
 def screenshot(request: Request) -> int:
-    """Render one lesson step offscreen and save it; exit code 2 if the step doesn't exist."""
+    """Render one lesson step offscreen and save it; exit code 2 if the step doesn't exist.
+
+    A far step shows its progress and Ctrl-C stops it (exit code 130).
+    """
+    return interruptible(_screenshot, request)
+
+
+def _screenshot(request: Request) -> int:
     _offscreen_application()
     from app.shell.window import MainWindow
     from app.state.progress import ProgressStore
@@ -61,6 +200,9 @@ def screenshot(request: Request) -> int:
         window.show()
         step = (request.step or 1) - 1
         window.open_lesson(request.lesson or "", step, request.values)
+        if is_cancelled():  # Ctrl-C on the way to the step
+            window.player.shutdown()
+            raise Cancelled
         frame = window.player.frame
         if frame is None or frame.position != step:
             total = (
@@ -68,13 +210,11 @@ def screenshot(request: Request) -> int:
                 if frame and frame.length is not None
                 else (frame.computed if frame else 0)
             )
-            print(
-                f"deepstep: error: lesson {request.lesson!r} has {total} steps; "
-                f"there is no step {step + 1}",
-                file=sys.stderr,
-            )
             window.player.shutdown()
-            return 2  # the usage exit code of app.main
+            return fail(
+                f"lesson {request.lesson!r} has {total} step{'' if total == 1 else 's'}; "
+                f"there is no step {step + 1}"
+            )
         from PySide6.QtWidgets import QApplication
 
         for _ in range(3):
@@ -82,8 +222,7 @@ def screenshot(request: Request) -> int:
         saved = window.grab().save(str(request.screenshot), "PNG")
         window.player.shutdown()
         if not saved:
-            print(f"deepstep: error: cannot write {request.screenshot}", file=sys.stderr)
-            return 2  # the usage exit code of app.main
+            return fail(f"cannot write {request.screenshot}")
     return 0
 
 
@@ -93,8 +232,14 @@ def _offscreen_application() -> None:
     application()
 
 
+def one_line(text: str) -> str:
+    """``text`` with every character that would break or hide a line (a line feed, a record
+    separator, a lone surrogate from an undecodable file name) written as its escape."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def fail(message: str) -> int:
-    print(f"deepstep: error: {message}", file=sys.stderr)
+    print(f"deepstep: error: {one_line(message)}", file=sys.stderr)
     return 2  # the usage exit code of app.main
 
 
@@ -117,6 +262,10 @@ def _plan(request: Request) -> ExportPlan | str:
 
 def presentation_screenshot(request: Request) -> int:
     """Render one step as presentation mode projects it, at --size (default 1920x1080)."""
+    return interruptible(_presentation_screenshot, request)
+
+
+def _presentation_screenshot(request: Request) -> int:
     _offscreen_application()
     from PySide6.QtGui import QImageWriter
 
@@ -138,6 +287,10 @@ def presentation_screenshot(request: Request) -> int:
 
 def export(request: Request) -> int:
     """Write the lesson's PDF handout and/or PNG slides; one line per file on stdout."""
+    return interruptible(_export, request)
+
+
+def _export(request: Request) -> int:
     _offscreen_application()
     from app.output.export import PdfHandout, PngSequence
 

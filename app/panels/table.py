@@ -273,6 +273,7 @@ class _CopyableTable(QTableView):
         self._px = 0  # the size in use now
         self._wrapped = False  # rows have their own heights for wrapped text
         self._focus: tuple[int, int, int] | None = None  # rows to keep in view: first, last, col
+        self._settling = False  # scrolling to the focus rows or fitting columns: no re-entry
 
     def show_rows(self, focus: tuple[int, int, int] | None) -> None:
         """Scroll rows ``first..last`` into view (as many as fit, the first always).
@@ -285,14 +286,21 @@ class _CopyableTable(QTableView):
 
     def _scroll_to_focus(self) -> None:
         model = self.model()
-        if self._focus is None or model is None:
+        if self._focus is None or model is None or self._settling:
             return
         first, last, col = self._focus
         if last >= model.rowCount() or col >= model.columnCount():
             return
         visible = QAbstractItemView.ScrollHint.EnsureVisible
-        self.scrollTo(model.index(last, col), visible)
-        self.scrollTo(model.index(first, col), visible)
+        # Scrolling can show a scroll bar, which resizes the viewport, refits the columns and
+        # updates the geometries again: without this guard that loop never ended (a stack
+        # overflow in a table with marked rows that did not fit its panel).
+        self._settling = True
+        try:
+            self.scrollTo(model.index(last, col), visible)
+            self.scrollTo(model.index(first, col), visible)
+        finally:
+            self._settling = False
 
     def updateGeometries(self) -> None:
         super().updateGeometries()
@@ -333,6 +341,15 @@ class _CopyableTable(QTableView):
         model = self.model()
         if model is None or (model.rowCount() > AUTO_RESIZE_MAX_ROWS and not force):
             return
+        if self._settling:
+            return
+        self._settling = True
+        try:
+            self._fit_columns()
+        finally:
+            self._settling = False
+
+    def _fit_columns(self) -> None:
         header = self.horizontalHeader()
         width = self.viewport().width()
         self.setWordWrap(False)

@@ -5,20 +5,33 @@ every command (a frozen dataclass: :class:`Load`, :class:`Next`, :class:`Goto`, 
 to the worker, which runs it and sends back an immutable :class:`Frame`. The GUI thread keeps
 only the newest frame and hands it on at most ~60 times a second, so a fast training loop cannot
 flood the screen. No widget is touched from the worker. Switching lessons or quitting bumps a
-generation number, so commands queued for the old lesson are dropped, and waits for the worker
-to finish its step.
+generation number, so commands queued for the old lesson are dropped.
+
+Work in the worker can be interrupted (:mod:`engine.core.cancel`): every command carries a
+serial number, and a later command cancels the earlier ones' work by moving a mark in a shared
+:class:`_Gate` that the worker's tokens read.  Loading another lesson, quitting and
+:meth:`Player.cancel` stop everything at once (mid-step: the engine checks at its choke points);
+a restart (the Restart command, or a control that restarts the lesson) stops earlier work at
+once as well, but never a Load; Back, First, Goto and a live control stop earlier work between
+steps, so no computed step is lost.  A far Goto (or a resumed lesson's way to its saved step)
+reports its progress and, threaded, shows the step it has reached a few times a second.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from lessons.core.base import Lesson, PanelData, Step, TaskResult
-from lessons.core.runner import LessonRun
+from app.shell import gcguard
+from engine.core.cancel import Cancelled, CancelToken, cancellable
+from lessons.core.base import Effect, Lesson, PanelData, Step, TaskResult
+from lessons.core.runner import Checkpoint, LessonRun, reporting
 from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 log = logging.getLogger(__name__)
@@ -45,6 +58,7 @@ class Frame:
     error: str | None
     imports: ImportedSets = NO_IMPORTS  # the data sets the run started with
     titles: dict[str, str] = field(default_factory=dict)  # panel id -> title at this step
+    checkpoint: Checkpoint | None = None  # the run's newest (live lessons that keep them)
 
 
 # ---- commands: what the GUI thread asks of the worker --------------------------------------
@@ -52,12 +66,17 @@ class Frame:
 
 @dataclass(frozen=True)
 class Load:
-    """Start a lesson with these control values and data sets, at step ``position``."""
+    """Start a lesson with these control values and data sets, at step ``position``.
+
+    ``checkpoint``: a live lesson's saved state to continue from (ignored if it does not fit);
+    a position before its step shows its step.
+    """
 
     lesson: type[Lesson]
     values: dict[str, Any]
     position: int = 0
     imports: ImportedSets = NO_IMPORTS
+    checkpoint: Checkpoint | None = None
 
 
 @dataclass(frozen=True)
@@ -105,39 +124,113 @@ class SetImports:
 Command = Load | Next | Back | First | Goto | Restart | SetControl | SetImports
 
 
+# ---- cancellation: later commands stop the work of earlier ones ----------------------------
+
+
+class _Gate:
+    """Marks the GUI thread moves and the worker's tokens read: commands with a serial number
+    below a mark are cancelled at that mark's level (plain ints: safe to share under the GIL).
+
+    ``discard``: everything, Loads included (another lesson, quitting, Ctrl-C); ``restart``:
+    every other command's work, at once; ``move``: every other command's work, between steps.
+    """
+
+    def __init__(self) -> None:
+        self.discard = 0
+        self.restart = 0
+        self.move = 0
+
+
+class _Token(CancelToken):
+    """Cancelled once one of ``marks`` of the gate passes the command's serial number."""
+
+    def __init__(
+        self, gate: _Gate, serial: int, marks: tuple[str, ...], *, boundary_only: bool = False
+    ) -> None:
+        super().__init__(boundary_only=boundary_only)
+        self._gate, self._serial, self._marks = gate, serial, marks
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled or any(getattr(self._gate, m) > self._serial for m in self._marks)
+
+
 class _Worker(QObject):
     """Lives in the worker thread; the only code that touches the LessonRun."""
 
     frame = Signal(object)
+    preview = Signal(object)  # a far step's way there: the newest step computed
+    progressed = Signal(int, int, int)  # generation, newest step computed, step asked for
     failed = Signal(int, str)  # generation, message
 
-    def __init__(self) -> None:
+    def __init__(self, gate: _Gate, previews: bool) -> None:
         super().__init__()
         self.run: LessonRun | None = None
         self.generation = 0
+        self.gate = gate
+        self.previews = previews
 
-    @Slot(int, object)
-    def command(self, generation: int, command: Command) -> None:
+    @Slot(int, int, object)
+    def command(self, generation: int, serial: int, command: Command) -> None:
         if generation != self.generation and not isinstance(command, Load):
             return  # queued for a lesson that has been replaced
         try:
-            self._carry_out(generation, command)
+            with reporting(self._report):
+                if isinstance(command, Load):
+                    self._load(generation, serial, command)
+                else:
+                    with self._cancellable(serial, now=("discard", "restart")):
+                        self._carry_out(command)
+        except Cancelled:
+            pass  # a later command asked for something else; the run is as it was
         except (ValueError, IndexError) as err:
             self.failed.emit(generation, str(err))
         if self.run is not None and generation == self.generation:
             self.frame.emit(make_frame(self.run, generation))
 
-    def _carry_out(self, generation: int, command: Command) -> None:
-        if isinstance(command, Load):
-            self.generation = generation
-            self.run = LessonRun(command.lesson, command.values, imports=command.imports)
+    @contextmanager
+    def _cancellable(self, serial: int, now: tuple[str, ...]) -> Iterator[None]:
+        """Work cancelled at once by the ``now`` marks, and between steps by ``move``."""
+        with ExitStack() as stack:
+            stack.enter_context(cancellable(_Token(self.gate, serial, now)))
+            stack.enter_context(
+                cancellable(_Token(self.gate, serial, ("move",), boundary_only=True))
+            )
+            yield
+
+    def _load(self, generation: int, serial: int, command: Load) -> None:
+        self.generation = generation
+        self.run = None
+        with cancellable(_Token(self.gate, serial, ("discard",))):
+            run = LessonRun(
+                command.lesson,
+                command.values,
+                imports=command.imports,
+                resume=command.checkpoint,
+            )
+            self.run = run
             position = command.position
-            if position:
-                try:
-                    self.run.goto(min(position, (self.run.length or position + 1) - 1))
-                except IndexError:
-                    self.run.first()
+            if not position:
+                return
+            try:
+                with self._cancellable(serial, now=("restart",)):
+                    run.goto(min(position, (run.length or position + 1) - 1))
+            except IndexError:
+                run.first()  # before a resumed run's first step, or past a live lesson's end
+            except Cancelled:
+                if self.gate.discard > serial:
+                    raise
+                run.goto(run.computed - 1)  # stopped on the way: show how far it got
+
+    def _report(self, done: int, target: int) -> None:
+        run = self.run
+        if run is None:
             return
+        self.progressed.emit(self.generation, done, target)
+        if self.previews and done == run.computed - 1:  # a new step (not one recomputed)
+            self.preview.emit(make_frame(run, self.generation, done))
+
+    def _carry_out(self, command: Command) -> None:
         run = self.run
         if run is None:
             return
@@ -158,24 +251,35 @@ class _Worker(QObject):
                 run.imports = imports
 
 
-def make_frame(run: LessonRun, generation: int = 0) -> Frame:
-    """Snapshot a run's current step (the values dict is copied; steps are immutable)."""
+def make_frame(run: LessonRun, generation: int = 0, number: int | None = None) -> Frame:
+    """Snapshot a run's current step, or step ``number`` (the values dict is copied; steps are
+    immutable)."""
+    n = run.position if number is None else number
     return Frame(
         lesson=run.lesson_cls,
         generation=generation,
-        position=run.position,
+        position=n,
         oldest=run.oldest,
         computed=run.computed,
         length=run.length,
-        step=run.current,
-        state=run.panel_state(),
+        step=run.step_at(n),
+        state=run.panel_state(n),
         values=dict(run.values),
         task=run.task_result,
-        at_end=run.at_end,
+        at_end=run.at_end if number is None else n == (run.length or 0) - 1,
         error=run.error,
         imports=run.imports,
-        titles=run.panel_titles(),
+        titles=run.panel_titles(n),
+        checkpoint=run.checkpoint,
     )
+
+
+def _stop_thread(thread: QThread, gate: _Gate) -> None:
+    """Cancel everything and end the worker thread (when its Player is destroyed without a
+    shutdown: a QThread destroyed while running aborts the process)."""
+    gate.discard = gate.restart = gate.move = 2**62
+    thread.quit()
+    thread.wait()
 
 
 class Player(QObject):
@@ -185,12 +289,16 @@ class Player(QObject):
     playing_changed = Signal(bool)
     busy_changed = Signal(bool)
     message = Signal(str)
-    _send = Signal(int, object)  # generation, Command
+    progress = Signal(int, int)  # a far step: newest step computed, step asked for
+    _send = Signal(int, int, object)  # generation, serial number, Command
 
     def __init__(self, parent: QObject | None = None, *, threaded: bool = True) -> None:
         super().__init__(parent)
         self.threaded = threaded
         self._generation = 0
+        self._serial = 0
+        self._gate = _Gate()
+        self._lesson: type[Lesson] | None = None
         self._pending: Frame | None = None
         self._last: Frame | None = None
         self._in_flight = 0
@@ -198,15 +306,19 @@ class Player(QObject):
         self._playing = False
         self._speed = 2.0
         self._imports = NO_IMPORTS
-        self._worker = _Worker()
+        self._worker = _Worker(self._gate, previews=threaded)
         self._thread: QThread | None = None
         if threaded:
+            gcguard.install()  # cycles are collected on the GUI thread, never in the worker
             self._thread = QThread(self)
             self._thread.setObjectName("deepstep-lesson-worker")
             self._worker.moveToThread(self._thread)
             self._thread.start()
+            self.destroyed.connect(partial(_stop_thread, self._thread, self._gate))
         self._send.connect(self._worker.command)
         self._worker.frame.connect(self._on_frame)
+        self._worker.preview.connect(self._on_preview)
+        self._worker.progressed.connect(self._on_progress)
         self._worker.failed.connect(self._on_failed)
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
@@ -242,38 +354,55 @@ class Player(QObject):
         values: dict[str, Any] | None = None,
         position: int = 0,
         imports: ImportedSets | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
-        """Start ``lesson`` (dropping whatever was queued for the previous one).
+        """Start ``lesson`` (stopping and dropping whatever was queued for the previous one).
 
         ``imports`` are the learner's data sets; by default those of the last load.
+        ``checkpoint``: a live lesson's saved state to continue from instead of recomputing
+        every step before ``position``.
         """
         self.pause()
         self._generation += 1
         self._pending = None
         self._in_flight = 0
+        self._lesson = lesson
         if imports is not None:
             self._imports = imports
-        self._command(Load(lesson, values or {}, position, self._imports))
+        self._command(Load(lesson, values or {}, position, self._imports, checkpoint), "discard")
 
     def next(self) -> None:
         self._command(Next())
 
     def back(self) -> None:
         self.pause()
-        self._command(Back())
+        self._command(Back(), "move")
 
     def first(self) -> None:
         self.pause()
-        self._command(First())
+        self._command(First(), "move")
 
     def goto(self, number: int) -> None:
-        self._command(Goto(int(number)))
+        self._command(Goto(int(number)), "move")
 
     def restart(self) -> None:
-        self._command(Restart())
+        self._command(Restart(), "restart")
 
     def set_control(self, name: str, value: Any) -> None:
-        self._command(SetControl(name, value))
+        """Change a control: one that restarts the lesson stops the work under way at once, a
+        live one between steps."""
+        effect = Effect.LIVE
+        for spec in self._lesson.controls if self._lesson is not None else ():
+            if spec.name == name:
+                effect = getattr(spec, "effect", Effect.RESTART)
+        self._command(SetControl(name, value), "restart" if effect is Effect.RESTART else "move")
+
+    def cancel(self) -> None:
+        """Stop what the worker computes for the commands sent so far, at once (Ctrl-C on the
+        command line); the run stays where it was, and what is queued computes no new step."""
+        self.pause()
+        self._serial += 1
+        self._gate.discard = self._serial
 
     def set_imports(self, imports: ImportedSets) -> None:
         """The learner's data sets changed: the run uses them from its next restart."""
@@ -313,21 +442,34 @@ class Player(QObject):
             self._restart_clock()
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Stop playing and end the worker thread; True if it ended in time."""
-        self.pause()
+        """Stop playing, cancel the worker's work and end its thread; True if it ended in time.
+
+        The thread has always ended when this returns: work that does not notice the
+        cancellation within ``timeout_ms`` is waited for (and logged), never abandoned, as a
+        thread destroyed while running would abort the app.
+        """
+        self.cancel()
         self._generation += 1
         self._flush.stop()
-        if self._thread is None:
+        if self._thread is None or self._thread.isFinished():
             return True
         self._thread.quit()
-        return bool(self._thread.wait(timeout_ms))
+        if self._thread.wait(timeout_ms):
+            return True
+        log.warning("the lesson worker did not stop within %d ms; waiting for it", timeout_ms)
+        self._thread.wait()
+        return False
 
     # ---- internals -------------------------------------------------------------------------
 
-    def _command(self, command: Command) -> None:
+    def _command(self, command: Command, cancels: str | None = None) -> None:
+        """Send a command; ``cancels``: the gate mark it moves (see _Gate), if any."""
+        self._serial += 1
+        if cancels is not None:
+            setattr(self._gate, cancels, self._serial)
         self._in_flight += 1
         self._show_busy()
-        self._send.emit(self._generation, command)
+        self._send.emit(self._generation, self._serial, command)
 
     def _show_busy(self) -> None:
         """Tell the window when the worker starts or stops computing (on a change only)."""
@@ -372,6 +514,20 @@ class Player(QObject):
         elif not self._flush.isActive():
             self._flush.start()
         self._show_busy()
+
+    @Slot(object)
+    def _on_preview(self, frame: Frame) -> None:
+        """A step on the way to a far one: shown, without counting as the command's answer."""
+        if frame.generation != self._generation:
+            return
+        self._pending = frame
+        if not self._flush.isActive():
+            self._flush.start()
+
+    @Slot(int, int, int)
+    def _on_progress(self, generation: int, done: int, target: int) -> None:
+        if generation == self._generation:
+            self.progress.emit(done, target)
 
     @Slot(int, str)
     def _on_failed(self, generation: int, message: str) -> None:

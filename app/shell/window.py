@@ -10,11 +10,19 @@ built by
 :mod:`app.shell.menus`.  Size, splitter positions, theme, UI scale and presentation choices are
 saved
 in the settings file and restored next time.
+
+Nothing is lost on Quit: settings, progress and the newest training state of a live lesson
+(:mod:`app.state.checkpoints`, so a long run continues where it was) are each saved, whatever
+happened to the others; a save that fails is shown in the window's notices, and the first Quit
+after it stays open so the learner can fix it (the next Quit quits).  Notices (a settings file
+that could not be read, a save that failed, a device that could not be used) stay until the
+learner dismisses them or their cause is gone.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +30,15 @@ from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,10 +55,12 @@ from app.shell.quiz import QuizPane
 from app.shell.stage import Stage
 from app.shell.stepbar import StepBar
 from app.shell.theme import THEMES, Theme, apply_to_application
+from app.state.checkpoints import CheckpointStore
 from app.state.progress import ProgressStore
 from app.state.store import JsonStore
 from lessons.core.base import Lesson
 from lessons.core.controls import usable_values
+from lessons.core.runner import Checkpoint
 from lessons.registry import entries, entry, find
 
 log = logging.getLogger(__name__)
@@ -57,6 +70,53 @@ PROGRESS_SAVE_MS = 2000  # stepping saves progress at most this often; quiz and 
 # saved under a versioned key, so the cramped split that older versions saved is not restored.
 SIDE_SIZES = (600, 300)
 SIDE_SPLITTER_KEY = "side_splitter_v2"
+CHECKPOINT_SAVE_S = 30.0  # a live lesson's training state is saved at most this often (and on
+# leaving the lesson or quitting): a crash loses at most this much training, never progress
+
+
+class Notices(QFrame):
+    """Messages that stay until dismissed or until their cause is gone, one per key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("notices")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel()
+        self.label.setObjectName("noticesText")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAccessibleName("Notices")
+        self.dismiss = QToolButton()
+        self.dismiss.setText("×")
+        self.dismiss.setToolTip("Dismiss these notices")
+        self.dismiss.setAccessibleName("Dismiss the notices")
+        self.dismiss.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.dismiss.clicked.connect(self.clear)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 4, 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        self._texts: dict[str, str] = {}
+        self.hide()
+
+    def add(self, key: str, text: str) -> None:
+        self._texts[key] = text
+        self._update()
+
+    def remove(self, key: str) -> None:
+        if self._texts.pop(key, None) is not None:
+            self._update()
+
+    def clear(self) -> None:
+        self._texts.clear()
+        self._update()
+
+    def texts(self) -> list[str]:
+        return list(self._texts.values())
+
+    def _update(self) -> None:
+        self.label.setText("\n".join(self._texts.values()))
+        self.setVisible(bool(self._texts))
 
 
 class MainWindow(QMainWindow):
@@ -69,10 +129,17 @@ class MainWindow(QMainWindow):
         theme: str | None = None,
         threaded: bool = True,
         progress: ProgressStore | None = None,
+        checkpoints: CheckpointStore | None = None,
     ) -> None:
         super().__init__()
+        device_problem = devices.from_environment()  # before anything computes
         self.settings = settings
         self.progress = progress if progress is not None else ProgressStore()
+        self.checkpoints = checkpoints or CheckpointStore(self.progress.path.parent / "checkpoints")
+        self._checkpoint: Checkpoint | None = None  # the newest shown, not saved yet
+        self._checkpoint_saved: Checkpoint | None = None
+        self._checkpoint_saved_at = time.monotonic()
+        self._quit_unsaved = False  # a failed save was shown: the next Quit quits anyway
         self.progress.migrate(settings)
         scale = settings.get_typed("ui_scale", int, 100)
         self.ui_scale = scale if menus.UI_SCALES[0] <= scale <= menus.UI_SCALES[-1] else 100
@@ -108,9 +175,11 @@ class MainWindow(QMainWindow):
         self.side.setStretchFactor(0, 2)
         self.side.setStretchFactor(1, 1)
         self.side.setSizes(list(SIDE_SIZES))
+        self.notices = Notices()
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.notices)
         column.addWidget(self.stage, 1)
         column.addWidget(self.stepbar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -152,6 +221,7 @@ class MainWindow(QMainWindow):
         self.player.playing_changed.connect(self.stepbar.set_playing)
         self.player.busy_changed.connect(self.stepbar.set_busy)
         self.player.message.connect(self._control_refused)
+        self.player.progress.connect(self._show_progress)
         self.quiz.answered.connect(self._answered)
         self.study.open_lesson.connect(self.resume_lesson)
         self.study.replaced.connect(self._progress_replaced)
@@ -161,25 +231,37 @@ class MainWindow(QMainWindow):
         self.apply_theme(self.theme.name)
         self._restore_layout()
         self.navigator.show_progress(self.progress.statuses())
-        for problem in (settings.problem, self.progress.problem):
+        for key, problem in (
+            ("settings", settings.problem),
+            ("progress", self.progress.problem),
+            ("device", device_problem),
+        ):
             if problem:
                 self.show_message(problem)
+                self.notices.add(key, problem)
         self.imports.restore()
 
     # ---- lessons and frames ----------------------------------------------------------------
 
     def open_lesson(
-        self, lesson_id: str, step: int = 0, values: dict[str, Any] | None = None
+        self,
+        lesson_id: str,
+        step: int = 0,
+        values: dict[str, Any] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
-        """Switch to a lesson (ValueError for an unknown id)."""
+        """Switch to a lesson (ValueError for an unknown id); a live one continues from
+        ``checkpoint`` if it fits (see :meth:`resume_lesson`)."""
         lesson = find(lesson_id)
+        self._report_saves(checkpoint=self._save_checkpoint())  # the lesson being left
+        self._checkpoint = self._checkpoint_saved = None
         self.lesson = lesson
         self.navigator.select(lesson.id)
         self.stage.set_lesson(lesson)
         self.controls.set_controls(lesson.controls)
         self.quiz.set_lesson(lesson, self.progress.answers(lesson.id))
         self.setWindowTitle(f"DeepStep: {lesson.number} {lesson.title}")
-        self.player.load(lesson, values, step, self.imports.sets)
+        self.player.load(lesson, values, step, self.imports.sets, checkpoint)
 
     def show_frame(self, frame: Frame) -> None:
         lesson = frame.lesson
@@ -192,6 +274,8 @@ class MainWindow(QMainWindow):
         self.quiz.show_task(frame.task)
         if frame.error:
             self.show_message(frame.error)
+        if frame.checkpoint is not None and frame.checkpoint is not self._checkpoint_saved:
+            self._checkpoint = frame.checkpoint
         news = self.progress.record_step(
             lesson, frame.position, frame.task, frame.at_end, frame.values
         )
@@ -203,6 +287,14 @@ class MainWindow(QMainWindow):
 
     def show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
+
+    def _show_progress(self, done: int, target: int) -> None:
+        """A far step is being computed (a resumed lesson's way to its step, a far Goto)."""
+        self.statusBar().showMessage(
+            f"Computing step {done + 1:,} of {target + 1:,}… (Back, a control or another "
+            "lesson stops it)",
+            2000,
+        )
 
     def _control_refused(self, message: str) -> None:
         name = message.split(":", 1)[0] if ":" in message else None
@@ -219,15 +311,50 @@ class MainWindow(QMainWindow):
     # ---- study progress ----------------------------------------------------------------------
 
     def save_progress(self) -> None:
+        """Save the progress now (and a live lesson's training state, every so often)."""
         self._progress_saver.stop()
-        problem = self.progress.save()
-        if problem:
-            self.show_message(problem)
+        progress = self.progress.save()
+        if time.monotonic() - self._checkpoint_saved_at >= CHECKPOINT_SAVE_S:
+            self._report_saves(progress=progress, checkpoint=self._save_checkpoint())
+        else:
+            self._report_saves(progress=progress)
+
+    def _save_checkpoint(self) -> str | None:
+        """Write the newest training state shown, if not written yet; a message if that failed."""
+        checkpoint = self._checkpoint
+        if checkpoint is None:
+            return None
+        self._checkpoint_saved_at = time.monotonic()
+        problem = self.checkpoints.save(checkpoint)
+        if problem is None:
+            self._checkpoint, self._checkpoint_saved = None, checkpoint
+        return problem
+
+    def _report_saves(self, **problems: str | None) -> None:
+        """Show each failed save (it stays in the notices until that save succeeds)."""
+        for what, problem in problems.items():
+            key = f"save-{what}"
+            if problem:
+                self.show_message(problem)
+                self.notices.add(key, problem)
+            else:
+                self.notices.remove(key)
 
     def resume_lesson(self, lesson_id: str, step: int) -> None:
-        """Open a lesson at ``step`` with the control values the learner last had there."""
+        """Open a lesson at ``step`` with the control values the learner last had there.
+
+        A live lesson continues from its saved training state (if that fits those values)
+        instead of recomputing every step: at ``step``, or at the saved state's step if that is
+        later (the learner had gone back before leaving).
+        """
+        lesson = find(lesson_id)
         saved = self.progress.last_values(lesson_id)
-        self.open_lesson(lesson_id, step, usable_values(find(lesson_id).controls, saved))
+        checkpoint = None
+        if lesson.live and step > 0:
+            checkpoint, problem = self.checkpoints.load(lesson_id)
+            if problem:
+                self.show_message(problem)
+        self.open_lesson(lesson_id, step, usable_values(lesson.controls, saved), checkpoint)
 
     def restore_last_lesson(self) -> None:
         """Continue where the learner left off: the lesson and step last seen (or lesson 1)."""
@@ -236,7 +363,7 @@ class MainWindow(QMainWindow):
         lesson_id = last if last in ids else ids[0]
         step = self.progress.last_step(lesson_id) if last in ids else 0
         self.resume_lesson(lesson_id, step)
-        if last in ids:
+        if last in ids and not self.notices.texts():  # a notice says what went wrong: keep it
             lesson = entry(lesson_id)
             self.show_message(
                 f"Welcome back: {lesson.number} {lesson.title}, step {step + 1} (Home: first step)"
@@ -374,14 +501,21 @@ class MainWindow(QMainWindow):
             self.stepbar.set_speed(speed)
 
     def save_settings(self) -> str | None:
-        """Save window settings and progress; the first problem, if any."""
+        """Save window settings, progress and the newest training state, each whatever happens
+        to the others; the problems (one a line), or None."""
         self.settings["geometry"] = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings["splitter"] = bytes(self.splitter.saveState().toBase64().data()).decode()
         self.settings[SIDE_SPLITTER_KEY] = bytes(self.side.saveState().toBase64().data()).decode()
         self.settings["size"] = [self.width(), self.height()]
         self.settings["speed"] = self.player.speed
         self._progress_saver.stop()
-        return self.settings.save() or self.progress.save()
+        problems = {
+            "settings": self.settings.save(),
+            "progress": self.progress.save(),
+            "checkpoint": self._save_checkpoint(),
+        }
+        self._report_saves(**problems)
+        return "\n".join(p for p in problems.values() if p) or None
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab and Shift+Tab follow :func:`app.shell.menus.tab_order` through the window."""
@@ -393,6 +527,16 @@ class MainWindow(QMainWindow):
         problem = self.save_settings()
         if problem:
             log.warning(problem)
+            if not self._quit_unsaved:  # say so, and stay open once: the learner may fix it
+                self._quit_unsaved = True
+                self.notices.add(
+                    "quit",
+                    "DeepStep stayed open because saving failed (see above). Fix that (e.g. "
+                    "free some disk space) and quit again; or quit again now, losing what "
+                    "could not be saved.",
+                )
+                event.ignore()
+                return
         self.player.shutdown()
         QApplication.instance().removeEventFilter(self._editor_keys)  # type: ignore[union-attr]
         super().closeEvent(event)

@@ -2,9 +2,10 @@
 
 :class:`JsonStore` backs the settings (window size, theme, last lesson) and the study progress.
 Writes go to a temporary file that is fsynced and then renamed over the old file, so a crash
-mid-save leaves the previous version intact.  A file that cannot be read or parsed is renamed
-aside (``name.corrupt-YYYYmmdd-HHMMSS``) and reported through :attr:`JsonStore.problem`; it is
-never silently overwritten.
+mid-save leaves the previous version intact; the temporary file such a crash leaves behind
+(``.name.<pid>.<random>.tmp``) is removed the next time a store of that file opens.  A file that
+cannot be read or parsed is renamed aside (``name.corrupt-YYYYmmdd-HHMMSS``) and reported
+through :attr:`JsonStore.problem`; it is never silently overwritten.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, MutableMapping
@@ -37,13 +39,28 @@ def data_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
 
 
+LEFTOVER_AGE_S = 600  # a temp file this old is left over even if its writer's pid is in use
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via temp file + fsync + rename (old content kept on failure)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via temp file + fsync + rename (old content kept on failure).
+
+    The temporary file is named ``.<name>.<pid>.<random>.tmp`` in the same folder, so a later
+    process can tell a leftover of a crashed save from a save under way (see
+    :func:`remove_leftovers`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -62,6 +79,59 @@ def atomic_write_text(path: Path, text: str) -> None:
         os.close(dir_fd)
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (and so still be writing its file)."""
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # no harmless probe there (signal 0 is CTRL_C_EVENT): by age
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, as another user's process
+        return True
+    return True
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete the temporary files that interrupted saves of ``path`` left; those deleted.
+
+    A temp file is a leftover when the process that wrote it is gone, or (where that cannot be
+    told, or the pid is in use again) when it is older than LEFTOVER_AGE_S.  A save under way
+    in another process is left alone.  Problems are logged, never raised.
+    """
+    removed: list[Path] = []
+    prefix = f".{path.name}."
+    try:
+        candidates = [
+            p
+            for p in path.parent.iterdir()
+            if p.name.startswith(prefix) and p.name.endswith(".tmp")
+        ]
+    except OSError:
+        return removed
+    now = time.time()
+    for candidate in candidates:
+        middle = candidate.name[len(prefix) :].split(".", 1)[0]
+        try:
+            if not candidate.is_file() or candidate.is_symlink():
+                continue
+            old = now - candidate.stat().st_mtime > LEFTOVER_AGE_S
+            if not old and middle.isdigit() and _alive(int(middle)):
+                continue
+            if not old and not middle.isdigit() and now - candidate.stat().st_mtime < 60:
+                continue  # an older version's name, without a pid: wait a minute
+            candidate.unlink()
+        except OSError as err:
+            log.warning("could not remove the leftover %s: %s", candidate, err)
+            continue
+        removed.append(candidate)
+    if removed:
+        log.info("removed %d leftover temporary file(s) of %s", len(removed), path.name)
+    return removed
+
+
 class JsonStore(MutableMapping[str, Any]):
     """A dict persisted as one JSON object; ``save()`` writes it atomically."""
 
@@ -69,6 +139,7 @@ class JsonStore(MutableMapping[str, Any]):
         self.path = path
         self.problem: str | None = None
         self._data: dict[str, Any] = {}
+        remove_leftovers(path)
         self._load()
 
     def _load(self) -> None:

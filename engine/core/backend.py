@@ -158,10 +158,17 @@ def use(device: str | Backend) -> None:
 
 
 def current() -> Backend:
-    """The backend in use; on first call it honours the DEEPSTEP_DEVICE environment variable."""
+    """The backend in use; on first call it honours the DEEPSTEP_DEVICE environment variable.
+
+    DeviceError, naming the variable, if that device cannot be used (nothing is chosen then).
+    """
     global _current
     if _current is None:
-        _current = _select(os.environ.get(ENV_VAR, "cpu").strip().lower() or "cpu")
+        name = os.environ.get(ENV_VAR, "cpu").strip().lower() or "cpu"
+        try:
+            _current = _select(name)
+        except DeviceError as err:
+            raise DeviceError(f"{ENV_VAR}={name}: {err}") from err
     return _current
 
 

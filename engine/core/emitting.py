@@ -15,6 +15,10 @@ nobody listens that one check is the whole cost: no payload is built, no array c
 host. A builder returns one event or an iterable of them (a generator for the window scans); the
 call returns whether it emitted. Events without arrays need no builder:
 ``emit_if_wanted(EpochEnd, epoch, logs)``.
+
+Every gate is also a cancellation point (:func:`engine.core.cancel.check`): work running under a
+cancelled token stops there with ``Cancelled``, so a long training run can be interrupted
+within one layer's computation.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, ParamSpec
 
+from engine.core.cancel import check as check_cancelled
 from engine.core.events import E, current_tracer
 
 __all__ = ["emit_if_wanted", "emits"]
@@ -38,6 +43,7 @@ def emits(kind: type[E]) -> Callable[[Callable[P, E | Iterable[E]]], Callable[P,
     def decorate(build: Callable[P, E | Iterable[E]]) -> Callable[P, bool]:
         @wraps(build)
         def emit_if_wanted(*args: P.args, **kwargs: P.kwargs) -> bool:
+            check_cancelled()
             tracer = current_tracer()
             if not tracer.wants(kind):
                 return False
@@ -53,6 +59,7 @@ def emits(kind: type[E]) -> Callable[[Callable[P, E | Iterable[E]]], Callable[P,
 
 def emit_if_wanted(kind: type[E], *args: Any) -> bool:
     """Emit `kind(*args)` if anyone listens for `kind` (for events without arrays to copy)."""
+    check_cancelled()
     tracer = current_tracer()
     if not tracer.wants(kind):
         return False

@@ -3,7 +3,8 @@
 `optimizer.step(params)` reads each parameter's `.grad` and updates its `.data` in place; the
 parameters can be a model's or any list of Tensors (a 2-D point on a loss surface). Each
 optimizer's docstring shows its update rule as code, and its state (velocities, running averages,
-moments) is readable with `state_of(param)`; `iterations` counts the steps taken.
+moments) is readable with `state_of(param)` (and `set_state_of` puts a saved one back);
+`iterations` counts the steps taken.
 
 With `weight_decay > 0` the gradient first gains an L2 term, `g = g + weight_decay * w`, the
 gradient of `0.5 * weight_decay * ||w||^2`.
@@ -11,7 +12,8 @@ gradient of `0.5 * weight_decay * ||w||^2`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +83,30 @@ class Optimizer:
     def state_of(self, param: Tensor) -> dict[str, np.ndarray]:
         """Host copies of this parameter's state (empty before its first update)."""
         return {k: host_copy(v) for k, v in self._state.get(param, {}).items()}
+
+    def set_state_of(self, param: Tensor, state: Mapping[str, Any]) -> None:
+        """Give this parameter the state ``state_of`` returned (a saved run continues exactly).
+
+        ValueError if the names or shapes are not what this optimizer keeps for it.
+        """
+        expected = self._new_state(param.data)
+        if not state:
+            self._state.pop(param, None)
+            return
+        if set(state) != set(expected):
+            raise ValueError(
+                f"{type(self).__name__} keeps {sorted(expected) or 'no state'} per parameter, "
+                f"got {sorted(state)}"
+            )
+        xp = backend.xp()
+        arrays = {
+            k: xp.array(backend.to_numpy(v), dtype=param.data.dtype) for k, v in state.items()
+        }
+        for k, v in arrays.items():
+            if v.shape != expected[k].shape:
+                raise ValueError(f"state {k!r} has shape {v.shape}, not {expected[k].shape}")
+        self._state[param] = arrays
+        self._shown.discard(param)
 
     def _new_state(self, w: Array) -> dict[str, Array]:
         return {}

@@ -74,6 +74,7 @@ __all__ = [
     "ImageGrid",
     "ImageGridData",
     "Lesson",
+    "LessonState",
     "MultipleChoice",
     "Network",
     "NetworkData",
@@ -200,6 +201,10 @@ class NumericQuestion:
 
 Question: TypeAlias = MultipleChoice | NumericQuestion
 
+LessonState: TypeAlias = dict[str, Any]
+"""A live lesson's state at one step (see :meth:`Lesson.checkpoint`): NumPy arrays and JSON
+values only, so it can be saved without pickles."""
+
 
 @dataclass(frozen=True)
 class Task:
@@ -239,6 +244,25 @@ class Lesson:
 
     def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
         self.imports = imports  # the learner's imported data sets this run started with
+        # Set by the runner before ``steps()`` is called: a state ``checkpoint()`` returned,
+        # to continue from instead of starting at step 1 (see ``checkpoint``).
+        self.resume: LessonState | None = None
+
+    def checkpoint(self) -> LessonState | None:
+        """The state ``steps()`` needs to go on after the step it yielded last; None: none.
+
+        Live lessons opt in, so that a long run continues where it was (after a restart of the
+        app, or after the runner had to stop it mid-step) instead of recomputing every step.
+        The runner asks after each step.  The state holds copies (NumPy arrays and JSON values:
+        numbers, strings, None, lists, dicts with string keys) of everything the generator needs
+        beyond the control values and the seeded ``rng``: weights, optimizer state, its own
+        random generators' states, the history its plots show.  Given it as ``self.resume``,
+        ``steps()`` first yields that same step again, then the ones after it; it raises
+        ValueError if the state does not fit (the runner then starts from step 1).  The
+        ``rng`` is always fresh from the seed, so draws made before the state is restored are
+        the same; a state the lesson reads must come from ``self.resume``.
+        """
+        return None
 
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         """Yield the lesson's steps for control values ``c``; randomness only from ``rng``.

@@ -6,11 +6,7 @@ import os
 import subprocess
 import sys
 
-PROBE = (
-    "import app.main\n"
-    "from engine.bench.machine import blas_threads\n"
-    "print(blas_threads()[0])\n"
-)
+PROBE = "import app.main\nfrom engine.bench.machine import blas_threads\nprint(blas_threads()[0])\n"
 
 
 def _threads(**env: str) -> int:

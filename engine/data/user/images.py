@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from engine.data.types import DatasetInfo, ImageSet
-from engine.data.user.csvimport import DataImportError, Problem
+from engine.data.user.csvimport import DataImportError, Problem, shorten, shown_path
 from engine.data.user.table import MAX_CLASSES, split_stratified
 
 __all__ = [
@@ -36,6 +37,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 SIDE = 28  # images are resized to SIDE x SIDE greyscale, as MNIST
 MAX_IMAGES = 20_000
 SHOWN_UNREADABLE = 5  # the notes name at most this many unreadable files
+NESTED_LOOK = 2_000  # entries examined when looking for images in nested folders
 
 
 @dataclass(frozen=True)
@@ -56,27 +58,85 @@ def _images_in(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")
+        if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".") and p.is_file()
     )
 
 
+def _subfolders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_dir())
+
+
+def _nested(subfolders: list[Path], top: Path) -> list[str]:
+    """Folders one level below ``subfolders`` that hold images, as paths below ``top`` (a
+    bounded look: at most ``NESTED_LOOK`` entries are examined)."""
+    found: list[str] = []
+    budget = NESTED_LOOK
+    for sub in subfolders:
+        try:
+            for child in _subfolders(sub):
+                budget -= 1
+                if budget < 0:
+                    return found
+                if any(
+                    p.suffix.lower() in IMAGE_SUFFIXES for p in islice(child.iterdir(), NESTED_LOOK)
+                ):
+                    found.append(child.relative_to(top).as_posix())
+        except OSError:
+            continue
+    return found
+
+
+def _listed(names: list[str], limit: int = 4) -> str:
+    shown = ", ".join(shorten(n, 40) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
 def scan_image_folder(path: Path | str, *, seed: int = 0) -> ImageFolder:
-    """The class subfolders of ``path`` and their PNG/JPEG files (DataImportError if unfit)."""
+    """The class subfolders of ``path`` and their PNG/JPEG files (DataImportError if unfit).
+
+    Only the subfolders directly inside ``path`` are classes; images one level deeper are
+    named in the problem (choose that folder instead) or in the notes (ignored).
+    """
     path = Path(path)
-    if not path.is_dir():
+    name = shorten(path.name or str(path))
+    try:
+        is_folder = path.is_dir()
+    except OSError as err:
         raise DataImportError(
-            Problem.UNREADABLE, f"'{path}' is not a folder (or cannot be opened)."
+            Problem.UNREADABLE, f"Cannot open '{shown_path(path)}': {err.strerror or err}."
+        ) from None
+    if not is_folder:
+        raise DataImportError(
+            Problem.UNREADABLE, f"'{shown_path(path)}' is not a folder (or cannot be opened)."
         )
     try:
-        subfolders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-        classes = [(p.name, _images_in(p)) for p in subfolders]
+        subfolders = _subfolders(path)
         loose = _images_in(path)
     except OSError as err:
         raise DataImportError(
-            Problem.UNREADABLE, f"Cannot read the folder '{path}': {err.strerror or err}."
+            Problem.UNREADABLE, f"Cannot read the folder '{name}': {err.strerror or err}."
         ) from None
-    classes = [(name, files) for name, files in classes if files]
-    if not classes:
+    classes: list[tuple[str, list[Path]]] = []
+    closed: list[str] = []
+    for sub in subfolders:
+        try:
+            classes.append((sub.name, _images_in(sub)))
+        except OSError as err:
+            closed.append(f"{sub.name} ({(err.strerror or str(err)).lower()})")
+    notes = []
+    if closed:
+        notes.append(f"Could not open {len(closed)} subfolder(s): {_listed(closed)}.")
+    with_images = [(n, files) for n, files in classes if files]
+    nested = _nested(subfolders, path)
+    if not with_images:
+        if nested:
+            parents = sorted({n.split("/")[0] for n in nested})
+            raise DataImportError(
+                Problem.NO_IMAGES,
+                f"'{name}' has no images in its subfolders, but one level deeper it has: "
+                f"{_listed(nested)}. Choose the folder {_listed([repr(p) for p in parents])} "
+                "instead: its subfolders, one per class, hold the images directly.",
+            )
         where = (
             f"its {len(loose)} images lie directly in it"
             if loose
@@ -84,26 +144,31 @@ def scan_image_folder(path: Path | str, *, seed: int = 0) -> ImageFolder:
         )
         raise DataImportError(
             Problem.NO_IMAGES,
-            f"'{path.name}' has no class subfolders with images ({where}). Put the images of "
-            "each class in a subfolder named after the class, e.g. cats/ and dogs/.",
+            f"'{name}' has no class subfolders with images ({where}). Put the images of "
+            "each class in a subfolder named after the class, e.g. cats/ and dogs/."
+            + (f" {notes[0]}" if notes else ""),
         )
+    classes = with_images
     if len(classes) < 2:
         raise DataImportError(
             Problem.ONE_CLASS,
-            f"'{path.name}' has images in one subfolder only ('{classes[0][0]}'): a classifier "
-            "needs at least two classes, one subfolder each.",
+            f"'{name}' has images in one subfolder only ('{shorten(classes[0][0])}'): a "
+            "classifier needs at least two classes, one subfolder each."
+            + (f" Images in nested folders ({_listed(nested)}) are not read." if nested else "")
+            + (f" {notes[0]}" if notes else ""),
             count=1,
         )
     if len(classes) > MAX_CLASSES:
         raise DataImportError(
             Problem.TOO_MANY_CLASSES,
-            f"'{path.name}' has {len(classes)} class subfolders; DeepStep classifies into 2 to "
+            f"'{name}' has {len(classes)} class subfolders; DeepStep classifies into 2 to "
             f"{MAX_CLASSES} classes.",
             count=len(classes),
         )
-    notes = []
     if loose:
         notes.append(f"Ignored {len(loose)} images lying outside the class subfolders.")
+    if nested:
+        notes.append(f"Ignored the images in nested folders: {_listed(nested)}.")
     total = sum(len(files) for _, files in classes)
     if total > MAX_IMAGES:
         rng = np.random.default_rng([seed, 13])

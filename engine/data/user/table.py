@@ -18,6 +18,7 @@ rows leaks into training.  :func:`load_csv` reads and builds in one call.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.data.types import DatasetInfo, TabularSet
-from engine.data.user.csvimport import CsvTable, DataImportError, Problem, read_csv
+from engine.data.user.csvimport import (
+    MAX_VALUE,
+    Column,
+    CsvTable,
+    DataImportError,
+    Problem,
+    Progress,
+    read_csv,
+    shorten,
+)
 
 __all__ = [
     "MAX_CLASSES",
@@ -75,6 +85,8 @@ class CsvChoices:
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> CsvChoices:
         """Choices read back from the settings; ValueError if they are not well-formed."""
+        if not isinstance(raw, Mapping):
+            raise ValueError("remembered choices: not a set of named choices")
         features = raw.get("features")
         label = raw.get("label")
         if not (isinstance(features, list) and all(isinstance(f, str) for f in features)):
@@ -86,7 +98,8 @@ class CsvChoices:
             raise ValueError(f"remembered choices: unknown missing-value choice {missing!r}")
         share = raw.get("test_share", 0.25)
         seed = raw.get("seed", 0)
-        if not isinstance(share, int | float) or not isinstance(seed, int):
+        finite = isinstance(share, int | float) and math.isfinite(share)
+        if not finite or not isinstance(seed, int) or isinstance(seed, bool):
             raise ValueError("remembered choices: test share or seed is not a number")
         return cls(
             tuple(features),
@@ -175,7 +188,7 @@ class UserTable:
 
 
 def _check_columns(table: CsvTable, choices: CsvChoices) -> None:
-    table.column(choices.label)
+    _check_in_range(table.column(choices.label), "label")
     if not choices.features:
         raise DataImportError(
             Problem.NO_FEATURES, "Choose at least one feature column (the model's inputs)."
@@ -185,56 +198,77 @@ def _check_columns(table: CsvTable, choices: CsvChoices) -> None:
         if name == choices.label:
             raise DataImportError(
                 Problem.NO_FEATURES,
-                f"'{name}' is the label, so it cannot also be a feature: untick it.",
+                f"'{shorten(name)}' is the label, so it cannot also be a feature: untick it.",
             )
         if column.kind != "numeric":
             raise DataImportError(
                 Problem.NOT_NUMERIC,
-                f"Column '{name}' holds text (for example '{column.example}'), so it cannot be "
-                "a feature: features must be numbers. Leave it out of the features, or use it "
-                "as the label.",
+                f"Column '{shorten(name)}' holds text (for example '{column.example}'), so it "
+                "cannot be a feature: features must be numbers. Leave it out of the features, "
+                "or use it as the label.",
             )
+        _check_in_range(column, "feature")
     if not TEST_SHARES[0] <= choices.test_share <= TEST_SHARES[1]:
         raise ValueError(
             f"test share {choices.test_share:g} is outside {TEST_SHARES[0]:g} .. {TEST_SHARES[1]:g}"
         )
 
 
-def _label_texts(table: CsvTable, label: str) -> NDArray[np.str_]:
-    """The label of each row as text; numbers written the same way compare equal (1 == 1.0)."""
-    if label in table.numbers:
-        values = table.numbers[label]
-        texts = np.array([f"{v:g}" for v in values], dtype=np.str_)
-        return np.where(table.missing[label], "", texts)
-    return np.where(table.missing[label], "", table.texts[label])
+def _check_in_range(column: Column, role: str) -> None:
+    """A chosen column with a number too large to compute with is named with its line."""
+    if not column.out_of_range:
+        return
+    more = column.out_of_range - 1
+    others = f" ({more:,} more in the column)" if more else ""
+    raise DataImportError(
+        Problem.OUT_OF_RANGE,
+        f"Column '{shorten(column.name)}' holds a number too large to compute with: "
+        f"{column.first_out_of_range}{others}. DeepStep computes with numbers up to "
+        f"±{MAX_VALUE:.1e}; correct the value in the file, or leave the column out of the "
+        f"{role}{'s' if role == 'feature' else ''}.",
+        count=column.out_of_range,
+    )
 
 
-def _class_names(labels: NDArray[np.str_], numeric: bool) -> tuple[str, ...]:
-    distinct = [str(v) for v in np.unique(labels)]
+def _label_texts(table: CsvTable, label: str) -> NDArray[np.object_]:
+    """The label of each row as text ('' where missing); numbers written the same way compare
+    equal (1 == 1.0).  Each distinct number is formatted once."""
+    gap = table.missing[label]
+    if label not in table.numbers:
+        return np.where(gap, "", table.texts[label])
+    out = np.full(len(gap), "", dtype=object)
+    distinct, index = np.unique(table.numbers[label][~gap], return_inverse=True)
+    formatted = np.empty(len(distinct), dtype=object)
+    formatted[:] = [f"{v:g}" for v in distinct.tolist()]
+    out[~gap] = formatted[index.reshape(-1)]
+    return out
+
+
+def _class_names(labels: NDArray[np.object_], numeric: bool) -> tuple[str, ...]:
+    distinct = sorted(str(v) for v in set(labels.tolist()))
     if numeric:
         distinct.sort(key=float)
     return tuple(distinct)
 
 
-def _check_classes(table: CsvTable, label: str, labels: NDArray[np.str_]) -> None:
-    present = labels[labels != ""]
-    distinct = np.unique(present)
+def _check_classes(label: str, labels: NDArray[np.object_]) -> None:
+    distinct = sorted(set(labels.tolist()) - {""})  # a set: fast on a million rows
     if len(distinct) < 2:
-        only = f"'{distinct[0]}'" if len(distinct) else "nothing"
+        only = f"'{shorten(str(distinct[0]))}'" if len(distinct) else "nothing"
         raise DataImportError(
             Problem.ONE_CLASS,
-            f"Every row has the label {only} in column '{label}': a classifier needs at "
+            f"Every row has the label {only} in column '{shorten(label)}': a classifier needs at "
             "least two classes to tell apart. Choose another label column, or add rows of "
             "other classes.",
             count=len(distinct),
         )
     if len(distinct) > MAX_CLASSES:
-        examples = ", ".join(str(v) for v in distinct[:3])
+        examples = ", ".join(shorten(str(v), 30) for v in distinct[:3])
         raise DataImportError(
             Problem.TOO_MANY_CLASSES,
-            f"The label column '{label}' has {len(distinct):,} different values ({examples}, "
-            f"...); DeepStep classifies into 2 to {MAX_CLASSES} classes. Is it a measurement "
-            "rather than a category? Choose a column that names a class.",
+            f"The label column '{shorten(label)}' has {len(distinct):,} different values "
+            f"({examples}, ...); DeepStep classifies into 2 to {MAX_CLASSES} classes. Is it a "
+            "measurement rather than a category? Choose a column that names a class.",
             count=len(distinct),
         )
 
@@ -256,7 +290,7 @@ def _subset(table: CsvTable, choices: CsvChoices) -> tuple[NDArray[np.int64], li
 
 
 def _clean(
-    table: CsvTable, choices: CsvChoices, rows: NDArray[np.int64], labels: NDArray[np.str_]
+    table: CsvTable, choices: CsvChoices, rows: NDArray[np.int64], labels: NDArray[np.object_]
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], list[str]]:
     """Feature matrix and the rows kept, after dropping or filling missing values."""
     x = np.stack([table.numbers[f][rows] for f in choices.features], axis=1)
@@ -267,7 +301,7 @@ def _clean(
     if not bad_rows.any():
         return x, rows, notes
     per_column = ", ".join(
-        f"'{name}' {int(n):,}"
+        f"'{shorten(name, 40)}' {int(n):,}"
         for name, n in zip(
             (*choices.features, choices.label), (*gaps.sum(0), no_label.sum()), strict=True
         )
@@ -324,7 +358,7 @@ def build_table(table: CsvTable, choices: CsvChoices) -> UserTable:
     """Check, clean, split and standardise ``table`` as ``choices`` say (DataImportError)."""
     _check_columns(table, choices)
     labels = _label_texts(table, choices.label)
-    _check_classes(table, choices.label, labels)
+    _check_classes(choices.label, labels)
     rows, notes = _subset(table, choices)
     x, rows, cleaned = _clean(table, choices, rows, labels)
     notes += cleaned
@@ -336,7 +370,7 @@ def build_table(table: CsvTable, choices: CsvChoices) -> UserTable:
         )
     kept_labels = labels[rows]
     class_names = _class_names(kept_labels, choices.label in table.numbers)
-    _check_classes(table, choices.label, kept_labels)
+    _check_classes(choices.label, kept_labels)
     index = {name: i for i, name in enumerate(class_names)}
     y = np.array([index[str(v)] for v in kept_labels], dtype=np.int64)
     train, test = split_stratified(y, choices.test_share, choices.seed)
@@ -363,7 +397,9 @@ def build_table(table: CsvTable, choices: CsvChoices) -> UserTable:
     )
 
 
-def load_csv(path: Path | str, choices: CsvChoices | None = None) -> UserTable:
+def load_csv(
+    path: Path | str, choices: CsvChoices | None = None, *, progress: Progress | None = None
+) -> UserTable:
     """Read ``path`` and build it with ``choices`` (default: :func:`default_choices`)."""
-    table = read_csv(path)
+    table = read_csv(path, progress=progress)
     return build_table(table, choices or default_choices(table))

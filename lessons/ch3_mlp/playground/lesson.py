@@ -13,14 +13,21 @@ control sets k) and "your data": a table the learner imported with two numeric f
 (``self.imports``, see :mod:`lessons.core.userdata`).  With more than two classes the output
 layer is a softmax over k neurons trained with categorical cross-entropy; the per-class table
 shows each class's accuracy and the confusion matrix of the test points.
+
+After every epoch the lesson keeps a checkpoint (:meth:`Playground.checkpoint`: weights, last
+gradients, optimizer state, the shuffling generator, counters and the loss history), so a long
+run continues where it was instead of training every epoch again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
+from engine.core import backend
 from engine.data.synthetic.sets import MultiClass
 from engine.data.synthetic.sets import Playground as PointSetName
 from engine.nn.optimizers import SGD
@@ -31,6 +38,7 @@ from lessons.core.base import (
     Choice,
     Effect,
     Lesson,
+    LessonState,
     Network,
     Plot,
     Slider,
@@ -54,6 +62,7 @@ DATA_LABELS: dict[str, PointSetName] = {
 }
 K_CLASS_LABELS: dict[str, MultiClass] = {"blobs": "blobs", "k-arm spiral": "arms"}
 USER_DATA = "your data"
+CHECKPOINT_VERSION = 1
 
 
 def _feature_toggles() -> tuple[Toggle, ...]:
@@ -213,6 +222,12 @@ class Playground(Lesson):
         f"settings with which the test loss falls below {TASK_LOSS}.",
     )
 
+    _save: Callable[[], LessonState] | None = None  # the state now, once an epoch is shown
+
+    def checkpoint(self) -> LessonState | None:
+        """The training state after the newest epoch; none before training or while diverged."""
+        return None if self._save is None else self._save()
+
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         data_seed = int(rng.integers(2**31))
         model_seed = int(rng.integers(2**31))
@@ -251,7 +266,7 @@ class Playground(Lesson):
         history: tuple[list[float], list[float], list[float]] = ([], [], [])
         spiral = data_name == "spiral"
 
-        def frame(title: str, text: str, stop: bool = False) -> Step:
+        def frame(title: str, text: str, stop: bool = False, notes: str = "") -> Step:
             scores = trainer.scores()
             probe = trainer.probe()
             for column, value in zip(
@@ -290,15 +305,32 @@ class Playground(Lesson):
                     "classes": float(data.classes),
                 },
                 stop=stop,
+                notes=notes,
             )
 
-        yield frame("Before training", texts.intro(trainer, data_name, hint))
+        def epoch_step() -> Step:
+            return frame(f"Epoch {trainer.epochs}", texts.training(trainer, data_name, c, hint))
+
+        def save() -> LessonState:
+            return _training_state(trainer, optimizer, history, data)
+
+        if self.resume is not None:  # continue a saved run at its epoch (ValueError: no fit)
+            _restore(self.resume, trainer, optimizer, history, data)
+            self._save = save
+            yield epoch_step()  # the saved epoch's step again, as it was
+        else:
+            yield frame(
+                "Before training",
+                texts.intro(trainer, data_name, hint),
+                notes=texts.intro_notes(trainer, data_name),
+            )
         while True:
             optimizer.learning_rate = float(c.rate)
             optimizer.weight_decay = float(c.l2)
             try:
                 trainer.epoch(int(c.batch))
             except net.DivergenceError as err:
+                self._save = None
                 rate = float(c.rate)
                 yield frame("Training diverged", texts.diverged(err.loss, rate), stop=True)
                 while float(c.rate) == rate:  # wait for a smaller learning rate
@@ -311,4 +343,71 @@ class Playground(Lesson):
                     column.clear()
                 yield frame("Fresh weights", texts.fresh_start(float(c.rate)))
                 continue
-            yield frame(f"Epoch {trainer.epochs}", texts.training(trainer, data_name, c, hint))
+            self._save = save
+            yield epoch_step()
+
+
+def _digest(data: net.PlaneData) -> str:
+    """Which points a checkpoint was trained on."""
+    h = hashlib.sha256()
+    for array in (data.x_train, data.y_train, data.x_test, data.y_test):
+        h.update(np.ascontiguousarray(array).tobytes())
+    return h.hexdigest()
+
+
+def _training_state(
+    trainer: net.Trainer,
+    optimizer: SGD,
+    history: tuple[list[float], list[float], list[float]],
+    data: net.PlaneData,
+) -> LessonState:
+    """Copies of everything the next epoch and its step depend on (see Playground.checkpoint)."""
+    params = trainer.model.params
+    return {
+        "version": CHECKPOINT_VERSION,
+        "data": _digest(data),
+        "weights": trainer.model.get_weights(),
+        "grads": [None if p.grad is None else backend.to_numpy(p.grad).copy() for p in params],
+        "optimizer": {
+            "iterations": optimizer.iterations,
+            "state": [optimizer.state_of(p) for p in params],
+        },
+        "shuffle": trainer.shuffle.bit_generator.state,
+        "epochs": trainer.epochs,
+        "updates": trainer.updates,
+        "history": [
+            np.asarray(column, dtype=np.int64 if i == 0 else np.float64)
+            for i, column in enumerate(history)
+        ],
+    }
+
+
+def _restore(
+    state: LessonState,
+    trainer: net.Trainer,
+    optimizer: SGD,
+    history: tuple[list[float], list[float], list[float]],
+    data: net.PlaneData,
+) -> None:
+    """Put a saved training state back (ValueError if it was not made for this data and net)."""
+    if state.get("version") != CHECKPOINT_VERSION or state.get("data") != _digest(data):
+        raise ValueError("the checkpoint was made for other data")
+    params = trainer.model.params
+    grads: list[Any] = state["grads"]
+    saved = state["optimizer"]
+    if len(grads) != len(params) or len(saved["state"]) != len(params):
+        raise ValueError("the checkpoint was made for another network")
+    trainer.model.set_weights(state["weights"])
+    xp = backend.xp()
+    for p, g in zip(params, grads, strict=True):
+        p.grad = None if g is None else xp.array(g, dtype=p.data.dtype)
+    for p, kept in zip(params, saved["state"], strict=True):
+        optimizer.set_state_of(p, kept)
+    optimizer.iterations = int(saved["iterations"])
+    trainer.shuffle.bit_generator.state = state["shuffle"]
+    trainer.epochs, trainer.updates = int(state["epochs"]), int(state["updates"])
+    columns = [np.asarray(column).tolist() for column in state["history"]]
+    if len(columns) != len(history) or len({len(column) for column in columns}) != 1:
+        raise ValueError("the checkpoint's loss history is incomplete")
+    for column, values in zip(history, columns, strict=True):
+        column[:] = values[:-1]  # the step shown again appends its own numbers

@@ -13,15 +13,14 @@ NO_INPUTS = (
 
 HINTS = {
     "circle": (
-        "The orange points sit inside a ring of blue ones, so no straight line separates them. "
-        "With x₁ and x₂ alone, each first-layer neuron can only draw one straight edge, and the "
-        "next layer combines those edges into a closed region. Switch on x₁² and x₂² and a "
-        "single neuron is enough: the circle is a straight line in those features."
+        "No straight line separates the orange centre from the blue ring: the first layer "
+        "draws straight edges, the next combines them into a closed region. With the "
+        "features x₁² and x₂², one neuron is enough."
     ),
     "xor": (
         "Orange where x₁ and x₂ have the same sign, blue where they differ: two straight edges "
-        "are needed, so a network without hidden layers fails here. The product feature x₁x₂ "
-        "is positive exactly on the orange points: with it, no hidden layer is needed at all."
+        "are needed, so a network without hidden layers fails. With the product feature x₁x₂ "
+        "no hidden layer is needed."
     ),
     "gaussians": (
         "Two clouds that one straight line separates: even a network with no hidden layer, a "
@@ -29,14 +28,12 @@ HINTS = {
     ),
     "spiral": (
         "Two interleaved arms: the hardest set. Give the network room (more neurons and layers), "
-        "try ReLU, or switch on the sine features, whose waves already curve like the arms. "
-        "A smaller learning rate or batch size can help once the loss stalls."
+        "try ReLU, or switch on the sine features, whose waves already curve like the arms."
     ),
     "blobs": (
-        "Round clouds, one per class, around a circle. Each pair of neighbouring clouds can be "
-        "cut apart by a straight line, so even a network without hidden layers can learn "
-        "them: every output neuron's score is then a plane over $(x_1, x_2)$, and a class wins "
-        "wherever its plane lies highest. Add noise and the clouds overlap."
+        "Round clouds, one per class, around a circle. Straight lines cut neighbouring clouds "
+        "apart, so even a network without hidden layers learns them: each output's score is "
+        "a plane over $(x_1, x_2)$, and a class wins where its plane is highest."
     ),
     "arms": (
         "Spiral arms, one per class, winding around each other: no straight edges separate "
@@ -77,18 +74,25 @@ def intro(trainer: Trainer, data: str, hint: str | None = None) -> str:
         f"neuron{'s' if hidden[0] > 1 else ''}"
     )
     first, output = _classes_intro(trainer)
+    # a built-in data set's hint shows from the first epoch on (and in the notes here); an
+    # imported set's description belongs to the start
     return (
-        f"{first}On the left of the diagram, each square is an input feature drawn "
-        "over that plane: $x_1$ grows to the right, $x_2$ upwards. Every other square is a "
-        "neuron: it adds up the previous layer times its weights plus a bias, applies the "
-        f"activation ({trainer.activation}), and its square shows the result at every point "
-        "(orange positive, blue negative). "
-        f"This network has {shape} and <b>{trainer.parameters}</b> weights and biases, drawn "
-        "at random. The lines are the weights: orange positive, blue negative, thicker when "
-        "larger. Hover over one to read its value and its last gradient; click a neuron to "
-        "see its map large; the +/- buttons change the topology. "
-        f"{output}Press Play (speed max trains smoothly)."
-        f"<p>{HINTS[data] if hint is None else hint}</p>"
+        f"{first}Each square in the diagram shows an input feature or a neuron's output over "
+        f"that plane (orange positive, blue negative). This network has {shape} and "
+        f"<b>{trainer.parameters}</b> weights and biases, drawn at random: the lines, thicker "
+        f"when larger. {output}Press Play." + (f"<p>{hint}</p>" if hint is not None else "")
+    )
+
+
+def intro_notes(trainer: Trainer, data: str) -> str:
+    """The first step's speaker notes: what a neuron computes, how to use the diagram, and
+    the data set's hint."""
+    return (
+        f"{HINTS[data] + ' ' if data in HINTS else ''}$x_1$ grows to the right, $x_2$ "
+        "upwards. Each neuron adds up the previous layer times its weights plus a bias and "
+        f"applies the activation ({trainer.activation}). Hover over a line to read its weight "
+        "and its last gradient; click a neuron to see its map large; the +/- buttons change "
+        "the topology. Play at the highest speed trains smoothly."
     )
 
 
@@ -98,13 +102,11 @@ def training(trainer: Trainer, data: str, c: Values, hint: str | None = None) ->
     n = len(trainer.x_train)
     per_epoch = -(-n // batch)
     return (
-        f"Each epoch shuffles the {n} training points and cuts them into {per_epoch} "
-        f"mini-batches of {batch}. For every batch, backpropagation gives the gradient of the "
-        "mean cross-entropy $J$, and every weight steps against it: "
+        f"Per epoch, {per_epoch} mini-batches of {batch} training points (of {n}); after each, "
+        "every weight steps against the gradient of the loss $J$: "
         "$$w \\leftarrow w - \\eta \\left( \\frac{\\partial J}{\\partial w} + \\lambda w \\right)$$"
-        f"with $\\eta = {tex(float(c.rate))}$ and $\\lambda = {tex(float(c.l2))}$. "
-        "The test points (triangles) never take part: "
-        "their loss (dashed) shows how well the network does on points it has not seen."
+        f"($\\eta = {tex(float(c.rate))}$, $\\lambda = {tex(float(c.l2))}$). Test points "
+        "(triangles) never train."
         f"<p>{HINTS[data] if hint is None else hint}</p>"
     )
 

@@ -51,6 +51,13 @@ def _window(qtbot: QtBot, settings: Path, data: Path | None = None) -> MainWindo
     return window
 
 
+def _finish(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the file read off the GUI thread has been handed over."""
+    job = window.imports.job
+    assert job is not None
+    qtbot.waitUntil(lambda: job.finished, timeout=20_000)
+
+
 def _close_boxes(window: MainWindow) -> list[str]:
     boxes = window.findChildren(QMessageBox)
     texts = [box.text() for box in boxes if box.isVisible()]
@@ -163,9 +170,10 @@ def test_a_failed_import_keeps_the_lesson_and_its_data(qtbot: QtBot, tmp_path: P
     broken = tmp_path / "broken.csv"
     broken.write_text("a|b|c\n1|2|3\n")
     window.imports.open_path(broken)
-    assert window.imports.import_csv_now(tmp_path / "empty.csv") is None
+    _finish(qtbot, window)
     texts = _close_boxes(window)
     assert any("vertical bars" in t for t in texts)
+    assert window.imports.import_csv_now(tmp_path / "empty.csv") is None
     assert "Cannot read" in window.statusBar().currentMessage()
     frame = window.player.frame
     assert frame is before and frame.values["data"] == "XOR" and frame.position == 3
@@ -188,6 +196,7 @@ def test_dropping_a_csv_file_opens_the_import_dialog(qtbot: QtBot, tmp_path: Pat
         Qt.KeyboardModifier.NoModifier,
     )
     assert window.imports.eventFilter(window, drop)
+    _finish(qtbot, window)
     dialog = window.imports.dialog
     assert isinstance(dialog, CsvImportDialog) and dialog.isVisible()
     dialog.accept()
@@ -202,8 +211,10 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     csv = _csv(tmp_path, features=3)
     first = _window(qtbot, settings)
     first.imports.import_csv_now(csv)
-    folder = first.imports.open_folder(_image_folder(tmp_path / "shapes"))
-    assert folder is not None
+    first.imports.open_folder(_image_folder(tmp_path / "shapes"))
+    _finish(qtbot, first)
+    folder = first.imports.dialog
+    assert isinstance(folder, ImageImportDialog)
     folder.accept()
     first.close()
     saved = json.loads(settings.read_text())
@@ -266,6 +277,7 @@ def test_the_browser_picks_two_of_three_features_for_the_playground(
     pick.second.setCurrentIndex(2)
     assert pick.pair() == ("f0", "f2")
     pick.accept()
+    _finish(qtbot, window)
     frame = window.player.frame
     assert frame is not None and frame.lesson.id == "playground"
     assert frame.values["data"] == "your data" and frame.step.title == "Before training"

@@ -46,3 +46,23 @@ def test_the_first_highlighted_row_wins_when_the_range_does_not_fit(qtbot: QtBot
     view.set_data(TableData(("parameter", "value"), ROWS, highlight_rows=(5, 28)))
     QApplication.processEvents()
     assert _row_in_view(view, 5) and not _row_in_view(view, 28)
+
+
+def test_marked_cells_in_a_table_too_big_for_its_panel_settle(qtbot: QtBot) -> None:
+    """An 8 x 8 map with marked cells in a panel too small for it: scrolling to the marks
+    shows a scroll bar, which refits the columns, which re-lays the table... That loop used
+    to recurse until the process crashed; now the table settles, marks in view."""
+    grid = tuple(tuple(float(10 * r + c) for c in range(8)) for r in range(8))
+    marks = tuple((r, c) for r in range(0, 8, 2) for c in range(1, 8, 2))
+    for width, height in ((220, 150), (300, 180), (180, 260)):
+        view = create_panel(Table("t"), THEMES["light"])
+        qtbot.addWidget(view)
+        assert isinstance(view, TableView)
+        view.resize(width, height)
+        view.show()
+        qtbot.waitExposed(view)
+        view.set_data(TableData(tuple(f"c{c}" for c in range(8)), grid, highlight_cells=marks))
+        QApplication.processEvents()
+        view.resize(width - 40, height - 30)
+        QApplication.processEvents()
+        assert view.model.rowCount() == 8
