@@ -53,6 +53,7 @@ _CH2 = "lessons.ch2_neurons"
 _CH3 = "lessons.ch3_mlp"
 _CH4 = "lessons.ch4_training"
 _CH5 = "lessons.ch5_real_data"
+_CH6 = "lessons.ch6_convnets"
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
@@ -170,7 +171,41 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
         5,
         "Real data",
-        (Entry("graphs_gpu", "5.3", "Graphs and the GPU", f"{_CH5}.graphs_gpu.lesson:GraphsGpu"),),
+        (
+            Entry("mnist_mlp", "5.1", "MNIST with an MLP", f"{_CH5}.mnist_mlp.lesson:MnistMlp"),
+            Entry(
+                "keras_kfold",
+                "5.2",
+                "A Keras-style model and k-fold",
+                f"{_CH5}.keras_kfold.lesson:KerasKFold",
+            ),
+            Entry("graphs_gpu", "5.3", "Graphs and the GPU", f"{_CH5}.graphs_gpu.lesson:GraphsGpu"),
+        ),
+    ),
+    Chapter(
+        6,
+        "Convolutional networks",
+        (
+            Entry(
+                "convolution",
+                "6.1",
+                "Convolution, step by step",
+                f"{_CH6}.convolution.lesson:Convolution",
+            ),
+            Entry(
+                "relu_pooling",
+                "6.2",
+                "ReLU and max pooling",
+                f"{_CH6}.relu_pooling.lesson:ReluPooling",
+            ),
+            Entry("mnist_cnn", "6.3", "A CNN on MNIST", f"{_CH6}.mnist_cnn.lesson:MnistCnn"),
+            Entry(
+                "architectures",
+                "6.4",
+                "Architectures",
+                f"{_CH6}.architectures.lesson:Architectures",
+            ),
+        ),
     ),
 )
 

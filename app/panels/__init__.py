@@ -12,6 +12,7 @@ import pyqtgraph as pg
 
 from app.panels.bars import BarsView
 from app.panels.base import MIN_HEIGHT, MIN_WIDTH, PanelView
+from app.panels.canvas import CanvasView
 from app.panels.graph import GraphView
 from app.panels.image import ImageView
 from app.panels.image_grid import ImageGridView
@@ -22,7 +23,7 @@ from app.panels.table import TableView
 from app.panels.text import TextView, render_markup
 from app.shell.theme import Theme
 from lessons.core.base import Bars, Image, ImageGrid, Panel, Plot, Table, Text
-from lessons.core.panels import Graph, Network, Surface3D
+from lessons.core.panels import Canvas, Graph, Network, Surface3D
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
@@ -30,6 +31,7 @@ __all__ = [
     "MIN_HEIGHT",
     "MIN_WIDTH",
     "BarsView",
+    "CanvasView",
     "GraphView",
     "ImageGridView",
     "ImageView",
@@ -55,6 +57,7 @@ _VIEWS: dict[type[Panel], type[PanelView]] = {
     Graph: GraphView,
     Network: NetworkView,
     Surface3D: Surface3DView,
+    Canvas: CanvasView,
 }
 
 

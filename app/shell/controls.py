@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from lessons.core.base import Button, Choice, Control, Slider, Toggle, Vector
+from lessons.core.controls import Drawing
 
 SLIDER_TICKS = 1000
 VECTOR_COLUMNS = 3
@@ -258,8 +259,31 @@ class _ButtonEditor(_Editor):
         self.count = int(value)
 
 
+class _DrawingEditor(_Editor):
+    """A drawing is made on its canvas panel; here only a button that clears it (Vector-like
+    attributes ``spins``/``less``/``more`` stay empty and hidden for code that edits vectors)."""
+
+    def __init__(self, spec: Drawing) -> None:
+        super().__init__(spec)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.button = QPushButton(f"Clear: {spec.label}")
+        self.button.setAccessibleName(f"Clear {spec.label}")
+        self.button.clicked.connect(lambda: self.edited.emit(()))
+        layout.addWidget(self.button)
+        self.spins: list[QDoubleSpinBox] = []
+        self.less, self.more = QToolButton(), QToolButton()
+        self.less.hide()
+        self.more.hide()
+
+    def show_value(self, value: Any) -> None:
+        self.button.setEnabled(bool(len(value)))
+
+
 def make_editor(spec: Control) -> _Editor:
     """The editor widget for one control spec."""
+    if isinstance(spec, Drawing):
+        return _DrawingEditor(spec)
     if isinstance(spec, Slider):
         editor: _Editor = _SliderEditor(spec)
         editor.connect_release()  # type: ignore[attr-defined]

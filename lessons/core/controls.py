@@ -180,6 +180,19 @@ class Vector(Control):
 
 
 @dataclass(frozen=True)
+class Drawing(Vector):
+    """Strokes drawn on a :class:`~lessons.core.panels.Canvas`: a flat tuple
+    ``x0, y0, x1, y1, ...`` of points in [0, 1] (y down); a point with a negative coordinate
+    lifts the pen between strokes.  Empty (nothing drawn) by default; read at the next step."""
+
+    minimum: float = -1.0
+    maximum: float = 1.0
+    min_length: int = 0
+    max_length: int = 2000
+    effect: Effect = Effect.LIVE
+
+
+@dataclass(frozen=True)
 class Button(Control):
     """An action: pressing it sets a counter the lesson can read, then restarts or goes on."""
 

@@ -75,6 +75,25 @@ class Text(Panel):
     """A block of rich text (HTML subset with math) inside the stage."""
 
 
+@dataclass(frozen=True)
+class Canvas(Panel):
+    """A square the learner draws on with the mouse (a Clear button wipes it).
+
+    Each finished stroke sets the :class:`~lessons.core.controls.Drawing` control named
+    ``control`` to every stroke so far; the lesson reads it at its next step.
+    """
+
+    control: str = "drawing"
+
+
+@dataclass(frozen=True)
+class CanvasData:
+    """What a :class:`Canvas` shows: the strokes the lesson has read (a Drawing's value)."""
+
+    strokes: tuple[float, ...] = ()
+    caption: str = ""
+
+
 PanelSpec: TypeAlias = Panel
 
 
@@ -402,6 +421,7 @@ PanelData: TypeAlias = (
     | GraphData
     | NetworkData
     | Surface3DData
+    | CanvasData
 )
 
 
@@ -416,4 +436,5 @@ ACCEPTS: dict[type[Panel], tuple[type, ...]] = {
     Graph: (GraphData,),
     Network: (NetworkData,),
     Surface3D: (Surface3DData,),
+    Canvas: (CanvasData,),
 }

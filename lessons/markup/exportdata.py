@@ -29,6 +29,7 @@ from lessons.core.base import Lesson, Step
 from lessons.core.panels import (
     Annotation,
     BarData,
+    CanvasData,
     GraphData,
     ImageData,
     ImageGridData,
@@ -207,6 +208,8 @@ def panel_data(data: PanelData) -> dict[str, Any]:
             return _network(data)
         case Surface3DData():
             return _surface3d(data)
+        case CanvasData():
+            return {"strokes": json_value(data.strokes), "caption": data.caption}
     raise TypeError(f"cannot export panel data of type {type(data).__name__}")
 
 

@@ -1,0 +1,366 @@
+"""Lesson 5.1: MNIST with an MLP: train live, read the weights, the mistakes, and your digit.
+
+A live lesson: step 1 shows the data; each following step trains one epoch (mini-batch Adam on
+the engine's ``Sequential``) and shows the curves (solid training, dashed validation), the
+first layer's weights as 28x28 images, the validation confusion matrix and the digits of the
+chosen cell with their softmax bars.  After the last epoch the test digits are scored once;
+then every step classifies what the learner drew on the canvas, preprocessed like MNIST
+(:mod:`.preprocess`).  The hidden size and the number of epochs restart the run; the learning
+rate and batch size apply from the next epoch; the chosen cell (a click on the matrix), the
+chosen image and the drawing are read by the next step.  Back shows the exact earlier steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from engine.core.events import DivergenceError
+from lessons.ch5_real_data.mnist_mlp import preprocess, texts, views
+from lessons.ch5_real_data.mnist_mlp.model import Trainer, digits, scores
+from lessons.core.base import (
+    Bars,
+    Effect,
+    ImageGrid,
+    Lesson,
+    Plot,
+    Slider,
+    Step,
+    Task,
+    TaskResult,
+    Values,
+    Vector,
+)
+from lessons.core.controls import Drawing
+from lessons.core.panels import Canvas, CanvasData, ImageGridData, PanelData
+
+
+def chosen_cell(counts: np.ndarray, cell: tuple[float, ...]) -> tuple[int, int]:
+    """(true, predicted) from the ``cell`` control (x predicted, y true); outside the matrix,
+    the commonest mistake."""
+    x, y = (round(float(v)) for v in cell[:2])
+    if 0 <= x <= 9 and 0 <= y <= 9:
+        return y, x
+    off = counts * (1 - np.eye(10, dtype=np.int64))
+    t, p = np.unravel_index(int(np.argmax(off)), off.shape)
+    return int(t), int(p)
+
+
+class MnistMlp(Lesson):
+    """Train a one-hidden-layer MLP on MNIST digits live; weights, confusion, mistakes, drawing."""
+
+    id = "mnist_mlp"
+    chapter = 5
+    number = "5.1"
+    title = "MNIST with an MLP"
+    summary = (
+        "A multi-layer perceptron learns to read handwritten digits from the MNIST subset, one "
+        "epoch per step: loss and accuracy curves, each hidden neuron's weights as a 28x28 "
+        "image, the confusion matrix (click a cell to see its digits), the mistakes with their "
+        "softmax bars, and a pad to draw your own digit, preprocessed like MNIST and classified."
+    )
+    live = True
+    seed = 5
+    controls = (
+        Slider(
+            "hidden",
+            "Hidden neurons",
+            8,
+            128,
+            default=32,
+            integer=True,
+            help="Neurons in the hidden layer (restarts training).",
+        ),
+        Slider(
+            "epochs",
+            "Epochs",
+            1,
+            30,
+            default=10,
+            integer=True,
+            help="Passes over the training digits (restarts training).",
+        ),
+        Slider(
+            "rate",
+            "Learning rate η",
+            0.0001,
+            1.0,
+            default=0.002,
+            log=True,
+            effect=Effect.LIVE,
+            help="Adam's step size; applies from the next epoch.",
+        ),
+        Slider(
+            "batch",
+            "Batch size",
+            16,
+            512,
+            default=128,
+            integer=True,
+            effect=Effect.LIVE,
+            help="Digits per update; applies from the next epoch.",
+        ),
+        Vector(
+            "cell",
+            "Confusion cell (predicted, true)",
+            default=(-1.0, -1.0),
+            minimum=-1.0,
+            maximum=10.0,
+            labels=("predicted", "true"),
+            min_length=2,
+            max_length=2,
+            effect=Effect.LIVE,
+            help="Set by a click on the confusion matrix; −1 means the commonest mistake.",
+        ),
+        Slider(
+            "image",
+            "Image in the gallery",
+            1,
+            views.GALLERY,
+            default=1,
+            integer=True,
+            effect=Effect.LIVE,
+            help="Whose softmax the bars show (read at the next step).",
+        ),
+        Drawing("drawing", "the drawing", help="Drawn on the pad; read at the next step."),
+    )
+    panels = (
+        Plot("curves", "Loss and accuracy", x_label="epoch", y_label="loss, accuracy", stretch=3),
+        ImageGrid(
+            "weights",
+            "First-layer weights (orange +, blue −)",
+            columns=8,
+            colormap="diverging",
+            stretch=3,
+        ),
+        Plot(
+            "confusion",
+            "Confusion matrix (click a cell)",
+            x_label="predicted",
+            y_label="true",
+            aspect_locked=True,
+            legend=False,
+            pick="cell",
+            pick_point=True,
+            stretch=3,
+            help="Digits of each true class (row) by predicted class (column); click a cell, "
+            "then Next, to see its digits.",
+        ),
+        ImageGrid("examples", "Training digits", columns=5, stretch=3),
+        ImageGrid("gallery", "Digits of the chosen cell", columns=4, stretch=2),
+        Bars(
+            "softmax",
+            "Softmax of the outlined digit",
+            y_label="p",
+            value_format="{:.1f}",
+            stretch=3,
+        ),
+        Canvas("canvas", "Draw a digit", control="drawing", stretch=2),
+    )
+    layout = (3, 4)
+    quiz = texts.QUIZ
+    task = Task(
+        "accuracy",
+        f"Reach {texts.pct(texts.TASK_ACCURACY)} validation accuracy: change the hidden "
+        "neurons, epochs, learning rate or batch size.",
+    )
+
+    def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        model_seed = int(rng.integers(2**31))
+        data = digits()
+        epochs, hidden = int(c.epochs), int(c.hidden)
+        trainer = Trainer(hidden, float(c.rate), model_seed)
+        keys = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc")
+        history: dict[str, list[float]] = {k: [] for k in keys}
+        best: dict[str, float] = {"epoch": 0.0, "acc": 0.0}
+        kept: list[np.ndarray] = []  # the weights of the best validation epoch
+
+        def canvas() -> CanvasData:
+            if trainer.epochs < epochs:
+                return CanvasData(tuple(c.drawing), "classified once training is done")
+            return CanvasData(tuple(c.drawing), "draw, then press Next")
+
+        def analysis(x: np.ndarray, y: np.ndarray, probs: np.ndarray) -> dict[str, PanelData]:
+            pred = probs.argmax(axis=1)
+            counts = views.confusion(y, pred)
+            true, guess = chosen_cell(counts, tuple(c.cell))
+            rows = np.flatnonzero((y == true) & (pred == guess))[: views.GALLERY]
+            chosen = min(int(c.image), max(len(rows), 1)) - 1
+            if len(rows):
+                p = probs[rows[chosen]]
+                caption = f"true {true}, predicted {guess} (p = {p[guess]:.2f})"
+            else:
+                p, caption = np.full(10, 0.1), f"no digit {true} was called {guess}"
+            return {
+                "confusion": views.confusion_plot(counts, (true, guess)),
+                "gallery": views.gallery(x[rows], probs[rows], true, guess, chosen),
+                "softmax": views.softmax_bars(p, caption),
+                "canvas": canvas(),
+            }
+
+        def record() -> tuple[dict[str, PanelData], dict[str, float]]:
+            train = scores(trainer.probs(data.x_train), data.y_train)
+            val_probs = trainer.probs(data.x_val)
+            val = scores(val_probs, data.y_val)
+            history["epoch"].append(float(trainer.epochs))
+            for key, value in zip(
+                keys[1:], (train.loss, val.loss, train.accuracy, val.accuracy), strict=True
+            ):
+                history[key].append(value)
+            if trainer.epochs and val.accuracy > best["acc"]:
+                best["epoch"], best["acc"] = float(trainer.epochs), val.accuracy
+                kept[:] = trainer.model.get_weights()
+            panels: dict[str, PanelData] = {
+                "curves": views.curves(history, epochs),
+                "weights": views.weight_images(trainer.kernel()),
+                **analysis(data.x_val, data.y_val, val_probs),
+            }
+            figures = {
+                "epoch": float(trainer.epochs),
+                "train_loss": train.loss,
+                "val_loss": val.loss,
+                "train_accuracy": train.accuracy,
+                "val_accuracy": val.accuracy,
+            }
+            return panels, figures
+
+        def task() -> TaskResult:
+            done = best["acc"] >= texts.TASK_ACCURACY
+            return TaskResult(done, texts.task_message(done, best["acc"]))
+
+        panels, figures = record()
+        params = trainer.model.count_params()
+        yield Step(
+            "Ten digits, 784 numbers each",
+            texts.INTRO.format(
+                train=len(data.y_train),
+                val=len(data.y_val),
+                test=len(data.y_test),
+                hidden=hidden,
+                params=params,
+                acc=texts.pct(figures["val_accuracy"]),
+            ),
+            {"examples": views.sample_grid(data.x_train, data.y_train, 2), **panels},
+            figures=figures,
+            notes=texts.INTRO_NOTES,
+        )
+        while trainer.epochs < epochs:
+            rate = float(c.rate)
+            try:
+                trainer.epoch(int(c.batch), rate)
+            except DivergenceError as err:
+                while float(c.rate) == rate:  # wait for another learning rate
+                    yield Step(
+                        "Training diverged",
+                        texts.diverged(err.loss, rate),
+                        {"canvas": canvas()},
+                        figures={"epoch": float(trainer.epochs)},
+                        stop=True,
+                    )
+                trainer = Trainer(hidden, float(c.rate), model_seed)
+                for column in history.values():
+                    column.clear()
+                best.update(epoch=0.0, acc=0.0)
+                kept.clear()
+                panels, figures = record()
+                yield Step(
+                    "Fresh weights",
+                    f"A new start with $\\eta = {c.rate:g}$. Press Play.",
+                    panels,
+                    figures=figures,
+                )
+                continue
+            panels, figures = record()
+            done = trainer.epochs
+            mean = float(np.mean(trainer.seconds))
+            val_loss = history["val_loss"]
+            low = int(np.nanargmin(val_loss))
+            rising = (
+                int(history["epoch"][low])
+                if done - low >= 2
+                and val_loss[-1] > val_loss[low]
+                and history["train_loss"][-1] < history["train_loss"][low]
+                else None
+            )
+            yield Step(
+                f"Epoch {done} of {epochs}",
+                texts.epoch_text(
+                    done,
+                    epochs,
+                    trainer.seconds[-1],
+                    mean * (epochs - done),
+                    history["val_acc"][-1],
+                    history["train_acc"][-1],
+                    int(best["epoch"]),
+                    rising,
+                    (history["train_loss"][0], history["train_loss"][-1]),
+                    trainer.dead(data.x_val),
+                ),
+                panels,
+                figures=figures,
+                notes=texts.EPOCH_NOTES.format(blank=int((data.x_train.max(axis=0) == 0).sum())),
+                titles={"curves": f"Loss and accuracy: epoch {done} of {epochs}"},
+                task=task(),
+            )
+
+        if kept:  # validation picks the epoch: its weights are tested and used from here on
+            trainer.model.set_weights(kept)
+        test_probs = trainer.probs(data.x_test)
+        test = scores(test_probs, data.y_test)
+        panels = analysis(data.x_test, data.y_test, test_probs)
+        panels["weights"] = views.weight_images(trainer.kernel())
+        counts = views.confusion(data.y_test, test_probs.argmax(axis=1))
+        pair = chosen_cell(counts, (-1.0, -1.0))
+        yield Step(
+            "The test digits, once",
+            texts.test_text(
+                test.accuracy, int(best["epoch"]), best["acc"], pair, int(counts[pair])
+            ),
+            panels,
+            figures={"test_accuracy": test.accuracy, "test_loss": test.loss},
+            titles={
+                "confusion": "Test confusion matrix (click a cell)",
+                "weights": f"First-layer weights, epoch {int(best['epoch'])} (orange +, blue −)",
+            },
+            stop=True,
+            task=task(),
+        )
+        means = np.stack([data.x_train[data.y_train == d].mean(axis=0) for d in range(10)])
+        while True:
+            strokes = tuple(c.drawing)
+            image = preprocess.digit_of(strokes)
+            drawn = bool(image.any())
+            probs = trainer.probs(image.reshape(1, -1).astype(np.float32))[0]
+            order = np.argsort(probs)[::-1]
+            step_panels = analysis(data.x_test, data.y_test, test_probs)
+            step_panels["examples"] = ImageGridData(
+                np.concatenate([image[None], means[order[:2]].reshape(2, 28, 28)]),
+                ("yours", *(f"mean {d}" for d in order[:2])),
+                levels=(0.0, 1.0),
+                highlight=(0,),
+            )
+            if drawn:
+                step_panels["softmax"] = views.softmax_bars(
+                    probs, f"your digit: {int(order[0])} (p = {probs[order[0]]:.2f})"
+                )
+            yield Step(
+                "Your digit" if drawn else "Draw a digit",
+                texts.draw_text(
+                    drawn,
+                    int(order[0]),
+                    float(probs[order[0]]),
+                    int(order[1]),
+                    float(probs[order[1]]),
+                ),
+                step_panels,
+                figures={"drawn": float(drawn), "predicted": float(order[0]) if drawn else -1.0},
+                titles={
+                    "examples": "Your digit (28x28), two mean training digits",
+                    "softmax": "Softmax of your digit"
+                    if drawn
+                    else "Softmax of the outlined digit",
+                },
+                notes=texts.DRAW_NOTES,
+                task=task(),
+            )
