@@ -88,3 +88,13 @@ def test_engine_and_lessons_import_without_qt() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_readme_lists_every_lesson_of_the_course() -> None:
+    """The README's course section names every registered lesson by its id and number."""
+    from lessons.registry import entries
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The course", 1)[1].split("\n## ", 1)[0]
+    for entry in entries():
+        assert f"{entry.number} {entry.title} (`{entry.id}`)" in section, entry.id
