@@ -21,6 +21,7 @@ from lessons.core.base import NetworkData, PlotData, Series, TableData
 from lessons.markup.numbers import plain
 from lessons.shared.mlp import net
 from lessons.shared.mlp.views import boundary_plot, network_data
+from lessons.shared.overfit import Overfit, judge
 
 BATCH = 25
 PATIENCE = 20  # epochs the validation loss must stay up before the lesson calls it overfitting
@@ -153,57 +154,12 @@ def best_epoch(val: list[float], until: int | None = None) -> int:
     return int(np.argmin(finite)) + 1 if finite else 0
 
 
-@dataclass(frozen=True)
-class Overfit:
-    """The numbers behind an overfitting verdict: the best epoch against the epoch looked at."""
-
-    best: int
-    epoch: int
-    best_val: float
-    end_val: float
-    floor_val: float  # the lowest validation loss of the last PATIENCE epochs
-    best_train: float
-    end_train: float
-
-    @property
-    def rise(self) -> float:
-        """How far the last PATIENCE epochs stayed above the best, as a fraction of it."""
-        return self.floor_val / self.best_val - 1.0
-
-    @property
-    def gap_best(self) -> float:
-        return self.best_val - self.best_train
-
-    @property
-    def gap_end(self) -> float:
-        return self.end_val - self.end_train
-
-
 def overfitting(train: list[float], val: list[float], epoch: int | None = None) -> Overfit | None:
-    """The lesson's test for overfitting at ``epoch`` (default: the last); None if not.
-
-    All of: the lowest validation loss lies at least :data:`PATIENCE` epochs back; in each of
-    the last PATIENCE epochs the validation loss stayed more than :data:`RISE` above that
-    lowest value (a sustained rise, not one noisy epoch); the training loss is lower now than
-    at the best epoch; so the gap between validation and training loss has grown.
-    """
+    """The course's test for overfitting (:mod:`lessons.shared.overfit`) at ``epoch`` (default:
+    the last), with a gap between validation and training loss that has grown; None if not."""
     end = len(val) if epoch is None else epoch
     best = best_epoch(val, end)
-    if best == 0 or end - best < PATIENCE or not all(map(math.isfinite, val[:end])):
-        return None
-    found = Overfit(
-        best=best,
-        epoch=end,
-        best_val=val[best - 1],
-        end_val=val[end - 1],
-        floor_val=min(val[end - PATIENCE : end]),
-        best_train=train[best - 1],
-        end_train=train[end - 1],
-    )
-    rising = found.rise > RISE
-    if rising and found.end_train < found.best_train and found.gap_end > found.gap_best:
-        return found
-    return None
+    return judge(train, val, best, end, patience=PATIENCE, rise=RISE, offset=1, growing_gap=True)
 
 
 def results_table(

@@ -34,6 +34,7 @@ from engine.nn.callbacks import Callback, EarlyStopping
 from engine.nn.layers import Dense, Dropout, Input, Layer
 from engine.nn.losses import BinaryCrossentropy
 from engine.nn.optimizers import Adam
+from lessons.shared.overfit import Overfit, judge
 
 NOISE = 0.2  # std of the jitter added to every coordinate
 VALIDATION = 400  # validation points (the training points are a control)
@@ -311,49 +312,14 @@ def stopped_run(n_train: int, data_seed: int, model_seed: int) -> Stopped:
     )
 
 
-@dataclass(frozen=True)
-class Overfit:
-    """The numbers behind an overfitting verdict at epoch ``epoch``."""
-
-    best: int
-    epoch: int
-    best_val: float
-    end_val: float
-    floor_val: float  # the lowest validation loss of the last PATIENCE epochs
-    best_train: float
-    end_train: float
-
-    @property
-    def rise(self) -> float:
-        """How far the last PATIENCE epochs all stayed above the best, as a fraction of it."""
-        return self.floor_val / self.best_val - 1.0
-
-
 def overfitting(
     train: np.ndarray | Sequence[float], val: np.ndarray | Sequence[float], epoch: int | None = None
 ) -> Overfit | None:
-    """The lesson's rule for "overfitting" at ``epoch`` (default: the last); None if not.
-
-    All of: the lowest validation loss lies at least :data:`PATIENCE` epochs back; in each of
-    the last PATIENCE epochs the validation loss stayed more than :data:`RISE` above it (a
-    sustained rise, not one noisy epoch); the training loss is lower now than at that epoch.
-    """
+    """The course's rule for "overfitting" (:mod:`lessons.shared.overfit`) at ``epoch``
+    (default: the last; the arrays start with epoch 0); None if not."""
     end = len(val) - 1 if epoch is None else epoch
     best = best_epoch(val, end)
-    if best == 0 or end - best < PATIENCE or not np.all(np.isfinite(val[: end + 1])):
-        return None
-    found = Overfit(
-        best=best,
-        epoch=end,
-        best_val=float(val[best]),
-        end_val=float(val[end]),
-        floor_val=float(np.min(val[end - PATIENCE + 1 : end + 1])),
-        best_train=float(train[best]),
-        end_train=float(train[end]),
-    )
-    if found.rise > RISE and found.end_train < found.best_train:
-        return found
-    return None
+    return judge(list(train), list(val), best, end, patience=PATIENCE, rise=RISE, offset=0)
 
 
 def first_overfit(run: Trained) -> int | None:
