@@ -98,3 +98,10 @@ def test_readme_lists_every_lesson_of_the_course() -> None:
     section = text.split("## The course", 1)[1].split("\n## ", 1)[0]
     for entry in entries():
         assert f"{entry.number} {entry.title} (`{entry.id}`)" in section, entry.id
+
+
+def test_test_files_have_unique_names() -> None:
+    """Test folders are not packages, so pytest imports each file by its name: two files of
+    the same name in different folders fail to collect (in a fresh clone)."""
+    names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
