@@ -390,7 +390,9 @@ class Player(QObject):
 
     def set_control(self, name: str, value: Any) -> None:
         """Change a control: one that restarts the lesson stops the work under way at once, a
-        live one between steps."""
+        live or view one between steps.  Like every command's, its answer is a frame: for a
+        view control the newest step redrawn (see ``LessonRun.set_control``), shown at once
+        while paused too."""
         effect = Effect.LIVE
         for spec in self._lesson.controls if self._lesson is not None else ():
             if spec.name == name:

@@ -264,6 +264,20 @@ class Lesson:
         """
         return None
 
+    def redraw(self, step: Step, values: Values) -> Step | None:
+        """``step``, the newest step computed, shown again for changed view controls; None: no.
+
+        The runner calls this when a control with ``Effect.VIEW`` changes while the newest step
+        is shown, so a linked view (a clicked pixel, a chosen digit, a drawing) updates at once,
+        also while paused.  Only the newest step: the lesson's state (its weights) is that of
+        the step it yielded last; an older step keeps its view and the new value applies from
+        the next step.  Return a new Step (steps are immutable) equal to what ``steps()`` would
+        have yielded there had ``values`` been set before it: no training, no draws from the
+        run's random generators, the same values give the same step.  The runner replaces the
+        newest step with it, so Back and forward show the redrawn step from then on.
+        """
+        return None
+
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         """Yield the lesson's steps for control values ``c``; randomness only from ``rng``.
 

@@ -21,6 +21,10 @@ class Effect(enum.Enum):
 
     RESTART = "restart"  # run the lesson again from its first step with the new value
     LIVE = "live"  # the next step reads the new value (live training)
+    # Only what is shown changes (a clicked cell, a chosen image, a drawing): the next step reads
+    # it like LIVE, and the newest step is redrawn for it at once where the lesson can
+    # (``Lesson.redraw``), without training.
+    VIEW = "view"
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 :class:`LessonRun` owns a lesson's time.  It turns the lesson's ``steps()`` generator into a
 history the learner can move through: Next computes (or replays) the following step, Back
 returns the exact earlier step from a bounded history, and a changed control either restarts
-the lesson from its first step (``Effect.RESTART``) or is read by the next step
-(``Effect.LIVE``).  It is Qt-free; the app's player drives one from a worker thread, tests and
-``python -m lessons.<module>`` drive one directly.
+the lesson from its first step (``Effect.RESTART``), is read by the next step
+(``Effect.LIVE``), or also redraws the newest step at once (``Effect.VIEW``, see
+:meth:`LessonRun.set_control`).  It is Qt-free; the app's player drives one from a worker
+thread, tests and ``python -m lessons.<module>`` drive one directly.
 
 Long work can be interrupted (:mod:`engine.core.cancel`): whoever drives a run may cancel the
 token its call runs under.  The runner checks between steps, the engine inside them; a
@@ -336,7 +337,12 @@ class LessonRun:
 
         RESTART recomputes the lesson from its first step with the new value; a finite lesson
         then shows the same step number as before (the learner stays where they were), a live
-        lesson starts again from step 1.
+        lesson starts again from step 1.  LIVE: the next step reads the value.  VIEW: as LIVE,
+        and if the newest step is shown, the lesson redraws it for the new values without
+        training (:meth:`Lesson.redraw <lessons.core.base.Lesson.redraw>`) and the redrawn step
+        replaces it in the history: Back and forward show it from then on, older steps keep the
+        view they were computed with.  A lesson without the hook, a step other than the newest,
+        or a run stopped mid-step or failed: nothing is redrawn.
         """
         spec = self.values.spec(name) if name in self.values else None
         old = self.values.get(name)
@@ -352,7 +358,41 @@ class LessonRun:
                 raise
             if not self.lesson_cls.live:  # stay where the learner was, with the new value
                 self._position = min(position, self.computed - 1)
+        elif effect is Effect.VIEW:
+            try:
+                self._redraw()
+            except Cancelled:  # the run is as it was: so is the control
+                self.values.set(name, old)
+                raise
         return effect
+
+    def _redraw(self) -> None:
+        """Replace the newest step, if shown, by the lesson's redraw of it for the values now."""
+        lesson, old = self._lesson, self._history[-1]
+        if lesson is None or self._position != self.computed - 1 or self._stale or self.error:
+            return
+        cancel.check()
+        try:
+            step = lesson.redraw(old, self.values)
+            if step is None:
+                return
+            self.lesson_cls.check_step(step)
+        except Cancelled:
+            raise
+        except Exception:  # a redraw is a help: the step shown stays
+            if self.strict:
+                raise
+            log.exception("lesson %s: redraw failed", self.lesson_cls.id)
+            return
+        step = replace(step, events=old.events)  # the same moment: the events recorded then
+        self._history.pop()
+        self._states.pop()
+        self._titles.pop()
+        self._append(step)
+        if step.task is not None and (self.task_result is None or not self.task_result.done):
+            self.task_result = step.task
+        if self.checkpoint is not None and self.checkpoint.step == self.computed - 1:
+            self.checkpoint = replace(self.checkpoint, values=dict(self.values))
 
     # ---- internals -------------------------------------------------------------------------
 

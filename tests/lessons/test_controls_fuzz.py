@@ -232,6 +232,8 @@ class Walker:
             name, value = action[1], action[2]
             effect = run.set_control(name, value)
             assert run.values[name] == run.values.spec(name).validate(value)
+            if effect is Effect.VIEW:  # the newest step, if shown, may be redrawn for it
+                self.seen.pop(run.computed - 1, None)
             if effect is Effect.RESTART:
                 self.seen.clear()
                 if self.live:

@@ -7,12 +7,15 @@ chosen cell with their softmax bars.  After the last epoch the test digits are s
 then every step classifies what the learner drew on the canvas, preprocessed like MNIST
 (:mod:`.preprocess`).  The hidden size and the number of epochs restart the run; the learning
 rate and batch size apply from the next epoch; the chosen cell (a click on the matrix), the
-chosen image and the drawing are read by the next step.  Back shows the exact earlier steps.
+chosen image and the drawing are view controls (``Effect.VIEW``): the newest step is redrawn
+for them at once with the model it was computed with, without training (``redraw``), and the
+steps after it read them.  Back shows the exact earlier steps (an older step keeps its view).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +37,7 @@ from lessons.core.base import (
 )
 from lessons.core.controls import Drawing
 from lessons.core.panels import Canvas, CanvasData, ImageGridData, PanelData
+from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 
 def chosen_cell(counts: np.ndarray, cell: tuple[float, ...]) -> tuple[int, int]:
@@ -110,7 +114,7 @@ class MnistMlp(Lesson):
             labels=("predicted", "true"),
             min_length=2,
             max_length=2,
-            effect=Effect.LIVE,
+            effect=Effect.VIEW,
             help="Set by a click on the confusion matrix; −1 means the commonest mistake.",
         ),
         Slider(
@@ -120,10 +124,15 @@ class MnistMlp(Lesson):
             views.GALLERY,
             default=1,
             integer=True,
-            effect=Effect.LIVE,
-            help="Whose softmax the bars show (read at the next step).",
+            effect=Effect.VIEW,
+            help="Whose softmax the bars show (shown at once).",
         ),
-        Drawing("drawing", "the drawing", help="Drawn on the pad; read at the next step."),
+        Drawing(
+            "drawing",
+            "the drawing",
+            effect=Effect.VIEW,
+            help="Drawn on the pad; classified at once once training is done.",
+        ),
     )
     panels = (
         Plot("curves", "Loss and accuracy", x_label="epoch", y_label="loss, accuracy", stretch=3),
@@ -144,8 +153,8 @@ class MnistMlp(Lesson):
             pick="cell",
             pick_point=True,
             stretch=3,
-            help="Digits of each true class (row) by predicted class (column); click a cell, "
-            "then Next, to see its digits.",
+            help="Digits of each true class (row) by predicted class (column); click a cell "
+            "to see its digits.",
         ),
         ImageGrid("examples", "Training digits", columns=5, stretch=3),
         ImageGrid("gallery", "Digits of the chosen cell", columns=4, stretch=2),
@@ -166,7 +175,21 @@ class MnistMlp(Lesson):
         "neurons, epochs, learning rate or batch size.",
     )
 
+    def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
+        super().__init__(imports)
+        # The newest step as a function of the control values: what ``redraw`` shows.
+        self._view: Callable[[Values], Step] | None = None
+
+    def redraw(self, step: Step, values: Values) -> Step | None:
+        """The newest step for changed view controls (cell, image, drawing): its confusion
+        matrix, gallery, softmax bars and canvas, the drawing classified by the model of that
+        step.  No training: the same values give the same step."""
+        return None if self._view is None else self._view(values)
+
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        """Every step is yielded through ``show``: built by a function of the control values
+        (only the view controls matter to it) that ``redraw`` calls again while the generator
+        waits at that step, so a redrawn step is the step these values would have given."""
         model_seed = int(rng.integers(2**31))
         data = digits()
         epochs, hidden = int(c.epochs), int(c.hidden)
@@ -176,17 +199,23 @@ class MnistMlp(Lesson):
         best: dict[str, float] = {"epoch": 0.0, "acc": 0.0}
         kept: list[np.ndarray] = []  # the weights of the best validation epoch
 
-        def canvas() -> CanvasData:
-            if trainer.epochs < epochs:
-                return CanvasData(tuple(c.drawing), "classified once training is done")
-            return CanvasData(tuple(c.drawing), "draw, then press Next")
+        def show(view: Callable[[Values], Step]) -> Step:
+            self._view = view
+            return view(c)
 
-        def analysis(x: np.ndarray, y: np.ndarray, probs: np.ndarray) -> dict[str, PanelData]:
+        def canvas(cv: Values, caption: str = "") -> CanvasData:
+            if trainer.epochs < epochs:
+                return CanvasData(tuple(cv.drawing), "classified once training is done")
+            return CanvasData(tuple(cv.drawing), caption or "classified from the next step on")
+
+        def analysis(
+            x: np.ndarray, y: np.ndarray, probs: np.ndarray, cv: Values
+        ) -> dict[str, PanelData]:
             pred = probs.argmax(axis=1)
             counts = views.confusion(y, pred)
-            true, guess = chosen_cell(counts, tuple(c.cell))
+            true, guess = chosen_cell(counts, tuple(cv.cell))
             rows = np.flatnonzero((y == true) & (pred == guess))[: views.GALLERY]
-            chosen = min(int(c.image), max(len(rows), 1)) - 1
+            chosen = min(int(cv.image), max(len(rows), 1)) - 1
             if len(rows):
                 p = probs[rows[chosen]]
                 caption = f"true {true}, predicted {guess} (p = {p[guess]:.2f})"
@@ -196,10 +225,10 @@ class MnistMlp(Lesson):
                 "confusion": views.confusion_plot(counts, (true, guess)),
                 "gallery": views.gallery(x[rows], probs[rows], true, guess, chosen),
                 "softmax": views.softmax_bars(p, caption),
-                "canvas": canvas(),
+                "canvas": canvas(cv),
             }
 
-        def record() -> tuple[dict[str, PanelData], dict[str, float]]:
+        def record() -> tuple[dict[str, PanelData], dict[str, float], np.ndarray]:
             train = scores(trainer.probs(data.x_train), data.y_train)
             val_probs = trainer.probs(data.x_val)
             val = scores(val_probs, data.y_val)
@@ -214,7 +243,6 @@ class MnistMlp(Lesson):
             panels: dict[str, PanelData] = {
                 "curves": views.curves(history, epochs),
                 "weights": views.weight_images(trainer.kernel()),
-                **analysis(data.x_val, data.y_val, val_probs),
             }
             figures = {
                 "epoch": float(trainer.epochs),
@@ -223,27 +251,53 @@ class MnistMlp(Lesson):
                 "train_accuracy": train.accuracy,
                 "val_accuracy": val.accuracy,
             }
-            return panels, figures
+            return panels, figures, val_probs
 
         def task() -> TaskResult:
             done = best["acc"] >= texts.TASK_ACCURACY
             return TaskResult(done, texts.task_message(done, best["acc"]))
 
-        panels, figures = record()
+        def validation(
+            title: str,
+            text: str,
+            panels: dict[str, PanelData],
+            probs: np.ndarray,
+            **extra: Any,
+        ) -> Callable[[Values], Step]:
+            """A training step: ``panels`` and the validation analysis for the view controls."""
+            return lambda cv: Step(
+                title, text, {**panels, **analysis(data.x_val, data.y_val, probs, cv)}, **extra
+            )
+
+        def stopped(text: str, at: float) -> Callable[[Values], Step]:
+            return lambda cv: Step(
+                "Training diverged",
+                text,
+                {"canvas": canvas(cv)},
+                figures={"epoch": at},
+                stop=True,
+            )
+
+        panels, figures, probs = record()
         params = trainer.model.count_params()
-        yield Step(
-            "Ten digits, 784 numbers each",
-            texts.INTRO.format(
-                train=len(data.y_train),
-                val=len(data.y_val),
-                test=len(data.y_test),
-                hidden=hidden,
-                params=params,
-                acc=texts.pct(figures["val_accuracy"]),
-            ),
-            {"examples": views.sample_grid(data.x_train, data.y_train, 2), **panels},
-            figures=figures,
-            notes=texts.INTRO_NOTES,
+        intro = texts.INTRO.format(
+            train=len(data.y_train),
+            val=len(data.y_val),
+            test=len(data.y_test),
+            hidden=hidden,
+            params=params,
+            acc=texts.pct(figures["val_accuracy"]),
+        )
+        examples = views.sample_grid(data.x_train, data.y_train, 2)
+        yield show(
+            validation(
+                "Ten digits, 784 numbers each",
+                intro,
+                {"examples": examples, **panels},
+                probs,
+                figures=figures,
+                notes=texts.INTRO_NOTES,
+            )
         )
         while trainer.epochs < epochs:
             rate = float(c.rate)
@@ -251,27 +305,17 @@ class MnistMlp(Lesson):
                 trainer.epoch(int(c.batch), rate)
             except DivergenceError as err:
                 while float(c.rate) == rate:  # wait for another learning rate
-                    yield Step(
-                        "Training diverged",
-                        texts.diverged(err.loss, rate),
-                        {"canvas": canvas()},
-                        figures={"epoch": float(trainer.epochs)},
-                        stop=True,
-                    )
+                    yield show(stopped(texts.diverged(err.loss, rate), float(trainer.epochs)))
                 trainer = Trainer(hidden, float(c.rate), model_seed)
                 for column in history.values():
                     column.clear()
                 best.update(epoch=0.0, acc=0.0)
                 kept.clear()
-                panels, figures = record()
-                yield Step(
-                    "Fresh weights",
-                    f"A new start with $\\eta = {c.rate:g}$. Press Play.",
-                    panels,
-                    figures=figures,
-                )
+                panels, figures, probs = record()
+                fresh = f"A new start with $\\eta = {c.rate:g}$. Press Play."
+                yield show(validation("Fresh weights", fresh, panels, probs, figures=figures))
                 continue
-            panels, figures = record()
+            panels, figures, probs = record()
             done = trainer.epochs
             mean = float(np.mean(trainer.seconds))
             val_loss = history["val_loss"]
@@ -283,57 +327,69 @@ class MnistMlp(Lesson):
                 and history["train_loss"][-1] < history["train_loss"][low]
                 else None
             )
-            yield Step(
-                f"Epoch {done} of {epochs}",
-                texts.epoch_text(
-                    done,
-                    epochs,
-                    trainer.seconds[-1],
-                    mean * (epochs - done),
-                    history["val_acc"][-1],
-                    history["train_acc"][-1],
-                    int(best["epoch"]),
-                    rising,
-                    (history["train_loss"][0], history["train_loss"][-1]),
-                    trainer.dead(data.x_val),
-                ),
-                panels,
-                figures=figures,
-                notes=texts.EPOCH_NOTES.format(blank=int((data.x_train.max(axis=0) == 0).sum())),
-                titles={"curves": f"Loss and accuracy: epoch {done} of {epochs}"},
-                task=task(),
+            text = texts.epoch_text(
+                done,
+                epochs,
+                trainer.seconds[-1],
+                mean * (epochs - done),
+                history["val_acc"][-1],
+                history["train_acc"][-1],
+                int(best["epoch"]),
+                rising,
+                (history["train_loss"][0], history["train_loss"][-1]),
+                trainer.dead(data.x_val),
+            )
+            yield show(
+                validation(
+                    f"Epoch {done} of {epochs}",
+                    text,
+                    panels,
+                    probs,
+                    figures=figures,
+                    notes=texts.EPOCH_NOTES.format(
+                        blank=int((data.x_train.max(axis=0) == 0).sum())
+                    ),
+                    titles={"curves": f"Loss and accuracy: epoch {done} of {epochs}"},
+                    task=task(),
+                )
             )
 
         if kept:  # validation picks the epoch: its weights are tested and used from here on
             trainer.model.set_weights(kept)
         test_probs = trainer.probs(data.x_test)
         test = scores(test_probs, data.y_test)
-        panels = analysis(data.x_test, data.y_test, test_probs)
-        panels["weights"] = views.weight_images(trainer.kernel())
+        weights = views.weight_images(trainer.kernel())
         counts = views.confusion(data.y_test, test_probs.argmax(axis=1))
         pair = chosen_cell(counts, (-1.0, -1.0))
-        yield Step(
-            "The test digits, once",
-            texts.test_text(
-                test.accuracy, int(best["epoch"]), best["acc"], pair, int(counts[pair])
-            ),
-            panels,
-            figures={"test_accuracy": test.accuracy, "test_loss": test.loss},
-            titles={
-                "confusion": "Test confusion matrix (click a cell)",
-                "weights": f"First-layer weights, epoch {int(best['epoch'])} (orange +, blue −)",
-            },
-            stop=True,
-            task=task(),
+        text = texts.test_text(
+            test.accuracy, int(best["epoch"]), best["acc"], pair, int(counts[pair])
+        )
+        result = task()
+        yield show(
+            lambda cv: Step(
+                "The test digits, once",
+                text,
+                {**analysis(data.x_test, data.y_test, test_probs, cv), "weights": weights},
+                figures={"test_accuracy": test.accuracy, "test_loss": test.loss},
+                titles={
+                    "confusion": "Test confusion matrix (click a cell)",
+                    "weights": f"First-layer weights, epoch {int(best['epoch'])} "
+                    "(orange +, blue −)",
+                },
+                stop=True,
+                task=result,
+            )
         )
         means = np.stack([data.x_train[data.y_train == d].mean(axis=0) for d in range(10)])
-        while True:
-            strokes = tuple(c.drawing)
-            image = preprocess.digit_of(strokes)
+
+        def drawing(cv: Values) -> Step:
+            """A drawing step: the drawing classified by the kept weights."""
+            image = preprocess.digit_of(tuple(cv.drawing))
             drawn = bool(image.any())
             probs = trainer.probs(image.reshape(1, -1).astype(np.float32))[0]
             order = np.argsort(probs)[::-1]
-            step_panels = analysis(data.x_test, data.y_test, test_probs)
+            step_panels = analysis(data.x_test, data.y_test, test_probs, cv)
+            step_panels["canvas"] = canvas(cv, "classified as you draw")
             step_panels["examples"] = ImageGridData(
                 np.concatenate([image[None], means[order[:2]].reshape(2, 28, 28)]),
                 ("yours", *(f"mean {d}" for d in order[:2])),
@@ -344,7 +400,7 @@ class MnistMlp(Lesson):
                 step_panels["softmax"] = views.softmax_bars(
                     probs, f"your digit: {int(order[0])} (p = {probs[order[0]]:.2f})"
                 )
-            yield Step(
+            return Step(
                 "Your digit" if drawn else "Draw a digit",
                 texts.draw_text(
                     drawn,
@@ -362,5 +418,8 @@ class MnistMlp(Lesson):
                     else "Softmax of the outlined digit",
                 },
                 notes=texts.DRAW_NOTES,
-                task=task(),
+                task=result,
             )
+
+        while True:
+            yield show(drawing)

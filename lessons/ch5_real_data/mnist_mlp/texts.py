@@ -114,8 +114,8 @@ def test_text(test_acc: float, best: int, best_acc: float, pair: tuple[int, int]
         f"of that epoch are kept; on the test digits, unseen until now, they score "
         f"{pct(test_acc)}. The matrix now counts test digits. The "
         f"commonest mistake: {n} true {true}s called {pred}. The gallery shows a cell's "
-        "digits, the bars the softmax of the outlined one. Then draw a digit on the black pad "
-        "and press Next."
+        "digits, the bars the softmax of the outlined one. Next: draw your own digit on the "
+        "black pad."
     )
 
 
@@ -123,16 +123,16 @@ def draw_text(drawn: bool, pred: int, p: float, second: int, p2: float) -> str:
     """The narrative of a drawing step."""
     if not drawn:
         return (
-            "Draw one digit with the mouse on the black pad (press and drag), then press Next: "
-            "the strokes are centred and scaled like MNIST and classified. Clear wipes the pad "
-            "(or Delete on the pad)."
+            "Draw one digit with the mouse on the black pad (press and drag): when you let go, "
+            "the strokes are centred and scaled like MNIST and classified at once. Clear wipes "
+            "the pad (or Delete on the pad)."
         )
     return (
         f"The network says {pred} with $p = {plain(p, 3)}$; next is {second} with "
         f"$p = {plain(p2, 3)}$. Bottom left: your digit as the network sees it (its ink box "
         "scaled to 20 pixels, its centre of mass moved to the centre of $28 \\times 28$) "
-        "beside the mean training images of those two digits. Draw again, or Clear, and "
-        "press Next."
+        "beside the mean training images of those two digits. Draw more, or Clear and draw "
+        "again: the answer follows at once."
     )
 
 

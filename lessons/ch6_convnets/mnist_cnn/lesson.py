@@ -7,12 +7,17 @@ chosen test digit, the learned filters and a linked strip: click a conv or pool 
 receptive field lights up in the input.  After a result step, two identical CNNs train on a
 few hundred digits, one on the originals and one on the augmenting loader's output (seeded
 shifts and rotations, shown batch by batch); the last step gives the measured verdict.
+
+The digit, the feature map and the clicked pixel are view controls (``Effect.VIEW``): the newest
+step is redrawn for them at once with the CNN of that step, without training (``redraw``), and
+the steps after it read them.  Back shows the exact earlier steps (an older step keeps its view).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -34,6 +39,7 @@ from lessons.core.base import (
     Values,
     Vector,
 )
+from lessons.core.userdata import NO_IMPORTS, ImportedSets
 from lessons.shared import colors
 
 CNN_COLOR, MLP_COLOR = colors.MODEL, colors.COMPARISON
@@ -80,8 +86,8 @@ class MnistCnn(Lesson):
             999,
             default=0,
             integer=True,
-            effect=Effect.LIVE,
-            help="Which test image the maps show; applies from the next step.",
+            effect=Effect.VIEW,
+            help="Which test image the maps show (shown at once).",
         ),
         Slider(
             "channel",
@@ -90,8 +96,8 @@ class MnistCnn(Lesson):
             m.FILTERS,
             default=1,
             integer=True,
-            effect=Effect.LIVE,
-            help="Which filter's map the strip shows; applies from the next step.",
+            effect=Effect.VIEW,
+            help="Which filter's map the strip shows (shown at once).",
         ),
         Vector(
             "pick",
@@ -101,7 +107,7 @@ class MnistCnn(Lesson):
             maximum=1000.0,
             min_length=2,
             max_length=2,
-            effect=Effect.LIVE,
+            effect=Effect.VIEW,
             help="Set by a click on the strip; elsewhere: the strongest pooled pixel.",
         ),
         Slider(
@@ -145,6 +151,32 @@ class MnistCnn(Lesson):
     layout = (3, 3)
     quiz = tx.QUIZ
 
+    def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
+        super().__init__(imports)
+        # The newest step as a function of the control values: what ``redraw`` shows.
+        self._view: Callable[[Values], Step] | None = None
+
+    def redraw(self, step: Step, values: Values) -> Step | None:
+        """The newest step for a changed digit, feature map or pixel: its strip, maps, filters
+        and softmax from the CNN of that step.  No training: the same values give the same
+        step."""
+        return None if self._view is None else self._view(values)
+
+    def _show(
+        self, c: Values, step: Step, view: Callable[[Values], dict[str, PanelData]] | None = None
+    ) -> Step:
+        """``step`` with ``view``'s panels for the values ``c``; every step is yielded through
+        here, so ``redraw`` recomputes the view panels of the step the generator waits at."""
+        if view is None:
+            self._view = None
+            return step
+
+        def drawn(cv: Values) -> Step:
+            return replace(step, data={**step.data, **view(cv)})
+
+        self._view = drawn
+        return drawn(c)
+
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         seed = int(rng.integers(2**16))
         data = m.mnist()
@@ -159,18 +191,18 @@ class MnistCnn(Lesson):
         for run in (cnn, mlp):
             _start(run, x, y)
 
-        def look(net: m.Trained) -> dict[str, PanelData]:
-            """The strip, maps, filters and softmax bars for the chosen digit and pixel."""
-            index = int(c.digit)
+        def look(cv: Values) -> dict[str, PanelData]:
+            """The CNN's strip, maps, filters and softmax bars for the chosen digit and pixel."""
+            index = int(cv.digit)
             image = data.x_test[index]
-            outs = m.layer_outputs(net.model, image)
+            outs = m.layer_outputs(cnn.model, image)
             conv, pool, dense, probs = outs[0], outs[1], outs[4], outs[6]
-            k = int(c.channel) - 1
-            hit = v.locate(tuple(c.pick))
+            k = int(cv.channel) - 1
+            hit = v.locate(tuple(cv.pick))
             if hit is None:
                 r, col = np.unravel_index(int(np.argmax(pool[k])), pool[k].shape)
                 hit = ("pool", int(r), int(col))
-            kernel = net.model.layers[0].params[0].data
+            kernel = cnn.model.layers[0].params[0].data
             return {
                 "strip": v.strip(image[0], conv[k], pool[k], dense, hit),
                 "maps": v.maps_grid(conv, pool, k),
@@ -178,25 +210,28 @@ class MnistCnn(Lesson):
                 "probs": v.softmax_bars(probs, int(data.y_test[index])),
             }
 
-        yield Step(
-            "The network, untrained",
-            tx.INTRO.format(
-                f=m.FILTERS,
-                k=m.KERNEL,
-                c=m.CONV_SIDE,
-                p=m.POOL_SIDE,
-                flat=m.FILTERS * m.POOL_SIDE**2,
-                h=m.HIDDEN,
-                cnn=m.cnn_params(),
-                conv=m.FILTERS * (m.KERNEL**2 + 1),
+        yield self._show(
+            c,
+            Step(
+                "The network, untrained",
+                tx.INTRO.format(
+                    f=m.FILTERS,
+                    k=m.KERNEL,
+                    c=m.CONV_SIDE,
+                    p=m.POOL_SIDE,
+                    flat=m.FILTERS * m.POOL_SIDE**2,
+                    h=m.HIDDEN,
+                    cnn=m.cnn_params(),
+                    conv=m.FILTERS * (m.KERNEL**2 + 1),
+                ),
+                {
+                    "table": v.architecture(cnn.model),
+                    "curves": v.curves([(cnn, CNN_COLOR), (mlp, MLP_COLOR)], float(c.epochs)),
+                },
+                notes=tx.INTRO_NOTES,
+                titles={"table": "The CNN, layer by layer"},
             ),
-            {
-                **look(cnn),
-                "table": v.architecture(cnn.model),
-                "curves": v.curves([(cnn, CNN_COLOR), (mlp, MLP_COLOR)], float(c.epochs)),
-            },
-            notes=tx.INTRO_NOTES,
-            titles={"table": "The CNN, layer by layer"},
+            look,
         )
 
         pairs = [(cnn, CNN_COLOR), (mlp, MLP_COLOR)]
@@ -210,42 +245,60 @@ class MnistCnn(Lesson):
             try:
                 hits = [self._chunk(run, x, y, part) for run in (cnn, mlp)]
             except (FloatingPointError, DivergenceError):
-                yield Step("Training diverged", tx.diverged("networks"), stop=True, last=True)
+                yield self._show(
+                    c, Step("Training diverged", tx.diverged("networks"), stop=True, last=True)
+                )
                 return
             epoch = round((s + 1) / chunks, 2)
             for run, acc in zip((cnn, mlp), hits, strict=True):
                 run.epochs.append(epoch)
                 run.train_acc.append(acc)
                 run.test_acc.append(m.accuracy(run.model, data.x_test, data.y_test))
-            yield Step(
-                f"CNN and MLP: epoch {epoch:g}",
-                tx.training(epoch, cnn.test_acc[-1], mlp.test_acc[-1], (cnn.seconds, mlp.seconds)),
-                {
-                    **look(cnn),
-                    "curves": v.curves(pairs, float(c.epochs)),
-                    "table": self._table(cnn, mlp, epoch),
-                },
-                figures={
-                    "epoch": epoch,
-                    "cnn_test": cnn.test_acc[-1],
-                    "mlp_test": mlp.test_acc[-1],
-                },
-                notes=tx.TRAINING_NOTES,
-                titles={"table": "CNN against MLP (same data, same batches)", "curves": "Accuracy"},
+            yield self._show(
+                c,
+                Step(
+                    f"CNN and MLP: epoch {epoch:g}",
+                    tx.training(
+                        epoch, cnn.test_acc[-1], mlp.test_acc[-1], (cnn.seconds, mlp.seconds)
+                    ),
+                    {
+                        "curves": v.curves(pairs, float(c.epochs)),
+                        "table": self._table(cnn, mlp, epoch),
+                    },
+                    figures={
+                        "epoch": epoch,
+                        "cnn_test": cnn.test_acc[-1],
+                        "mlp_test": mlp.test_acc[-1],
+                    },
+                    notes=tx.TRAINING_NOTES,
+                    titles={
+                        "table": "CNN against MLP (same data, same batches)",
+                        "curves": "Accuracy",
+                    },
+                ),
+                look,
             )
 
         margin = m.difference_margin(cnn.test_acc[-1], mlp.test_acc[-1], len(data.y_test))
         chance = any(m.at_chance(r.test_acc[-1], len(data.y_test)) for r in (cnn, mlp))
-        yield Step(
-            "What the CNN learned",
-            tx.result(cnn.test_acc[-1], mlp.test_acc[-1], margin, chance),
-            {**look(cnn), "table": self._table(cnn, mlp, float(c.epochs))},
-            figures={"cnn_test": cnn.test_acc[-1], "mlp_test": mlp.test_acc[-1], "margin": margin},
-            notes=tx.RESULT_NOTES,
+        yield self._show(
+            c,
+            Step(
+                "What the CNN learned",
+                tx.result(cnn.test_acc[-1], mlp.test_acc[-1], margin, chance),
+                {"table": self._table(cnn, mlp, float(c.epochs))},
+                figures={
+                    "cnn_test": cnn.test_acc[-1],
+                    "mlp_test": mlp.test_acc[-1],
+                    "margin": margin,
+                },
+                notes=tx.RESULT_NOTES,
+            ),
+            look,
         )
 
-        def inside() -> dict[str, PanelData]:
-            return {key: d for key, d in look(cnn).items() if key != "maps"}
+        def inside(cv: Values) -> dict[str, PanelData]:
+            return {key: d for key, d in look(cv).items() if key != "maps"}
 
         yield from self._augmentation(c, seed, inside)
 
@@ -265,7 +318,7 @@ class MnistCnn(Lesson):
         )
 
     def _augmentation(
-        self, c: Values, seed: int, inside: Callable[[], dict[str, PanelData]]
+        self, c: Values, seed: int, inside: Callable[[Values], dict[str, PanelData]]
     ) -> Iterator[Step]:
         """The plain and the augmented CNN on a few hundred digits; ``inside`` is the main
         CNN's strip, filters and softmax for the chosen digit and pixel."""
@@ -283,22 +336,25 @@ class MnistCnn(Lesson):
         for run in (plain, aug):
             _start(run, x, y)
         first = m.augment(x[: m.BATCH], np.random.default_rng([seed, 4]), shift, degrees)
-        yield Step(
-            "An augmenting loader",
-            tx.LOADER.format(s=shift, d=f"{degrees:g}", n=n),
-            {
-                **inside(),
-                "maps": v.batch_grid(x[: m.BATCH], first),
-                "curves": v.curves(pairs, float(total)),
-                "table": self._aug_table(plain, aug, 0),
-            },
-            notes=tx.LOADER_NOTES,
-            titles={
-                "maps": "The loader's batch: original (top), augmented (below)",
-                "curves": f"Accuracy, {n} training images",
-                "table": "Plain against augmented",
-                "strip": "The CNN trained above (click a map pixel)",
-            },
+        yield self._show(
+            c,
+            Step(
+                "An augmenting loader",
+                tx.LOADER.format(s=shift, d=f"{degrees:g}", n=n),
+                {
+                    "maps": v.batch_grid(x[: m.BATCH], first),
+                    "curves": v.curves(pairs, float(total)),
+                    "table": self._aug_table(plain, aug, 0),
+                },
+                notes=tx.LOADER_NOTES,
+                titles={
+                    "maps": "The loader's batch: original (top), augmented (below)",
+                    "curves": f"Accuracy, {n} training images",
+                    "table": "Plain against augmented",
+                    "strip": "The CNN trained above (click a map pixel)",
+                },
+            ),
+            inside,
         )
         for e in range(1, total + 1):
             perm = order.permutation(n)
@@ -311,14 +367,15 @@ class MnistCnn(Lesson):
                     right[0] += plain.train(x[b], y[b]) * len(b)
                     right[1] += aug.train(made.images, y[b]) * len(b)
             except (FloatingPointError, DivergenceError):
-                yield Step("Training diverged", tx.diverged("CNN"), stop=True, last=True)
+                yield self._show(
+                    c, Step("Training diverged", tx.diverged("CNN"), stop=True, last=True)
+                )
                 return
             for run, hit in zip((plain, aug), right, strict=True):
                 run.epochs.append(float(e))
                 run.train_acc.append(hit / n)
                 run.test_acc.append(m.accuracy(run.model, data.x_test, data.y_test))
             data_view: dict[str, PanelData] = {
-                **inside(),
                 "curves": v.curves(pairs, float(total)),
                 "table": self._aug_table(plain, aug, e),
             }
@@ -331,22 +388,30 @@ class MnistCnn(Lesson):
                 draw = tx.draw_text(dy, dx, float(made.angles[0]))
             figures = {"epoch": float(e), "plain_test": pa, "aug_test": aa}
             if e < total:
-                yield Step(
-                    f"Augmentation: epoch {e} of {total}",
-                    tx.augmenting(e, total, pa, aa, draw),
-                    data_view,
-                    figures=figures,
+                yield self._show(
+                    c,
+                    Step(
+                        f"Augmentation: epoch {e} of {total}",
+                        tx.augmenting(e, total, pa, aa, draw),
+                        data_view,
+                        figures=figures,
+                    ),
+                    inside,
                 )
                 continue
             margin = m.difference_margin(pa, aa, len(data.y_test))
             chance = any(m.at_chance(a, len(data.y_test)) for a in (pa, aa))
-            yield Step(
-                "Does augmentation help?",
-                tx.aug_verdict(pa, aa, margin, n, chance),
-                data_view,
-                figures={**figures, "margin": margin},
-                notes=tx.VERDICT_NOTES,
-                last=True,
+            yield self._show(
+                c,
+                Step(
+                    "Does augmentation help?",
+                    tx.aug_verdict(pa, aa, margin, n, chance),
+                    data_view,
+                    figures={**figures, "margin": margin},
+                    notes=tx.VERDICT_NOTES,
+                    last=True,
+                ),
+                inside,
             )
 
     @staticmethod

@@ -65,8 +65,8 @@ def result(cnn: float, mlp: float, margin: float, chance: bool) -> str:
     return (
         f"Training is done. {verdict} Top middle: every feature map of the chosen test digit; "
         "top right: the learned 3×3 filters (blue and orange are the weight's sign). "
-        "<b>Click a pixel</b> of the conv or pool map in the strip on the left, then Next: the "
-        "box on the input shows its receptive field, the only pixels that pixel can see."
+        "<b>Click a pixel</b> of the conv or pool map in the strip on the left: the box on the "
+        "input shows its receptive field at once, the only pixels that pixel can see."
     )
 
 
@@ -75,7 +75,7 @@ RESULT_NOTES = (
     "input pixels. Deeper layers see more: that is how a CNN builds large patterns out of "
     "small ones. Filters with a light side and a dark side respond to edges of one direction; "
     "the maps show where in the digit each edge is. The Digit slider chooses the test image; "
-    "the Feature map slider chooses which filter the strip shows. Both apply from the next step."
+    "the Feature map slider chooses which filter the strip shows. Both redraw the step at once."
 )
 
 LOADER = (

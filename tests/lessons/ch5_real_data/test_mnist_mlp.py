@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,8 @@ import pytest
 from lessons.ch5_real_data.mnist_mlp import preprocess
 from lessons.ch5_real_data.mnist_mlp.lesson import MnistMlp
 from lessons.ch5_real_data.mnist_mlp.model import Trainer, digits
-from lessons.core.panels import BarData, ImageGridData, PlotData
+from lessons.core.base import Step
+from lessons.core.panels import BarData, CanvasData, ImageGridData, PlotData
 from lessons.core.runner import LessonRun
 
 SEVEN = (0.25, 0.2, 0.7, 0.2, 0.45, 0.85)  # a 7: a bar, then a slanted stroke
@@ -118,29 +120,65 @@ def _check_drawing(run: LessonRun, flat: tuple[float, ...]) -> None:
     assert step.figures["predicted"] == float(np.argmax(probs[0]))
 
 
-def test_the_drawing_is_read_at_the_next_step_and_classified() -> None:
+def _plain(value: Any) -> Any:
+    """A step or panel data as nested dicts, lists and arrays, for comparing numbers."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _same_view(a: Step, b: Step, *, text: bool = True) -> None:
+    """Equal panels, figures, titles (and texts: training steps' texts hold measured times)."""
+    np.testing.assert_equal(_plain(dict(a.data)), _plain(dict(b.data)))
+    assert a.figures == b.figures and a.titles == b.titles and a.title == b.title
+    if text:
+        assert a.text == b.text
+
+
+def test_the_drawing_is_classified_at_once_and_the_next_step_agrees() -> None:
+    """A drawing redraws the step shown, paused, with no training: what the next step shows."""
     run = LessonRun(MnistMlp, {"epochs": 1}, strict=True)
     _to_drawing(run)
     assert run.current.title == "Draw a digit"
+    position, computed = run.position, run.computed
     run.set_control("drawing", SEVEN)
-    run.next()
+    assert (run.position, run.computed) == (position, computed)
     _check_drawing(run, SEVEN)
     examples = run.panel_state()["examples"]
     assert isinstance(examples, ImageGridData)
     np.testing.assert_array_equal(examples.images[0], preprocess.digit_of(SEVEN))
+    canvas = run.panel_state()["canvas"]
+    assert isinstance(canvas, CanvasData) and canvas.strokes == SEVEN
+    assert "Next" not in run.current.text and "Next" not in canvas.caption
+    redrawn = run.current
+    run.next()
+    _same_view(run.current, redrawn)
+    assert run.back() and run.current is redrawn  # the history keeps the redrawn step
 
 
-def test_a_click_on_the_matrix_chooses_the_gallery() -> None:
-    run = LessonRun(MnistMlp, {"epochs": 1}, strict=True)
+def test_a_click_on_the_matrix_chooses_the_gallery_at_once() -> None:
+    """Paused at an epoch, a click redraws the matrix, gallery and bars from that epoch's
+    model: the same numbers as a run that had the click before that epoch."""
+    run = LessonRun(MnistMlp, {"epochs": 2}, strict=True)
     run.next()
     run.set_control("cell", (7.2, 2.9))  # predicted 7, true 3
-    run.next()
-    assert run.panel_state()["gallery"] is not None
+    run.set_control("image", 2)
+    assert run.position == 1 and run.computed == 2
     bars = run.panel_state()["softmax"]
     assert isinstance(bars, BarData)
     assert bars.caption.startswith("true 3, predicted 7") or bars.caption.startswith(
         "no digit 3 was called 7"
     )
+    ahead = LessonRun(MnistMlp, {"epochs": 2, "cell": (7.2, 2.9), "image": 2}, strict=True)
+    ahead.next()
+    _same_view(run.current, ahead.current, text=False)
+    run.next()
+    ahead.next()  # training went on from the same weights
+    _same_view(run.current, ahead.current, text=False)
 
 
 def test_drawing_with_the_mouse_on_the_canvas(qtbot: Any) -> None:
@@ -173,8 +211,7 @@ def test_drawing_with_the_mouse_on_the_canvas(qtbot: Any) -> None:
         QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at[-1])
     drawn = tuple(run.values["drawing"])
     assert len(drawn) >= 4
-    run.next()
-    _check_drawing(run, drawn)
+    _check_drawing(run, drawn)  # classified at once
     view.set_data(run.panel_state()["canvas"])
     assert pad.flat() == drawn
     with qtbot.waitSignal(view.picked, timeout=2000):

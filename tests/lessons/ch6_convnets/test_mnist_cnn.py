@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import numpy as np
 import pytest
 
 from lessons.ch6_convnets.mnist_cnn import model as m
+from lessons.ch6_convnets.mnist_cnn import texts as tx
 from lessons.ch6_convnets.mnist_cnn import views as v
 from lessons.ch6_convnets.mnist_cnn.lesson import MnistCnn
 from lessons.core.base import ImageGridData, PlotData, Step, TableData
@@ -170,3 +174,53 @@ def test_verdicts_follow_the_numbers() -> None:
     assert "no clear effect" in tx.aug_verdict(0.85, 0.86, 0.03, 300, False)
     assert m.at_chance(0.11, 1000) and not m.at_chance(0.2, 1000)
     assert m.difference_margin(0.9, 0.9, 1000) == pytest.approx(2 * (2 * 0.09 / 1000) ** 0.5)
+
+
+VIEWS = ("strip", "maps", "filters", "probs")  # what the digit, feature map and pixel change
+
+
+def _plain(value: Any) -> Any:
+    """Panel data as nested dicts, lists and arrays, for comparing numbers."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(d) for k, d in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(d) for d in value]
+    return value
+
+
+def _views(step: Step) -> dict[str, Any]:
+    return {key: _plain(step.data[key]) for key in VIEWS}
+
+
+def test_digit_feature_map_and_pixel_redraw_the_step_at_once(opening: list[Step]) -> None:
+    """Paused at an epoch, the view controls redraw its strip, maps, filters and softmax with
+    that step's CNN, without training: the numbers of a run that had them from the start."""
+    run = LessonRun(MnistCnn, strict=True)
+    run.next()
+    before = run.current
+    run.set_control("digit", 7)
+    run.set_control("channel", 3)
+    assert run.position == 1 and run.computed == 2
+    assert run.current.figures == before.figures and run.current.title == before.title
+    np.testing.assert_equal(_views(run.current), _views(opening[1]))
+    (cr, cc) = v.CONV_AT
+    pick = (cc + 1.0, -(cr + 5.0))  # conv pixel (5, 1): a 3×3 box (default: a pooled pixel)
+    run.set_control("pick", pick)
+    strip = run.panel_state()["strip"]
+    assert isinstance(strip, PlotData) and strip.series[0].name == "receptive field 3×3"
+    assert run.back() and run.current is run.step_at(0)  # the older step keeps its view
+    assert run.next() and run.panel_state()["strip"] is strip  # the redrawn step is kept
+    ahead = LessonRun(MnistCnn, {"digit": 7, "channel": 3, "pick": pick}, strict=True)
+    ahead.next()
+    np.testing.assert_equal(_views(run.current), _views(ahead.current))
+    run.next()
+    ahead.next()  # training went on from the same weights
+    np.testing.assert_equal(_views(run.current), _views(ahead.current))
+    assert run.current.figures == ahead.current.figures
+
+
+def test_texts_no_longer_ask_for_next_after_a_click() -> None:
+    assert "Next" not in tx.result(0.9, 0.8, 0.02, False)
+    assert "next step" not in tx.RESULT_NOTES
