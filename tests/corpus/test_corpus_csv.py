@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.data.user import csvimport
+from engine.data.user import csvimport, rawfile
 from engine.data.user.csvimport import (
     CHUNK_ROWS,
     MAX_COLUMNS,
@@ -231,7 +231,7 @@ def test_bytes_read_are_capped_not_the_size_the_file_reports(
             self.st_mode = self._info.st_mode
             self.st_size = 0
 
-    monkeypatch.setattr(csvimport.os, "fstat", NoSize)
+    monkeypatch.setattr(rawfile.os, "fstat", NoSize)
     with pytest.raises(DataImportError, match="is more than 0 MB") as caught:
         read_csv(path)
     assert caught.value.problem is Problem.TOO_LARGE
