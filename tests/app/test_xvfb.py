@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from xvfb import run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,28 +62,6 @@ print("ok")
 )
 def test_app_in_a_real_window_under_xvfb(tmp_path: Path) -> None:
     """The window opens on a real X server, follows the keyboard and paints real pixels."""
-    display = f":{90 + os.getpid() % 500}"
-    server = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(1.0)
-        if server.poll() is not None:
-            pytest.skip("Xvfb could not start here")
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(tmp_path)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert "ok" in done.stdout
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    done = run_script(SCRIPT, str(tmp_path), size="1600x1000")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok" in done.stdout

@@ -9,11 +9,7 @@ in 3-D and turns with a mouse drag and the keyboard; without it, it falls back t
 from __future__ import annotations
 
 import importlib
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +17,7 @@ import pytest
 from PySide6.QtGui import QImage, QOpenGLContext
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
+from xvfb import run_script
 
 import app.panels.surface3d as s3
 from app.panels import create_panel
@@ -239,28 +236,6 @@ print("ok")
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
 def test_real_x_server_draws_in_3d_or_falls_back(tmp_path: Path) -> None:
     """Under Xvfb: 3-D that a drag turns and +/Home zoom and reset, or the contour fallback."""
-    display = f":{600 + os.getpid() % 300}"
-    server = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(1.0)
-        if server.poll() is not None:
-            pytest.skip("Xvfb could not start here")
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert "ok" in done.stdout
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    done = run_script(SCRIPT, size="1280x1024")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok" in done.stdout
