@@ -54,6 +54,8 @@ _CH3 = "lessons.ch3_mlp"
 _CH4 = "lessons.ch4_training"
 _CH5 = "lessons.ch5_real_data"
 _CH6 = "lessons.ch6_convnets"
+_CH7 = "lessons.ch7_recurrent"
+_CH8 = "lessons.ch8_ethics"
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
@@ -205,6 +207,27 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "Architectures",
                 f"{_CH6}.architectures.lesson:Architectures",
             ),
+        ),
+    ),
+    Chapter(
+        7,
+        "Recurrent networks",
+        (
+            # 7.1 recurrent_neuron
+            # 7.2 topologies
+            # 7.3 bptt
+            # 7.4 lstm_gru
+            # 7.5 sequences
+        ),
+    ),
+    Chapter(
+        8,
+        "The ethics of deep learning",
+        (
+            # 8.1 error_types
+            # 8.2 hidden_biases
+            # 8.3 human_baseline
+            # 8.4 adversarial
         ),
     ),
 )

@@ -25,3 +25,16 @@ OPTIMIZER_COLORS: dict[str, int] = {
     "rmsprop": RMSPROP,
     "adam": ADAM,
 }
+
+# Chapter 7 compares cell types (no optimizer is compared there, so sky blue is free):
+# the gated cells are the models, the plain cell is what they are held against.
+LSTM = MODEL  # blue
+GRU = NESTEROV  # sky blue
+SIMPLE_RNN = COMPARISON  # yellow
+BASELINE = COMPARISON  # yellow: a naive forecast or rule a model must beat (7.5, 8.3)
+
+# Chapter 8 compares groups of people; two colours that carry no other meaning there.
+GROUP_A = MOMENTUM  # bluish green
+GROUP_B = RMSPROP  # reddish purple
+
+CELL_COLORS: dict[str, int] = {"SimpleRNN": SIMPLE_RNN, "LSTM": LSTM, "GRU": GRU}

@@ -21,7 +21,7 @@ import numpy as np
 
 from engine.core.events import DivergenceError
 from lessons.ch5_real_data.mnist_mlp import preprocess, texts, views
-from lessons.ch5_real_data.mnist_mlp.model import Trainer, digits, scores
+from lessons.shared.mnist import Trainer, digits, scores
 from lessons.core.base import (
     Bars,
     Effect,

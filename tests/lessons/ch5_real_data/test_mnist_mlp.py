@@ -10,7 +10,7 @@ import pytest
 
 from lessons.ch5_real_data.mnist_mlp import preprocess
 from lessons.ch5_real_data.mnist_mlp.lesson import MnistMlp
-from lessons.ch5_real_data.mnist_mlp.model import Trainer, digits
+from lessons.shared.mnist import Trainer, digits
 from lessons.core.base import Step
 from lessons.core.panels import BarData, CanvasData, ImageGridData, PlotData
 from lessons.core.runner import LessonRun

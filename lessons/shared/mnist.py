@@ -1,4 +1,5 @@
-"""The MNIST subset split three ways, the MLP (784 -> hidden relu -> 10 softmax) and its epochs.
+"""The MNIST subset split three ways, the MLP (784 -> hidden relu -> 10 softmax) and its epochs
+(lesson 5.1 trains it; chapter 8 trains the same model to study its errors and attacks).
 
 The shipped subset has 4,000 training and 1,000 test digits; the last 500 training digits
 are held out for validation (they pick the epoch; the test digits are only looked at once).
