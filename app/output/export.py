@@ -24,6 +24,7 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontDatabase,
     QImage,
     QPageLayout,
     QPageSize,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from app.output.slide import SlideView
 from app.shell.player import Frame
 from app.shell.theme import THEMES, Theme
-from lessons.core.base import Lesson
+from lessons.core.base import Code, Lesson
 from lessons.core.runner import LessonRun
 from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
@@ -204,8 +205,12 @@ class PngSequence(ExportJob):
 class PdfHandout(ExportJob):
     """A PDF with one A4 page per step: titles, the step's panels, the narrative below.
 
-    A step with speaker notes gets them printed under its narrative.
+    A step with speaker notes gets them printed under its narrative.  When the lesson's steps
+    carry their model as code ("Show as code"), a last page prints the last step's model as
+    Keras and as PyTorch code, side by side.
     """
+
+    code: Code | None = None  # the newest step's model as code
 
     def _begin(self) -> None:
         self.tmp = self.target.with_name(f".{self.target.name}.{os.getpid()}.part")
@@ -230,6 +235,7 @@ class PdfHandout(ExportJob):
         if number:
             self.writer.newPage()
         step = self.run.current
+        self.code = step.code or self.code
         self.slide.stage.show_state(self.run.panel_state(), self.run.panel_titles())
         _fit(self.slide)
         image = render(self.slide, self.plan.size, self.plan.theme.window)
@@ -265,8 +271,32 @@ class PdfHandout(ExportJob):
             slide.deleteLater()
 
     def _finish(self) -> None:
+        if self.code is not None:
+            self._code_page(self.code)
         self.painter.end()
         os.replace(self.tmp, self.target)
+
+    def _code_page(self, code: Code) -> None:
+        """The model as code: Keras on the left, PyTorch on the right, in a fixed-width font."""
+        self.writer.newPage()
+        p, width = self.painter, self.area.width()
+        lesson = self.plan.lesson
+        y = _text(p, f"{lesson.number}  {lesson.title}", 9, 0.0, width, "#555d69")
+        y += _text(p, "The model as code (the last step's settings)", 15, y, width)
+        y += 3 * _MM
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPixelSize(round(7.5 * PDF_DPI / 72))
+        half = (width - 6 * _MM) / 2
+        for i, (name, text) in enumerate((("Keras", code.keras), ("PyTorch", code.torch))):
+            x = i * (half + 6 * _MM)
+            p.save()
+            p.translate(x, 0)
+            top = y + _text(p, name, 11, y, half)
+            p.restore()
+            p.setFont(mono)
+            p.setPen(QColor("#1b1f24"))
+            rect = QRectF(x, top, half, self.area.height() - top - 8 * _MM)
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), text)
 
     def _abort(self) -> None:
         tmp = getattr(self, "tmp", None)

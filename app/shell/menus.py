@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.output import export, exportdata
+from app.shell.codeview import CodeDialog
 from app.shell.theme import THEMES
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ class WindowActions:
         )
         self.export_data_action = _action(w, "Export step data (JSON)…", lambda: _export_data(w))
         self.restart_action = _action(w, "Restart lesson", w.player.restart, "Ctrl+R")
+        self.code_action = _action(w, "Show as code…", lambda: show_code(w), "Ctrl+Shift+K")
+        self.code_action.setToolTip("The model on screen as Keras and PyTorch code")
         self.about_action = _action(w, "About", w.show_about)
         self.overview_action = _action(w, "Course overview…", w.study.show_overview, "Ctrl+O")
         self.continue_action = _action(
@@ -185,6 +188,7 @@ class WindowActions:
 
         lesson_menu = keep["lesson"] = menu.addMenu("&Lesson")
         lesson_menu.addAction(self.restart_action)
+        lesson_menu.addAction(self.code_action)
         self.lesson_menu = lesson_menu
         study = keep["study"] = menu.addMenu("&Study")
         for action in (self.overview_action, self.continue_action, self.reset_action):
@@ -270,6 +274,18 @@ def _export_data(w: MainWindow) -> None:
     frame = w.player.frame
     if frame is not None:
         _say(w, exportdata.ask_and_export(w, frame))
+
+
+def show_code(w: MainWindow) -> CodeDialog | None:
+    """Open "Show as code" for the step on screen (a status message where it has no model)."""
+    frame = w.player.frame
+    if frame is None or frame.step.code is None:
+        w.show_message("This step shows no model to write as code.")
+        return None
+    dialog = CodeDialog(w, frame.lesson.title, frame.step.code)
+    w.code_dialog = dialog  # kept while open: a dropped wrapper would close it
+    dialog.show()
+    return dialog
 
 
 def _screens() -> list[QScreen]:

@@ -30,6 +30,7 @@ from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
 
         self.imports = DataImports(self)  # imported data sets: Data menu, drops, settings
         self.imports.changed.connect(lambda: self.player.set_imports(self.imports.sets))
+        self.code_dialog: QDialog | None = None  # "Show as code", while open
         self.commands = menus.WindowActions(self)  # toolbar, menus and stepping shortcuts
         self._editor_keys = menus.EditorKeys(self)
         QApplication.instance().installEventFilter(self._editor_keys)  # type: ignore[union-attr]

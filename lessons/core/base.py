@@ -66,6 +66,7 @@ __all__ = [
     "Bars",
     "Button",
     "Choice",
+    "Code",
     "Control",
     "Effect",
     "Feedback",
@@ -115,6 +116,15 @@ class TaskResult:
 
 
 @dataclass(frozen=True)
+class Code:
+    """A step's model written as code a learner can copy: Keras and the PyTorch equivalent
+    (the app's "Show as code" shows both; the handout and --export-data include them)."""
+
+    keras: str
+    torch: str
+
+
+@dataclass(frozen=True)
 class Step:
     """One moment of a lesson: a title, narrative text and the data each panel shows.
 
@@ -125,7 +135,8 @@ class Step:
     markup): the longer explanation a lecturer reads in the presenter view and the PDF handout
     prints, so ``text`` can stay short enough to read from the back of a hall.  ``titles``
     retitles panels from this step on (panel id -> title), e.g. "Loss after epoch 40".
-    ``last`` marks a live lesson's final step (see below).
+    ``last`` marks a live lesson's final step (see below).  ``code`` is the model on screen
+    written as Keras and PyTorch code, with the settings it trained with.
     """
 
     title: str
@@ -140,6 +151,7 @@ class Step:
     # live lessons: the lesson ends after this step. The runner then asks the generator for its
     # end at once, so the length is known on arrival ("Step 18 / 18", not "18 / 18+").
     last: bool = False
+    code: Code | None = None  # the model on screen as code ("Show as code")
 
 
 @dataclass(frozen=True)

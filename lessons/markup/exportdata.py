@@ -118,6 +118,7 @@ def step_record(
             }
             for spec in lesson.panels
         ],
+        "code": None if step.code is None else {"keras": step.code.keras, "torch": step.code.torch},
     }
 
 

@@ -1,10 +1,8 @@
 """The lesson's model written out as Keras code and as PyTorch code, read off the engine model.
 
-The layer sizes and activations come from the built ``Sequential`` (not from the controls), so
-the code shown is the model that trained.  Three parts, each Keras beside PyTorch: the model,
-its training, and the k-fold loop.  ``torch_model`` and ``torch_fit`` are plain, runnable
-PyTorch: the tests execute them where torch is installed and compare the parameter count with
-the engine's.
+Three parts, each Keras beside PyTorch: the model and its training (the course's generator,
+:mod:`lessons.shared.code`, which reads the built ``Sequential``, so the code shown is the model
+that trained) and the k-fold loop, written here.
 """
 
 from __future__ import annotations
@@ -12,72 +10,28 @@ from __future__ import annotations
 from engine.models.sequential import Sequential
 from engine.nn.layers import Dense
 from lessons.core.escape import escape_markup
-from lessons.markup.numbers import plain
+from lessons.shared import code as shared
+from lessons.shared.code import INDENT, keras_fit, keras_model, torch_fit, torch_model
 
-INDENT = "  "  # two spaces: the code panels are narrow
-TORCH_ACTIVATIONS = {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()"}
-
+__all__ = [
+    "as_markup",
+    "dense_layers",
+    "keras_fit",
+    "keras_kfold",
+    "keras_model",
+    "side_by_side",
+    "torch_fit",
+    "torch_kfold",
+    "torch_model",
+]
 
 def dense_layers(model: Sequential) -> list[tuple[int, int, str]]:
     """(inputs, units, activation name) of each Dense layer, in order."""
-    if model.input_shape is None:
-        raise ValueError("the model is not built: give it an Input layer")
-    width = int(model.input_shape[-1] or 0)
-    rows: list[tuple[int, int, str]] = []
-    for layer in model.layers:
-        if isinstance(layer, Dense):
-            name = getattr(layer.activation, "__name__", "linear")
-            rows.append((width, layer.units, name))
-            width = layer.units
-    return rows
-
-
-def keras_model(model: Sequential, rate: float) -> str:
-    """Keras code that builds and compiles the same model."""
-    layers = dense_layers(model)
-    dense = [f'{INDENT}Dense({units}, activation="{act}"),' for _, units, act in layers]
-    return "\n".join(
-        [
-            f"model = Sequential([Input(({layers[0][0]},)),",
-            *dense[:-1],
-            dense[-1][:-1] + "])",
-            f"model.compile(Adam({plain(rate, 3)}),",
-            f'{INDENT}loss="binary_crossentropy",',
-            f'{INDENT}metrics=["accuracy"])',
-        ]
-    )
-
-
-def torch_model(model: Sequential, rate: float) -> str:
-    """Runnable PyTorch for the same layers, the loss and the optimizer
-    (``model = nn.Sequential(...)``, ``bce``, ``opt``)."""
-    lines = ["model = nn.Sequential("]
-    for inputs, units, act in dense_layers(model):
-        lines.append(f"{INDENT}nn.Linear({inputs}, {units}), {TORCH_ACTIVATIONS[act]},")
-    lines[-1] = lines[-1][:-1] + ")"
-    lines += [f"bce, lr = nn.BCELoss(), {plain(rate, 3)}", "opt = Adam(model.parameters(), lr)"]
-    return "\n".join(lines)
-
-
-def keras_fit(epochs: int, batch: int) -> str:
-    """Keras: one call trains."""
-    return f"model.fit(x_tr, y_tr,\n{INDENT}epochs={epochs}, batch_size={batch})"
-
-
-def torch_fit(epochs: int, batch: int) -> str:
-    """Runnable PyTorch training loop over shuffled mini-batches (``x_tr`` float32 (n, inputs)
-    and ``y_tr`` float32 (n, 1) tensors given)."""
-    return "\n".join(
-        [
-            "data = TensorDataset(x_tr, y_tr)",
-            f"dl = DataLoader(data, {batch}, True)",
-            f"for epoch in range({epochs}):",
-            f"{INDENT}for xb, yb in dl:",
-            f"{INDENT * 2}opt.zero_grad()",
-            f"{INDENT * 2}bce(model(xb), yb).backward()",
-            f"{INDENT * 2}opt.step()",
-        ]
-    )
+    return [
+        (shape[-1], layer.units, shared.activation_name(layer))
+        for layer, shape in shared.layer_shapes(model)
+        if isinstance(layer, Dense)
+    ]
 
 
 def keras_kfold(k: int, epochs: int, batch: int) -> str:

@@ -11,6 +11,7 @@ settings as Keras code and as PyTorch code.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from lessons.core.base import (
     TextData,
     Values,
 )
+from lessons.shared.code import model_code
 
 CODE_TITLES = {
     "model": "The model in code: Keras (left), PyTorch (right)",
@@ -122,22 +124,26 @@ class KerasKFold(Lesson):
         v = md.votes()
         model = md.build(s, v.x.shape[1], s.seed + 1)
         code = _code(model, s, "model")
+        as_code = model_code(model, s.epochs, md.BATCH)  # copyable: "Show as code"
         missing = float((v.codes == 2).mean())
-        yield Step(
-            f"{v.size} members, 16 votes",
-            texts.data(v, missing),
-            {"table": vw.data_table(v), "plot": vw.yes_plot(v), **code},
-            figures={
-                "members": float(v.size),
-                "republicans": float((v.y == 1).sum()),
-                "missing_share": missing,
-            },
-            notes=texts.DATA_NOTES,
-            titles={
-                "code": CODE_TITLES["model"],
-                "table": f"The first {vw.SLICE} of {v.size} members (shaded: a '?')",
-                "plot": "Share voting yea on each bill",
-            },
+        yield replace(
+            Step(
+                f"{v.size} members, 16 votes",
+                texts.data(v, missing),
+                {"table": vw.data_table(v), "plot": vw.yes_plot(v), **code},
+                figures={
+                    "members": float(v.size),
+                    "republicans": float((v.y == 1).sum()),
+                    "missing_share": missing,
+                },
+                notes=texts.DATA_NOTES,
+                titles={
+                    "code": CODE_TITLES["model"],
+                    "table": f"The first {vw.SLICE} of {v.size} members (shaded: a '?')",
+                    "plot": "Share voting yea on each bill",
+                },
+            ),
+            code=as_code,
         )
         layers = cd.dense_layers(model)
         rows = [
@@ -147,89 +153,101 @@ class KerasKFold(Lesson):
         y_all = v.y.astype(np.float32)[:, None]
         loss0 = model.evaluate(v.x, y_all)["loss"]
         p0 = model.predict(v.x)[:, 0]
-        yield Step(
-            f"The model: {model.count_params()} parameters",
-            texts.summary(layers, model.count_params(), loss0),
-            {
-                "table": vw.summary_table(rows, model.count_params()),
-                "plot": vw.untrained_plot(v, p0),
-                **code,
-            },
-            figures={
-                **{f"params_{i + 1}": float(r[3]) for i, r in enumerate(rows)},
-                "params": float(model.count_params()),
-                "untrained_loss": float(loss0),
-            },
-            notes=texts.SUMMARY_NOTES,
-            titles={
-                "table": "model.summary()",
-                "plot": "Untrained: p(republican) per member",
-                "code": CODE_TITLES["model"],
-            },
+        yield replace(
+            Step(
+                f"The model: {model.count_params()} parameters",
+                texts.summary(layers, model.count_params(), loss0),
+                {
+                    "table": vw.summary_table(rows, model.count_params()),
+                    "plot": vw.untrained_plot(v, p0),
+                    **code,
+                },
+                figures={
+                    **{f"params_{i + 1}": float(r[3]) for i, r in enumerate(rows)},
+                    "params": float(model.count_params()),
+                    "untrained_loss": float(loss0),
+                },
+                notes=texts.SUMMARY_NOTES,
+                titles={
+                    "table": "model.summary()",
+                    "plot": "Untrained: p(republican) per member",
+                    "code": CODE_TITLES["model"],
+                },
+            ),
+            code=as_code,
         )
         cv = md.cross_validate(s)
         first = cv.folds[0]
         baseline = md.majority_share(v)
-        yield Step(
-            "One split: fold 1 held out",
-            texts.split(first, len(first.val_idx), baseline, s.rate),
-            {
-                "table": vw.split_table(first),
-                "plot": vw.split_curves(first),
-                **_code(model, s, "fit"),
-            },
-            figures={
-                "fold1_val_acc": first.score,
-                "fold1_best_epoch": float(first.best_epoch),
-                "fold1_val_loss": float(first.val_loss[-1]),
-            },
-            notes=texts.SPLIT_NOTES,
-            titles={
-                "table": "Fold 1: losses and accuracies",
-                "plot": "Fold 1: loss per epoch",
-                "code": CODE_TITLES["fit"],
-            },
-            stop=first.diverged,
+        yield replace(
+            Step(
+                "One split: fold 1 held out",
+                texts.split(first, len(first.val_idx), baseline, s.rate),
+                {
+                    "table": vw.split_table(first),
+                    "plot": vw.split_curves(first),
+                    **_code(model, s, "fit"),
+                },
+                figures={
+                    "fold1_val_acc": first.score,
+                    "fold1_best_epoch": float(first.best_epoch),
+                    "fold1_val_loss": float(first.val_loss[-1]),
+                },
+                notes=texts.SPLIT_NOTES,
+                titles={
+                    "table": "Fold 1: losses and accuracies",
+                    "plot": "Fold 1: loss per epoch",
+                    "code": CODE_TITLES["fit"],
+                },
+                stop=first.diverged,
+            ),
+            code=as_code,
         )
         kcode = _code(model, s, "kfold")
         counts = np.bincount(np.concatenate([f.val_idx for f in cv.folds]), minlength=v.size)
         once = bool(np.all(counts == 1))
-        yield Step(
-            f"{s.k} folds, {s.k} fresh models",
-            texts.folds(s.k, [len(f.val_idx) for f in cv.folds], v.size, once),
-            {"table": vw.fold_table(cv), "plot": vw.fold_curves(cv), **kcode},
-            figures={
-                **{f"fold{f.fold + 1}_score": f.score for f in cv.folds},
-                "validated_once": float(once),
-            },
-            notes=texts.FOLDS_NOTES,
-            titles={
-                "table": "Per fold (shaded: highest and lowest score)",
-                "code": CODE_TITLES["kfold"],
-                "plot": "Validation accuracy per epoch, every fold (dashed)",
-            },
+        yield replace(
+            Step(
+                f"{s.k} folds, {s.k} fresh models",
+                texts.folds(s.k, [len(f.val_idx) for f in cv.folds], v.size, once),
+                {"table": vw.fold_table(cv), "plot": vw.fold_curves(cv), **kcode},
+                figures={
+                    **{f"fold{f.fold + 1}_score": f.score for f in cv.folds},
+                    "validated_once": float(once),
+                },
+                notes=texts.FOLDS_NOTES,
+                titles={
+                    "table": "Per fold (shaded: highest and lowest score)",
+                    "code": CODE_TITLES["kfold"],
+                    "plot": "Validation accuracy per epoch, every fold (dashed)",
+                },
+            ),
+            code=as_code,
         )
-        yield Step(
-            "The score: mean and spread",
-            texts.spread(cv, baseline),
-            {
-                "table": vw.summary_scores(cv, baseline),
-                "plot": vw.score_plot(cv),
-                **kcode,
-            },
-            figures={"mean": cv.mean, "std": cv.std, "baseline": baseline},
-            notes=texts.SPREAD_NOTES,
-            titles={
-                "table": "Cross-validation result",
-                "plot": f"Mean {vw.percent(cv.mean)} (line), ± 1 std (dotted)",
-            },
+        yield replace(
+            Step(
+                "The score: mean and spread",
+                texts.spread(cv, baseline),
+                {
+                    "table": vw.summary_scores(cv, baseline),
+                    "plot": vw.score_plot(cv),
+                    **kcode,
+                },
+                figures={"mean": cv.mean, "std": cv.std, "baseline": baseline},
+                notes=texts.SPREAD_NOTES,
+                titles={
+                    "table": "Cross-validation result",
+                    "plot": f"Mean {vw.percent(cv.mean)} (line), ± 1 std (dotted)",
+                },
+            ),
+            code=as_code,
         )
 
 
 def _code(model: Sequential, s: md.Settings, part: str) -> dict[str, PanelData]:
     """The code panel: Keras beside PyTorch for one ``part`` ("model", "fit" or "kfold")."""
     if part == "model":
-        pair = cd.keras_model(model, s.rate), cd.torch_model(model, s.rate)
+        pair = cd.keras_model(model), cd.torch_model(model)
     elif part == "fit":
         pair = cd.keras_fit(s.epochs, md.BATCH), cd.torch_fit(s.epochs, md.BATCH)
     else:

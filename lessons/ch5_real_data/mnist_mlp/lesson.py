@@ -15,13 +15,13 @@ steps after it read them.  Back shows the exact earlier steps (an older step kee
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from engine.core.events import DivergenceError
 from lessons.ch5_real_data.mnist_mlp import preprocess, texts, views
-from lessons.shared.mnist import Trainer, digits, scores
 from lessons.core.base import (
     Bars,
     Effect,
@@ -38,6 +38,8 @@ from lessons.core.base import (
 from lessons.core.controls import Drawing
 from lessons.core.panels import Canvas, CanvasData, ImageGridData, PanelData
 from lessons.core.userdata import NO_IMPORTS, ImportedSets
+from lessons.shared.code import model_code
+from lessons.shared.mnist import Trainer, digits, scores
 
 
 def chosen_cell(counts: np.ndarray, cell: tuple[float, ...]) -> tuple[int, int]:
@@ -200,8 +202,11 @@ class MnistMlp(Lesson):
         kept: list[np.ndarray] = []  # the weights of the best validation epoch
 
         def show(view: Callable[[Values], Step]) -> Step:
-            self._view = view
-            return view(c)
+            def coded(cv: Values) -> Step:  # every step carries its model as code
+                return replace(view(cv), code=model_code(trainer.model, epochs, int(cv.batch)))
+
+            self._view = coded
+            return coded(c)
 
         def canvas(cv: Values, caption: str = "") -> CanvasData:
             if trainer.epochs < epochs:

@@ -28,6 +28,7 @@ from lessons.ch6_convnets.mnist_cnn import views as v
 from lessons.core.base import (
     Bars,
     Choice,
+    Code,
     Effect,
     ImageGrid,
     Lesson,
@@ -41,6 +42,7 @@ from lessons.core.base import (
 )
 from lessons.core.userdata import NO_IMPORTS, ImportedSets
 from lessons.shared import colors
+from lessons.shared.code import model_code
 
 CNN_COLOR, MLP_COLOR = colors.MODEL, colors.COMPARISON
 
@@ -155,6 +157,7 @@ class MnistCnn(Lesson):
         super().__init__(imports)
         # The newest step as a function of the control values: what ``redraw`` shows.
         self._view: Callable[[Values], Step] | None = None
+        self._code: Callable[[Values], Code] | None = None  # the CNN of this run as code
 
     def redraw(self, step: Step, values: Values) -> Step | None:
         """The newest step for a changed digit, feature map or pixel: its strip, maps, filters
@@ -167,6 +170,8 @@ class MnistCnn(Lesson):
     ) -> Step:
         """``step`` with ``view``'s panels for the values ``c``; every step is yielded through
         here, so ``redraw`` recomputes the view panels of the step the generator waits at."""
+        if self._code is not None:  # every step carries the CNN as code
+            step = replace(step, code=self._code(c))
         if view is None:
             self._view = None
             return step
@@ -187,6 +192,7 @@ class MnistCnn(Lesson):
         mlp = m.Trained("MLP", m.mlp(seed))
         for run in (cnn, mlp):
             m.compile_adam(run.model, rate)
+        self._code = lambda cv: model_code(cnn.model, int(cv.epochs), m.BATCH)
         order = np.random.default_rng([seed, 1])
         for run in (cnn, mlp):
             _start(run, x, y)
