@@ -226,7 +226,12 @@ CHAPTERS: tuple[Chapter, ...] = (
         (
             # 8.1 error_types
             # 8.2 hidden_biases
-            # 8.3 human_baseline
+            Entry(
+                "human_baseline",
+                "8.3",
+                "Better than a human?",
+                f"{_CH8}.human_baseline.lesson:HumanBaseline",
+            ),
             # 8.4 adversarial
         ),
     ),

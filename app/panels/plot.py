@@ -63,6 +63,7 @@ class PlotView(PanelView):
     picked_point = Signal(str, float, float)
 
     _axis_labels: tuple[str, str] | None = None  # the shown step's own (x, y) labels, if any
+    _x_ticks: tuple[tuple[float, str], ...] = ()  # the shown step's named x positions
     _x_span: tuple[float, float] = (0.0, 1.0)  # the x range labels are placed against
 
     def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
@@ -143,6 +144,10 @@ class PlotView(PanelView):
             # (about 2 ms an axis, every frame of a playing lesson).
             if self.plot_item.getAxis(side).isVisible() != data.axes:
                 self.plot_item.showAxis(side, data.axes)
+        if data.x_ticks != self._x_ticks:  # categories on the x axis, or numbers again
+            self._x_ticks = data.x_ticks
+            ticks = [list(data.x_ticks)] if data.x_ticks else None
+            self.plot_item.getAxis("bottom").setTicks(ticks)
         self._update_legend(keys)
         self._apply_ranges(data)
 

@@ -198,9 +198,10 @@ class _VectorEditor(_Editor):
     def _spin(self, index: int) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
         spin.setRange(self.vector_spec.minimum, self.vector_spec.maximum)
-        spin.setDecimals(2)
+        whole = self.vector_spec.integer
+        spin.setDecimals(0 if whole else 2)
         spin.setMinimumWidth(76)
-        spin.setSingleStep(0.1)
+        spin.setSingleStep(1.0 if whole else 0.1)
         spin.setKeyboardTracking(False)
         labels = self.vector_spec.labels
         name = labels[index] if index < len(labels) else f"entry {index + 1}"

@@ -151,6 +151,7 @@ class Vector(Control):
     min_length: int = 1
     max_length: int = 8
     effect: Effect = Effect.RESTART
+    integer: bool = False  # whole numbers only (e.g. digit labels): entered and kept as such
 
     @property
     def initial(self) -> tuple[float, ...]:
@@ -179,7 +180,7 @@ class Vector(Control):
                 raise ValueError(
                     f"{self.label}: {number:g} is outside {self.minimum:g} .. {self.maximum:g}"
                 )
-            numbers.append(number)
+            numbers.append(float(round(number)) if self.integer else number)
         return tuple(numbers)
 
 

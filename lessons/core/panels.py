@@ -152,6 +152,7 @@ class PlotData:
     y_range: tuple[float, float] | None = None
     axis_labels: tuple[str, str] | None = None  # (x, y) for this step, instead of the panel's
     axes: bool = True  # False: a pure diagram (no axes, ticks or grid)
+    x_ticks: tuple[tuple[float, str], ...] = ()  # named x positions (categories), else numbers
 
 
 @dataclass(frozen=True)

@@ -232,6 +232,7 @@ def _plot(data: PlotData) -> dict[str, Any]:
         "x_range": json_value(data.x_range),
         "y_range": json_value(data.y_range),
         "axis_labels": json_value(data.axis_labels),
+        "x_ticks": [[float(x), label] for x, label in data.x_ticks],
     }
 
 

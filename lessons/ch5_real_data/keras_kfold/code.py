@@ -25,6 +25,7 @@ __all__ = [
     "torch_model",
 ]
 
+
 def dense_layers(model: Sequential) -> list[tuple[int, int, str]]:
     """(inputs, units, activation name) of each Dense layer, in order."""
     return [

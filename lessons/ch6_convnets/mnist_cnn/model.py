@@ -30,6 +30,7 @@ from engine.nn.conv import Conv2D
 from engine.nn.layers import Dense, Dropout, Flatten
 from engine.nn.optimizers import Adam
 from engine.nn.pooling import MaxPooling2D
+from lessons.shared.images import shift_rotate
 
 FILTERS = 8  # feature maps of the convolution
 KERNEL = 3  # its kernel is KERNEL x KERNEL
@@ -158,35 +159,6 @@ def receptive_field(layer: str, row: int, col: int) -> tuple[int, int, int, int]
         return row, col, KERNEL, KERNEL
     side = POOL + KERNEL - 1
     return row * POOL, col * POOL, side, side
-
-
-def shift_rotate(image: np.ndarray, dy: int, dx: int, degrees: float) -> np.ndarray:
-    """``image`` (28, 28) rotated by ``degrees`` about its centre (bilinear), then shifted by
-    (dy, dx) pixels; what moves out is lost and what comes in is black.  Same shape."""
-    h, w = image.shape
-    theta = math.radians(degrees)
-    cy, cx = (h - 1) / 2.0, (w - 1) / 2.0
-    rows, cols = np.mgrid[0:h, 0:w].astype(np.float64)
-    ry, rx = rows - dy - cy, cols - dx - cx  # undo the shift, then the rotation
-    sy = math.cos(theta) * ry - math.sin(theta) * rx + cy
-    sx = math.sin(theta) * ry + math.cos(theta) * rx + cx
-    y0, x0 = np.floor(sy).astype(int), np.floor(sx).astype(int)
-    fy, fx = sy - y0, sx - x0
-    padded = np.pad(image.astype(np.float64), 1)
-
-    def at(yy: np.ndarray, xx: np.ndarray) -> np.ndarray:
-        inside = (yy >= -1) & (yy <= h) & (xx >= -1) & (xx <= w)
-        vals = padded[np.clip(yy + 1, 0, h + 1), np.clip(xx + 1, 0, w + 1)]
-        return np.where(inside, vals, 0.0)
-
-    out = (
-        at(y0, x0) * (1 - fy) * (1 - fx)
-        + at(y0, x0 + 1) * (1 - fy) * fx
-        + at(y0 + 1, x0) * fy * (1 - fx)
-        + at(y0 + 1, x0 + 1) * fy * fx
-    )
-    result: np.ndarray = out.astype(image.dtype)
-    return result
 
 
 @dataclass(frozen=True)

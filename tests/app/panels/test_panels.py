@@ -866,3 +866,14 @@ def test_a_legend_with_no_free_corner_moves_beside_the_plot_and_back(qtbot: QtBo
     assert vb.mapRectToScene(vb.boundingRect()).contains(_legend_rect_in_scene(view))
     view.clear()
     assert view.legend_side() == "inside"
+
+
+def test_named_x_ticks_label_categories_and_numbers_come_back(qtbot: QtBot) -> None:
+    """``PlotData.x_ticks`` names x positions (categories); data without them gets numbers."""
+    view = make(qtbot, Plot("p", "P"))
+    points = Series("s", np.array([0.0, 1.0]), np.array([0.5, 0.7]), "marker")
+    view.set_data(PlotData((points,), x_ticks=((0.0, "model"), (1.0, "people"))))
+    axis = view.plot_item.getAxis("bottom")
+    assert axis._tickLevels == [[(0.0, "model"), (1.0, "people")]]
+    view.set_data(PlotData((points,)))
+    assert axis._tickLevels is None
