@@ -215,7 +215,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         (
             # 7.1 recurrent_neuron
             # 7.2 topologies
-            # 7.3 bptt
+            Entry("bptt", "7.3", "Backpropagation through time", f"{_CH7}.bptt.lesson:Bptt"),
             # 7.4 lstm_gru
             # 7.5 sequences
         ),

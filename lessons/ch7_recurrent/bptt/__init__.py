@@ -1,0 +1,1 @@
+"""Lesson 7.3: backpropagation through time."""
