@@ -224,7 +224,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         8,
         "The ethics of deep learning",
         (
-            # 8.1 error_types
+            Entry("error_types", "8.1", "Types of errors", f"{_CH8}.error_types.lesson:ErrorTypes"),
             # 8.2 hidden_biases
             Entry(
                 "human_baseline",

@@ -1,0 +1,1 @@
+"""Lesson 8.1: types of errors (false positives, false negatives, thresholds and costs)."""
