@@ -225,7 +225,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         "The ethics of deep learning",
         (
             Entry("error_types", "8.1", "Types of errors", f"{_CH8}.error_types.lesson:ErrorTypes"),
-            # 8.2 hidden_biases
+            Entry(
+                "hidden_biases", "8.2", "Hidden biases", f"{_CH8}.hidden_biases.lesson:HiddenBiases"
+            ),
             Entry(
                 "human_baseline",
                 "8.3",
