@@ -213,7 +213,12 @@ CHAPTERS: tuple[Chapter, ...] = (
         7,
         "Recurrent networks",
         (
-            # 7.1 recurrent_neuron
+            Entry(
+                "recurrent_neuron",
+                "7.1",
+                "The recurrent neuron",
+                f"{_CH7}.recurrent_neuron.lesson:RecurrentNeuron",
+            ),
             # 7.2 topologies
             Entry("bptt", "7.3", "Backpropagation through time", f"{_CH7}.bptt.lesson:Bptt"),
             # 7.4 lstm_gru
