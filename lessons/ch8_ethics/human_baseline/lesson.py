@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from lessons.ch8_ethics.human_baseline import duel
 from lessons.ch8_ethics.human_baseline import model as m
 from lessons.ch8_ethics.human_baseline import texts as tx
 from lessons.ch8_ethics.human_baseline import views as vw
@@ -25,7 +26,6 @@ from lessons.core.base import (
     Step,
     Table,
     Task,
-    TaskResult,
     Values,
     Vector,
 )
@@ -33,7 +33,6 @@ from lessons.shared import colors
 from lessons.shared.mnist import digits
 
 SIZES = np.array([50, 100, 200, 300, 500, 750, 1000])
-UNANSWERED = -1
 
 
 class HumanBaseline(Lesson):
@@ -73,7 +72,7 @@ class HumanBaseline(Lesson):
         Vector(
             "answers",
             "Your answers",
-            default=(float(UNANSWERED),) * m.PANEL,
+            default=(float(duel.UNANSWERED),) * m.PANEL,
             minimum=-1.0,
             maximum=9.0,
             labels=tuple(str(i + 1) for i in range(m.PANEL)),
@@ -218,8 +217,8 @@ class HumanBaseline(Lesson):
             },
         )
 
-        yield self._duel(c, model)
-        duel_task = self._task(c, model)
+        yield duel.duel(c, model)
+        duel_task = duel.task(c, model)
 
         angle, noise = float(c.angle), float(c.noise)
         clean_curve = m.shift_curve(seed, 0.0)
@@ -302,85 +301,4 @@ class HumanBaseline(Lesson):
                 "plot": "The figures the sentences rest on",
             },
             task=duel_task,
-        )
-
-    def _answers(self, c: Values) -> np.ndarray:
-        return np.array([round(float(v)) for v in c.answers], dtype=int)
-
-    def _task(self, c: Values, model: m.Model) -> TaskResult:
-        answers = self._answers(c)
-        if np.any(answers == UNANSWERED):
-            left = int(np.sum(answers == UNANSWERED))
-            return TaskResult(False, f"{left} of {m.PANEL} digits still to read (step 3).")
-        rows = m.panel_digits(int(c.digit_set))
-        you = int(np.sum(answers == digits().y_test[rows]))
-        mine = int(np.sum(model.probs[rows].argmax(axis=1) == digits().y_test[rows]))
-        return TaskResult(True, f"Done: you {you} of 9, the model {mine} of 9 on the same digits.")
-
-    def _duel(self, c: Values, model: m.Model) -> Step:
-        data = digits()
-        rows = m.panel_digits(int(c.digit_set))
-        truth = data.y_test[rows]
-        guess = model.probs[rows].argmax(axis=1)
-        answers = self._answers(c)
-        task = self._task(c, model)
-        titles = {
-            "digits": f"Digit set {int(c.digit_set)}: read them",
-            "plot": "You and the model, same digits",
-        }
-        images = vw.grid(data.x_test[rows], [str(i + 1) for i in range(m.PANEL)])
-        if np.any(answers == UNANSWERED):
-            shown = ["–" if a == UNANSWERED else str(int(a)) for a in answers]
-            table = vw.duel_table(shown, ["?"] * m.PANEL, ["?"] * m.PANEL, ())
-            return Step(
-                "You against the model",
-                tx.ASK,
-                {
-                    "digits": images,
-                    "table": table,
-                    "plot": vw.readers(
-                        [("people (USPS)", m.HUMAN.accuracy, None, colors.BASELINE)]
-                    ),
-                },
-                figures={"answered": float(np.sum(answers != UNANSWERED))},
-                notes=tx.DUEL_NOTES,
-                titles={**titles, "table": "Digit by digit"},
-                task=task,
-            )
-        you_right, model_right = answers == truth, guess == truth
-        b, c_, p = m.mcnemar(you_right, model_right)
-        you, mine = int(you_right.sum()), int(model_right.sum())
-        lo_y, hi_y = m.wilson(you, m.PANEL)
-        lo_m, hi_m = m.wilson(mine, m.PANEL)
-        table = vw.duel_table(
-            [str(int(v)) for v in answers],
-            [str(int(v)) for v in guess],
-            [str(int(v)) for v in truth],
-            [i for i in range(m.PANEL) if you_right[i] != model_right[i]],
-        )
-        plot = vw.readers(
-            [
-                ("you", you / m.PANEL, (lo_y, hi_y), vw.PERSON),
-                ("model", mine / m.PANEL, (lo_m, hi_m), colors.MODEL),
-                ("people (USPS)", m.HUMAN.accuracy, None, colors.BASELINE),
-            ]
-        )
-        return Step(
-            "You against the model",
-            tx.duel_text(you, mine, b, c_, p, lo_y, hi_y, lo_m, hi_m),
-            {"digits": images, "table": table, "plot": plot},
-            figures={
-                "answered": float(m.PANEL),
-                "you": float(you),
-                "model": float(mine),
-                "only_you": float(b),
-                "only_model": float(c_),
-                "p": p,
-            },
-            notes=tx.DUEL_NOTES,
-            titles={
-                **titles,
-                "table": "Digit by digit (shaded: only one of you is right)",
-            },
-            task=task,
         )
