@@ -221,7 +221,7 @@ CHAPTERS: tuple[Chapter, ...] = (
             ),
             # 7.2 topologies
             Entry("bptt", "7.3", "Backpropagation through time", f"{_CH7}.bptt.lesson:Bptt"),
-            # 7.4 lstm_gru
+            Entry("lstm_gru", "7.4", "LSTM and GRU", f"{_CH7}.lstm_gru.lesson:LstmGru"),
             # 7.5 sequences
         ),
     ),
