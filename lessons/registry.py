@@ -239,7 +239,12 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "Better than a human?",
                 f"{_CH8}.human_baseline.lesson:HumanBaseline",
             ),
-            # 8.4 adversarial
+            Entry(
+                "adversarial",
+                "8.4",
+                "Unintended applications",
+                f"{_CH8}.adversarial.lesson:Adversarial",
+            ),
         ),
     ),
 )
