@@ -222,7 +222,7 @@ CHAPTERS: tuple[Chapter, ...] = (
             # 7.2 topologies
             Entry("bptt", "7.3", "Backpropagation through time", f"{_CH7}.bptt.lesson:Bptt"),
             Entry("lstm_gru", "7.4", "LSTM and GRU", f"{_CH7}.lstm_gru.lesson:LstmGru"),
-            # 7.5 sequences
+            Entry("sequences", "7.5", "Sequences for real", f"{_CH7}.sequences.lesson:Sequences"),
         ),
     ),
     Chapter(

@@ -1,0 +1,1 @@
+"""Lesson 7.5: sequences for real: a sunspot forecast, Shakespeare by character, sentiment."""
