@@ -18,8 +18,8 @@ lessons headless.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
@@ -259,6 +259,9 @@ class Lesson:
         # Set by the runner before ``steps()`` is called: a state ``checkpoint()`` returned,
         # to continue from instead of starting at step 1 (see ``checkpoint``).
         self.resume: LessonState | None = None
+        # The newest step as a function of the control values (see ``show``): what ``redraw``
+        # recomputes when a view control changes.
+        self._view: Callable[[Values], Step] | None = None
 
     def checkpoint(self) -> LessonState | None:
         """The state ``steps()`` needs to go on after the step it yielded last; None: none.
@@ -286,9 +289,30 @@ class Lesson:
         the next step.  Return a new Step (steps are immutable) equal to what ``steps()`` would
         have yielded there had ``values`` been set before it: no training, no draws from the
         run's random generators, the same values give the same step.  The runner replaces the
-        newest step with it, so Back and forward show the redrawn step from then on.
+        newest step with it, so Back and forward show the redrawn step from then on.  Lessons
+        that yield their steps through ``show`` or ``show_panels`` get this for free.
         """
-        return None
+        return None if self._view is None else self._view(values)
+
+    def show(self, values: Values, view: Callable[[Values], Step]) -> Step:
+        """The step ``view(values)``, remembered for ``redraw``: a lesson with view controls
+        yields every step through here (or ``show_panels``), building it with a function of the
+        control values that reads only the view controls and the state of that moment."""
+        self._view = view
+        return view(values)
+
+    def show_panels(
+        self,
+        values: Values,
+        step: Step,
+        view: Callable[[Values], Mapping[str, PanelData]] | None = None,
+    ) -> Step:
+        """``step`` with the panels ``view(values)`` adds (the linked views), remembered for
+        ``redraw``; without ``view`` the step has nothing to redraw."""
+        if view is None:
+            self._view = None
+            return step
+        return self.show(values, lambda cv: replace(step, data={**step.data, **view(cv)}))
 
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         """Yield the lesson's steps for control values ``c``; randomness only from ``rng``.

@@ -37,7 +37,6 @@ from lessons.core.base import (
 )
 from lessons.core.controls import Drawing
 from lessons.core.panels import Canvas, CanvasData, ImageGridData, PanelData
-from lessons.core.userdata import NO_IMPORTS, ImportedSets
 from lessons.shared.code import model_code
 from lessons.shared.mnist import Trainer, digits, scores
 
@@ -177,17 +176,6 @@ class MnistMlp(Lesson):
         "neurons, epochs, learning rate or batch size.",
     )
 
-    def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
-        super().__init__(imports)
-        # The newest step as a function of the control values: what ``redraw`` shows.
-        self._view: Callable[[Values], Step] | None = None
-
-    def redraw(self, step: Step, values: Values) -> Step | None:
-        """The newest step for changed view controls (cell, image, drawing): its confusion
-        matrix, gallery, softmax bars and canvas, the drawing classified by the model of that
-        step.  No training: the same values give the same step."""
-        return None if self._view is None else self._view(values)
-
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         """Every step is yielded through ``show``: built by a function of the control values
         (only the view controls matter to it) that ``redraw`` calls again while the generator
@@ -205,8 +193,7 @@ class MnistMlp(Lesson):
             def coded(cv: Values) -> Step:  # every step carries its model as code
                 return replace(view(cv), code=model_code(trainer.model, epochs, int(cv.batch)))
 
-            self._view = coded
-            return coded(c)
+            return self.show(c, coded)
 
         def canvas(cv: Values, caption: str = "") -> CanvasData:
             if trainer.epochs < epochs:

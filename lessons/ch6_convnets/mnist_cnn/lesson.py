@@ -156,14 +156,7 @@ class MnistCnn(Lesson):
     def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
         super().__init__(imports)
         # The newest step as a function of the control values: what ``redraw`` shows.
-        self._view: Callable[[Values], Step] | None = None
         self._code: Callable[[Values], Code] | None = None  # the CNN of this run as code
-
-    def redraw(self, step: Step, values: Values) -> Step | None:
-        """The newest step for a changed digit, feature map or pixel: its strip, maps, filters
-        and softmax from the CNN of that step.  No training: the same values give the same
-        step."""
-        return None if self._view is None else self._view(values)
 
     def _show(
         self, c: Values, step: Step, view: Callable[[Values], dict[str, PanelData]] | None = None
@@ -172,15 +165,7 @@ class MnistCnn(Lesson):
         here, so ``redraw`` recomputes the view panels of the step the generator waits at."""
         if self._code is not None:  # every step carries the CNN as code
             step = replace(step, code=self._code(c))
-        if view is None:
-            self._view = None
-            return step
-
-        def drawn(cv: Values) -> Step:
-            return replace(step, data={**step.data, **view(cv)})
-
-        self._view = drawn
-        return drawn(c)
+        return self.show_panels(c, step, view)
 
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         seed = int(rng.integers(2**16))

@@ -35,7 +35,6 @@ from lessons.core.base import (
     Text,
     Values,
 )
-from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 View = Callable[[Values], Step]
 MAX_GAP = 50
@@ -135,20 +134,11 @@ class LstmGru(Lesson):
         "accuracy after training).",
     )
 
-    def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
-        super().__init__(imports)
-        self._view: View | None = None
-
-    def redraw(self, step: Step, values: Values) -> Step | None:
-        """The newest step for changed view controls (cell, sample, time step), no training."""
-        return None if self._view is None else self._view(values)
-
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         race = m.Race(int(c.gap))
 
         def show(view: View) -> Step:
-            self._view = view
-            return view(c)
+            return self.show(c, view)
 
         def frame(cv: Values) -> tuple[dict[str, PanelData], dict[str, str], dict[str, float]]:
             """The panels for the chosen cell, sequence and step with the current weights."""

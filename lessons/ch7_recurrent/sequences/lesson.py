@@ -13,8 +13,7 @@ is redrawn for them with the model of that step, without training (``redraw``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -23,7 +22,6 @@ from lessons.ch7_recurrent.sequences import textgen as tg
 from lessons.ch7_recurrent.sequences import texts as tx
 from lessons.ch7_recurrent.sequences.sun_steps import forecast_steps
 from lessons.ch7_recurrent.sequences.text_steps import sentiment_step, text_steps
-from lessons.ch7_recurrent.sequences.views import View
 from lessons.core.base import (
     Bars,
     Choice,
@@ -36,7 +34,6 @@ from lessons.core.base import (
     Table,
     Values,
 )
-from lessons.core.userdata import NO_IMPORTS, ImportedSets
 
 
 class Sequences(Lesson):
@@ -132,28 +129,9 @@ class Sequences(Lesson):
     layout = (3, 2)
     quiz = tx.QUIZ
 
-    def __init__(self, imports: ImportedSets = NO_IMPORTS) -> None:
-        super().__init__(imports)
-        self._view: Callable[[Values], Step] | None = None
-
-    def redraw(self, step: Step, values: Values) -> Step | None:
-        """The newest step for a changed temperature, character or review; no training."""
-        return None if self._view is None else self._view(values)
-
-    def _show(self, c: Values, step: Step, view: View | None = None) -> Step:
-        if view is None:
-            self._view = None
-            return step
-
-        def drawn(cv: Values) -> Step:
-            return replace(step, data={**step.data, **view(cv)})
-
-        self._view = drawn
-        return drawn(c)
-
     def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
         seed = int(rng.integers(2**16))
         rate = float(c.rate)
-        yield from forecast_steps(c, seed, rate, self._show)
-        yield from text_steps(c, seed, rate, self._show)
-        yield sentiment_step(c, seed, rate, self._show)
+        yield from forecast_steps(c, seed, rate, self.show_panels)
+        yield from text_steps(c, seed, rate, self.show_panels)
+        yield sentiment_step(c, seed, rate, self.show_panels)

@@ -37,7 +37,7 @@ class Show(Protocol):
     """The lesson's way of yielding a step: with ``view`` its view panels are drawn for the
     control values now and redrawn when a view control changes."""
 
-    def __call__(self, c: Values, step: Step, view: View | None = None) -> Step: ...
+    def __call__(self, c: Values, step: Step, view: View | None = None, /) -> Step: ...
 
 
 TOP = 10  # characters shown in the softmax bars

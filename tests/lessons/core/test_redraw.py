@@ -61,7 +61,7 @@ class Plain(Viewed):
     id = "plain_view"
 
     def redraw(self, step: Step, values: Values) -> Step | None:
-        return Lesson.redraw(self, step, values)
+        return None
 
 
 def plain(value: Any) -> Any:
@@ -165,3 +165,26 @@ def test_a_cancelled_redraw_leaves_the_run_and_the_control_as_they_were() -> Non
     with cancellable(token), pytest.raises(Cancelled):
         run.set_control("zoom", 3.0)
     assert run.current is kept and run.values["zoom"] == 1.0
+
+
+class Shown(Lesson):
+    """Yields through ``Lesson.show``: the base class's redraw recomputes the newest step."""
+
+    id, chapter, number, title = "shown_view", 0, "0.14", "Shown"
+    live = True
+    controls = (Slider("zoom", "Zoom", 0.0, 10.0, default=1.0, effect=Effect.VIEW),)
+    panels = (Bars("weights", "W"), Bars("view", "V"))
+
+    def steps(self, c: Values, rng: np.random.Generator) -> Iterator[Step]:
+        while True:
+            yield self.show(c, _view(rng.normal(size=3)))
+
+
+def test_steps_yielded_through_show_are_redrawn_by_the_base_class() -> None:
+    run = LessonRun(Shown, strict=True)
+    run.next()
+    before = run.current
+    assert run.set_control("zoom", 3.0) is Effect.VIEW
+    after = run.current
+    assert run.computed == 2 and after.title == "zoom 3"  # redrawn, not computed
+    np.testing.assert_allclose(after.figures["shown"], 3 * before.figures["shown"])
