@@ -219,7 +219,7 @@ CHAPTERS: tuple[Chapter, ...] = (
                 "The recurrent neuron",
                 f"{_CH7}.recurrent_neuron.lesson:RecurrentNeuron",
             ),
-            # 7.2 topologies
+            Entry("topologies", "7.2", "Topologies", f"{_CH7}.topologies.lesson:Topologies"),
             Entry("bptt", "7.3", "Backpropagation through time", f"{_CH7}.bptt.lesson:Bptt"),
             Entry("lstm_gru", "7.4", "LSTM and GRU", f"{_CH7}.lstm_gru.lesson:LstmGru"),
             Entry("sequences", "7.5", "Sequences for real", f"{_CH7}.sequences.lesson:Sequences"),

@@ -1,0 +1,1 @@
+"""Lesson 7.2: RNN topologies (sequence/vector in, sequence/vector out, encoder-decoder)."""
