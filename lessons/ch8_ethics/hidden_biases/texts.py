@@ -61,7 +61,7 @@ def _weight_words(weight: float) -> str:
         return "marks group B down, as the recruiters did"
     if weight > WEIGHT_NOTICE:
         return "favours group B"
-    return f"hardly uses it (|w| < {WEIGHT_NOTICE})"
+    return f"hardly uses it ($|w| < {WEIGHT_NOTICE}$)"
 
 
 def model_text(sel: tuple[float, float], tpr: tuple[float, float], weight: float) -> str:
