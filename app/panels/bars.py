@@ -1,4 +1,9 @@
-"""The bar chart panel: one labelled bar per category, its value written above it."""
+"""The bar chart panel: one labelled bar per category, its value written above it.
+
+Value labels never overlap: where a narrow panel has no room for all of them, the highlighted
+bar's and the largest values' stay and the others fade out (hovering a bar still reads it).  A
+bar that reaches the edge of the view writes its value inside its top, not beyond the edge.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtCore import QEvent, QPointF, QRectF
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
@@ -36,6 +41,7 @@ class BarsView(PanelView):
     accepts = (BarData,)
 
     _y_label: str | None = None  # the shown step's own axis label, if it has one
+    _highlight = -1  # the highlighted bar, whose value label is always kept
 
     def __init__(self, spec: Panel, theme: Theme, parent: QWidget | None = None) -> None:
         if not isinstance(spec, Bars):
@@ -59,6 +65,8 @@ class BarsView(PanelView):
         self._set_content(self.plot_widget)
         self._restyle()
         self._set_range(np.empty(0), spec.y_range)
+        self.plot_item.getViewBox().sigResized.connect(self._declutter)
+        self.plot_item.getViewBox().sigRangeChanged.connect(lambda *_: self._declutter())
 
     def _show(self, data: BarData) -> None:
         self._hide_hover()
@@ -116,6 +124,42 @@ class BarsView(PanelView):
             label.setAnchor((0.5, 1.0) if heights[i] >= 0 else (0.5, 0.0))
             label.setPos(float(i), float(heights[i]))
             label.show()
+        self._highlight = highlight
+        self._declutter()
+
+    def _declutter(self) -> None:
+        """Where value labels would overlap (many bars in a narrow panel), keep the
+        highlighted bar's, then the largest values'; the others fade out (hover reads them)."""
+        vb = self.plot_item.getViewBox()
+        labels = [(i, lab) for i, lab in enumerate(self._value_labels) if lab.isVisible()]
+        if not labels:
+            return
+        metrics = QFontMetrics(self.theme.font("small", bold=True))
+        heights = np.nan_to_num(self._values, nan=0.0, posinf=0.0, neginf=0.0)
+        order = sorted(
+            (i for i, _ in labels), key=lambda i: (i != self._highlight, -abs(heights[i]))
+        )
+        box = vb.sceneBoundingRect()
+        kept: list[QRectF] = []
+        for i in order:
+            label = self._value_labels[i]
+            at = vb.mapViewToScene(QPointF(float(i), float(heights[i])))
+            w, h = metrics.horizontalAdvance(label.toPlainText()) + 2, metrics.height()
+            up = heights[i] >= 0
+            top = at.y() - h if up else at.y()
+            # a bar that reaches the edge of the view carries its value inside, in the
+            # background colour, rather than cut off beyond the edge
+            inside = top < box.top() if up else top + h > box.bottom()
+            if inside:
+                top = at.y() if up else at.y() - h
+            label.setAnchor((0.5, 0.0) if up == inside else (0.5, 1.0))
+            color = self.theme.background if inside else self.theme.foreground
+            label.setColor(QColor(color))
+            rect = QRectF(at.x() - w / 2, top, w, h)
+            free = not any(rect.intersects(other) for other in kept)
+            label.setOpacity(1.0 if free else 0.0)
+            if free:
+                kept.append(rect)
 
     def _set_range(self, heights: np.ndarray, y_range: tuple[float, float] | None) -> None:
         n = heights.size

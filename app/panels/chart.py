@@ -22,6 +22,7 @@ __all__ = [
     "make_pen",
     "make_plot_widget",
     "mouse_moves",
+    "plain_number",
     "style_axes",
 ]
 
@@ -29,11 +30,15 @@ HOVER_RATE = 60  # hover read-outs follow the mouse at most this many times a se
 
 
 class Axis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
-    """An axis that leaves room for its label at any font size.
+    """An axis that leaves room for its label at any font size and writes log ticks plainly.
 
     pyqtgraph reserves 80% of the label's height next to the tick labels, so large
     (presentation) fonts make the axis title touch or overlap the tick labels.
     """
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        """Log-axis ticks as plain numbers (8, 80, 800), not pyqtgraph's "8·10¹"."""
+        return [plain_number(float(10.0**v) * scale) for v in values]
 
     def _room(self) -> float:
         return 0.3 * self.label.boundingRect().height() + 4 if self.label.isVisible() else 0.0
@@ -142,6 +147,14 @@ def format_number(value: float) -> str:
         return "NaN" if math.isnan(value) else ("∞" if value > 0 else "−∞")
     text = f"{float(value):.4g}"
     return text.replace("-", "−")
+
+
+def plain_number(value: float) -> str:
+    """A tick value written out in full, to 3 significant digits: 0.002, 80, 1000, −5."""
+    if not math.isfinite(value):
+        return format_number(value)
+    rounded = float(f"{value:.3g}")
+    return np.format_float_positional(rounded, trim="-").replace("-", "−")
 
 
 def mouse_moves(

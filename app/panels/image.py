@@ -1,7 +1,8 @@
 """The image panel: a heat map of a 2-D array with a colour bar, labels and optional values.
 
 Signed data uses the theme's diverging scale with levels symmetric around zero, so zero is
-always the neutral colour.  Small arrays can write each cell's number on it.
+always the neutral colour.  Small arrays can write each cell's number on it; their cells then
+fill the panel (not square) and the numbers are sized to each cell's width and height.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ __all__ = ["ImageView"]
 
 MAX_VALUE_CELLS = 16  # show_values only for arrays up to 16 x 16
 MAX_TICKS = 10
-MIN_VALUE_PX = 10  # cell numbers smaller than this are hidden (hover still shows them)
+MIN_VALUE_PX = 11  # cell numbers smaller than this are hidden (hover still shows them)
 
 
 def _cell_texts(values: np.ndarray) -> list[str]:
@@ -115,6 +116,9 @@ class ImageView(PanelView):
         self.plot_item.getViewBox().setRange(
             xRange=(0, max(array.shape[1], 1)), yRange=(0, max(array.shape[0], 1)), padding=0
         )
+        # a picture keeps square pixels; cells that carry numbers fill the panel instead, so
+        # that a tall grid in a narrow panel still has room to write them
+        self.plot_item.getViewBox().setAspectLocked(not self._numbered(array), ratio=1.0)
         self._array, self._rows, self._cols = array, data.row_labels, data.col_labels
         self.plot_item.getAxis("left").setTicks([_ticks(array.shape[0], data.row_labels), []])
         self.plot_item.getAxis("bottom").setTicks([_ticks(array.shape[1], data.col_labels), []])
@@ -130,10 +134,14 @@ class ImageView(PanelView):
         self.box.setRect(QRectF(col, row, width, height))
         self.box.show()
 
+    def _numbered(self, array: np.ndarray) -> bool:
+        """Whether each cell's number is written on it (small arrays of a show_values spec)."""
+        rows, cols = array.shape
+        return self._spec.show_values and rows <= MAX_VALUE_CELLS and cols <= MAX_VALUE_CELLS
+
     def _show_cell_values(self, array: np.ndarray, levels: tuple[float, float]) -> None:
         rows, cols = array.shape
-        small = rows <= MAX_VALUE_CELLS and cols <= MAX_VALUE_CELLS
-        count = rows * cols if self._spec.show_values and small else 0
+        count = rows * cols if self._numbered(array) else 0
         while len(self._cell_labels) < count:
             label = pg.TextItem("", anchor=(0.5, 0.5))
             label.setZValue(10)
@@ -165,10 +173,14 @@ class ImageView(PanelView):
         if not labels or rows == 0 or cols == 0:
             return
         vb = self.plot_item.getViewBox()
-        cell = min(vb.width() / cols, vb.height() / rows)
-        longest = max(len(lab.toPlainText()) for lab in labels)
+        cell_w, cell_h = vb.width() / cols, vb.height() / rows
         font = self.theme.font("small")
-        px = min(self.theme.px("small"), int(cell * 0.45), int(cell * 1.3 / max(longest, 3)))
+        size = self.theme.px("small")
+        metrics = QFontMetrics(font)
+        widest = max(metrics.horizontalAdvance(lab.toPlainText()) for lab in labels) or 1
+        # the cell's height bounds the text's height, its width the widest number (measured):
+        # a wide, low cell still holds a number
+        px = min(size, int(cell_h * 0.55), int(size * 0.9 * cell_w / widest))
         readable = px >= MIN_VALUE_PX
         font.setPixelSize(max(MIN_VALUE_PX, px))
         for label in labels:

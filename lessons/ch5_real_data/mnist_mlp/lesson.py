@@ -1,15 +1,17 @@
 """Lesson 5.1: MNIST with an MLP: train live, read the weights, the mistakes, and your digit.
 
-A live lesson: step 1 shows the data; each following step trains one epoch (mini-batch Adam on
-the engine's ``Sequential``) and shows the curves (solid training, dashed validation), the
-first layer's weights as 28x28 images, the validation confusion matrix and the digits of the
-chosen cell with their softmax bars.  After the last epoch the test digits are scored once;
-then every step classifies what the learner drew on the canvas, preprocessed like MNIST
-(:mod:`.preprocess`).  The hidden size and the number of epochs restart the run; the learning
-rate and batch size apply from the next epoch; the chosen cell (a click on the matrix), the
-chosen image and the drawing are view controls (``Effect.VIEW``): the newest step is redrawn
-for them at once with the model it was computed with, without training (``redraw``), and the
-steps after it read them.  Back shows the exact earlier steps (an older step keeps its view).
+A live lesson: step 1 shows the data (a training digit of each class, the untrained softmax of
+the outlined one); each following step trains one epoch (mini-batch Adam on the engine's
+``Sequential``) and shows the curves (solid training, dashed validation), the first layer's
+weights as 28x28 images, the validation confusion matrix and the digits of the chosen cell with
+their softmax bars (one image grid holds whichever digits a step is about).  After the last
+epoch the test digits are scored once; then every step classifies what the learner drew on the
+canvas, preprocessed like MNIST (:mod:`.preprocess`).  Of the controls (:mod:`.controls`), the
+hidden size and the number of epochs restart the run; the learning rate and batch size apply
+from the next epoch; the chosen cell (a click on the matrix), the chosen image and the drawing
+are view controls (``Effect.VIEW``): the newest step is redrawn for them at once with the
+model it was computed with, without training (``redraw``), and the steps after it read them.
+Back shows the exact earlier steps (an older step keeps its view).
 """
 
 from __future__ import annotations
@@ -22,34 +24,32 @@ import numpy as np
 
 from engine.core.events import DivergenceError
 from lessons.ch5_real_data.mnist_mlp import preprocess, texts, views
+from lessons.ch5_real_data.mnist_mlp.controls import CONTROLS
 from lessons.core.base import (
     Bars,
-    Effect,
     ImageGrid,
     Lesson,
     Plot,
-    Slider,
     Step,
     Task,
     TaskResult,
     Values,
-    Vector,
 )
-from lessons.core.controls import Drawing
-from lessons.core.panels import Canvas, CanvasData, ImageGridData, PanelData
+from lessons.core.panels import Canvas, CanvasData, PanelData
 from lessons.shared.code import model_code
 from lessons.shared.mnist import Trainer, digits, scores
 
-
-def chosen_cell(counts: np.ndarray, cell: tuple[float, ...]) -> tuple[int, int]:
-    """(true, predicted) from the ``cell`` control (x predicted, y true); outside the matrix,
-    the commonest mistake."""
-    x, y = (round(float(v)) for v in cell[:2])
-    if 0 <= x <= 9 and 0 <= y <= 9:
-        return y, x
-    off = counts * (1 - np.eye(10, dtype=np.int64))
-    t, p = np.unravel_index(int(np.argmax(off)), off.shape)
-    return int(t), int(p)
+# The digits the first step shows before a click on the matrix: images, labels, softmax.
+Sample = tuple[np.ndarray, np.ndarray, np.ndarray] | None
+CELL_TITLES = {"digits": "Digits of the chosen cell", "softmax": "Softmax of the outlined digit"}
+SAMPLE_TITLES = {
+    "digits": "Training digits (click a cell for its digits)",
+    "softmax": "Softmax of the outlined digit (untrained)",
+}
+DRAWN_TITLES = {
+    "digits": "Your digit (28x28), two mean training digits",
+    "softmax": "Softmax of your digit",
+}
 
 
 class MnistMlp(Lesson):
@@ -67,82 +67,15 @@ class MnistMlp(Lesson):
     )
     live = True
     seed = 5
-    controls = (
-        Slider(
-            "hidden",
-            "Hidden neurons",
-            8,
-            128,
-            default=32,
-            integer=True,
-            help="Neurons in the hidden layer (restarts training).",
-        ),
-        Slider(
-            "epochs",
-            "Epochs",
-            1,
-            30,
-            default=10,
-            integer=True,
-            help="Passes over the training digits (restarts training).",
-        ),
-        Slider(
-            "rate",
-            "Learning rate η",
-            0.0001,
-            1.0,
-            default=0.002,
-            log=True,
-            effect=Effect.LIVE,
-            help="Adam's step size; applies from the next epoch.",
-        ),
-        Slider(
-            "batch",
-            "Batch size",
-            16,
-            512,
-            default=128,
-            integer=True,
-            effect=Effect.LIVE,
-            help="Digits per update; applies from the next epoch.",
-        ),
-        Vector(
-            "cell",
-            "Confusion cell (predicted, true)",
-            default=(-1.0, -1.0),
-            minimum=-1.0,
-            maximum=10.0,
-            labels=("predicted", "true"),
-            min_length=2,
-            max_length=2,
-            effect=Effect.VIEW,
-            help="Set by a click on the confusion matrix; −1 means the commonest mistake.",
-        ),
-        Slider(
-            "image",
-            "Image in the gallery",
-            1,
-            views.GALLERY,
-            default=1,
-            integer=True,
-            effect=Effect.VIEW,
-            help="Whose softmax the bars show (shown at once).",
-        ),
-        Drawing(
-            "drawing",
-            "the drawing",
-            effect=Effect.VIEW,
-            help="Drawn on the pad; classified at once once training is done.",
-        ),
-    )
-    panels = (
+    controls = CONTROLS
+    panels = (  # six panels: one grid shows a step's digits (was two: samples and gallery)
         Plot("curves", "Loss and accuracy", x_label="epoch", y_label="loss, accuracy", stretch=3),
         ImageGrid(
             "weights",
             "First-layer weights (orange +, blue −)",
-            columns=8,
+            columns=6,
             colormap="diverging",
-            stretch=3,
+            stretch=4,
         ),
         Plot(
             "confusion",
@@ -153,22 +86,21 @@ class MnistMlp(Lesson):
             legend=False,
             pick="cell",
             pick_point=True,
-            stretch=3,
+            stretch=4,
             help="Digits of each true class (row) by predicted class (column); click a cell "
             "to see its digits.",
         ),
-        ImageGrid("examples", "Training digits", columns=5, stretch=3),
-        ImageGrid("gallery", "Digits of the chosen cell", columns=4, stretch=2),
+        ImageGrid("digits", "Digits of the chosen cell", columns=4, stretch=4),
         Bars(
             "softmax",
             "Softmax of the outlined digit",
             y_label="p",
             value_format="{:.1f}",
-            stretch=3,
+            stretch=4,
         ),
-        Canvas("canvas", "Draw a digit", control="drawing", stretch=2),
+        Canvas("canvas", "Draw a digit", control="drawing", stretch=3),
     )
-    layout = (3, 4)
+    layout = (3, 3)
     quiz = texts.QUIZ
     task = Task(
         "accuracy",
@@ -201,11 +133,19 @@ class MnistMlp(Lesson):
             return CanvasData(tuple(cv.drawing), caption or "classified from the next step on")
 
         def analysis(
-            x: np.ndarray, y: np.ndarray, probs: np.ndarray, cv: Values
-        ) -> dict[str, PanelData]:
+            x: np.ndarray, y: np.ndarray, probs: np.ndarray, cv: Values, sample: Sample = None
+        ) -> tuple[dict[str, PanelData], dict[str, str]]:
+            """Matrix, digits of the chosen cell (or ``sample``'s digits until a cell is
+            clicked), bars and pad for the view controls; with the titles of the grid and bars."""
             pred = probs.argmax(axis=1)
             counts = views.confusion(y, pred)
-            true, guess = chosen_cell(counts, tuple(cv.cell))
+            true, guess = views.chosen_cell(counts, tuple(cv.cell))
+            shown: dict[str, PanelData] = {
+                "confusion": views.confusion_plot(counts, (true, guess)),
+                "canvas": canvas(cv),
+            }
+            if sample is not None and not views.clicked(tuple(cv.cell)):
+                return {**shown, **views.sample_panels(*sample, int(cv.image))}, SAMPLE_TITLES
             rows = np.flatnonzero((y == true) & (pred == guess))[: views.GALLERY]
             chosen = min(int(cv.image), max(len(rows), 1)) - 1
             if len(rows):
@@ -213,12 +153,9 @@ class MnistMlp(Lesson):
                 caption = f"true {true}, predicted {guess} (p = {p[guess]:.2f})"
             else:
                 p, caption = np.full(10, 0.1), f"no digit {true} was called {guess}"
-            return {
-                "confusion": views.confusion_plot(counts, (true, guess)),
-                "gallery": views.gallery(x[rows], probs[rows], true, guess, chosen),
-                "softmax": views.softmax_bars(p, caption),
-                "canvas": canvas(cv),
-            }
+            shown["digits"] = views.gallery(x[rows], probs[rows], true, guess, chosen)
+            shown["softmax"] = views.softmax_bars(p, caption)
+            return shown, CELL_TITLES
 
         def record() -> tuple[dict[str, PanelData], dict[str, float], np.ndarray]:
             train = scores(trainer.probs(data.x_train), data.y_train)
@@ -254,12 +191,19 @@ class MnistMlp(Lesson):
             text: str,
             panels: dict[str, PanelData],
             probs: np.ndarray,
+            titles: dict[str, str] | None = None,
+            sample: Sample = None,
             **extra: Any,
         ) -> Callable[[Values], Step]:
             """A training step: ``panels`` and the validation analysis for the view controls."""
-            return lambda cv: Step(
-                title, text, {**panels, **analysis(data.x_val, data.y_val, probs, cv)}, **extra
-            )
+
+            def view(cv: Values) -> Step:
+                shown, named = analysis(data.x_val, data.y_val, probs, cv, sample)
+                return Step(
+                    title, text, {**panels, **shown}, titles={**named, **(titles or {})}, **extra
+                )
+
+            return view
 
         def stopped(text: str, at: float) -> Callable[[Values], Step]:
             return lambda cv: Step(
@@ -280,13 +224,15 @@ class MnistMlp(Lesson):
             params=params,
             acc=texts.pct(figures["val_accuracy"]),
         )
-        examples = views.sample_grid(data.x_train, data.y_train, 2)
+        order = views.sample_order(data.y_train, 1)
+        sample = (data.x_train[order], data.y_train[order], trainer.probs(data.x_train[order]))
         yield show(
             validation(
                 "Ten digits, 784 numbers each",
                 intro,
-                {"examples": examples, **panels},
+                panels,
                 probs,
+                sample=sample,
                 figures=figures,
                 notes=texts.INTRO_NOTES,
             )
@@ -352,18 +298,21 @@ class MnistMlp(Lesson):
         test = scores(test_probs, data.y_test)
         weights = views.weight_images(trainer.kernel())
         counts = views.confusion(data.y_test, test_probs.argmax(axis=1))
-        pair = chosen_cell(counts, (-1.0, -1.0))
+        pair = views.chosen_cell(counts, (-1.0, -1.0))
         text = texts.test_text(
             test.accuracy, int(best["epoch"]), best["acc"], pair, int(counts[pair])
         )
         result = task()
-        yield show(
-            lambda cv: Step(
+
+        def tested(cv: Values) -> Step:
+            shown, named = analysis(data.x_test, data.y_test, test_probs, cv)
+            return Step(
                 "The test digits, once",
                 text,
-                {**analysis(data.x_test, data.y_test, test_probs, cv), "weights": weights},
+                {**shown, "weights": weights},
                 figures={"test_accuracy": test.accuracy, "test_loss": test.loss},
                 titles={
+                    **named,
                     "confusion": "Test confusion matrix (click a cell)",
                     "weights": f"First-layer weights, epoch {int(best['epoch'])} "
                     "(orange +, blue −)",
@@ -371,7 +320,8 @@ class MnistMlp(Lesson):
                 stop=True,
                 task=result,
             )
-        )
+
+        yield show(tested)
         means = np.stack([data.x_train[data.y_train == d].mean(axis=0) for d in range(10)])
 
         def drawing(cv: Values) -> Step:
@@ -380,18 +330,14 @@ class MnistMlp(Lesson):
             drawn = bool(image.any())
             probs = trainer.probs(image.reshape(1, -1).astype(np.float32))[0]
             order = np.argsort(probs)[::-1]
-            step_panels = analysis(data.x_test, data.y_test, test_probs, cv)
-            step_panels["canvas"] = canvas(cv, "classified as you draw")
-            step_panels["examples"] = ImageGridData(
-                np.concatenate([image[None], means[order[:2]].reshape(2, 28, 28)]),
-                ("yours", *(f"mean {d}" for d in order[:2])),
-                levels=(0.0, 1.0),
-                highlight=(0,),
-            )
-            if drawn:
-                step_panels["softmax"] = views.softmax_bars(
+            shown, named = analysis(data.x_test, data.y_test, test_probs, cv)
+            shown["canvas"] = canvas(cv, "classified as you draw")
+            if drawn:  # the grid and bars turn to the drawing; undrawn, they keep the cell's
+                shown["digits"] = views.drawn_grid(image, means, order)
+                shown["softmax"] = views.softmax_bars(
                     probs, f"your digit: {int(order[0])} (p = {probs[order[0]]:.2f})"
                 )
+                named = DRAWN_TITLES
             return Step(
                 "Your digit" if drawn else "Draw a digit",
                 texts.draw_text(
@@ -401,14 +347,9 @@ class MnistMlp(Lesson):
                     int(order[1]),
                     float(probs[order[1]]),
                 ),
-                step_panels,
+                shown,
                 figures={"drawn": float(drawn), "predicted": float(order[0]) if drawn else -1.0},
-                titles={
-                    "examples": "Your digit (28x28), two mean training digits",
-                    "softmax": "Softmax of your digit"
-                    if drawn
-                    else "Softmax of the outlined digit",
-                },
+                titles=named,
                 notes=texts.DRAW_NOTES,
                 task=result,
             )

@@ -2,7 +2,9 @@
 
 Everything is drawn from arrays the lesson computed (softmax outputs, the first kernel); the
 functions here only arrange them.  The confusion matrix is a plot whose cells are clicked: x is
-the predicted digit, y the true one, and the click sets the ``cell`` control.
+the predicted digit, y the true one, and the click sets the ``cell`` control.  One image grid,
+``digits``, shows the training digits (first step), the digits of the chosen cell, or the
+learner's drawing beside two mean digits; the bars show the softmax of its outlined image.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from lessons.core.panels import (
     Annotation,
     BarData,
     ImageGridData,
+    PanelData,
     PlotData,
     Series,
 )
@@ -26,13 +29,44 @@ MISTAKE_COLOR = colors.RMSPROP  # reddish purple: a count of wrong answers
 GALLERY = 8  # images shown for a confusion cell
 
 
-def sample_grid(x: np.ndarray, y: np.ndarray, per_class: int = 4) -> ImageGridData:
-    """The first ``per_class`` training images of each digit: 0 to 9, then again."""
+def chosen_cell(counts: np.ndarray, cell: tuple[float, ...]) -> tuple[int, int]:
+    """(true, predicted) from the ``cell`` control (x predicted, y true); outside the matrix,
+    the commonest mistake."""
+    if clicked(cell):
+        x, y = (round(float(v)) for v in cell[:2])
+        return y, x
+    off = counts * (1 - np.eye(10, dtype=np.int64))
+    t, p = np.unravel_index(int(np.argmax(off)), off.shape)
+    return int(t), int(p)
+
+
+def clicked(cell: tuple[float, ...]) -> bool:
+    """Whether the ``cell`` control names a cell of the matrix (not the default −1, −1)."""
+    return all(0 <= round(float(v)) <= 9 for v in cell[:2])
+
+
+def sample_order(y: np.ndarray, per_class: int) -> np.ndarray:
+    """Indices of the first ``per_class`` images of each digit: 0 to 9, then again."""
     rows = [np.flatnonzero(y == d)[:per_class] for d in range(10)]
-    order = np.stack(rows, axis=1).reshape(-1)  # row r: the r-th example of 0..9
-    return ImageGridData(
-        x[order].reshape(-1, 28, 28), tuple(str(int(y[i])) for i in order), levels=(0.0, 1.0)
-    )
+    return np.stack(rows, axis=1).reshape(-1)  # row r: the r-th example of 0..9
+
+
+def sample_panels(
+    x: np.ndarray, y: np.ndarray, probs: np.ndarray, image: int
+) -> dict[str, PanelData]:
+    """Training digits (``sample_order``), the ``image``-th outlined, and the bars of what
+    the network gives it."""
+    chosen = min(image, len(y)) - 1
+    p, label = probs[chosen], int(y[chosen])
+    return {
+        "digits": ImageGridData(
+            x.reshape(-1, 28, 28),
+            tuple(str(int(d)) for d in y),
+            levels=(0.0, 1.0),
+            highlight=(chosen,),
+        ),
+        "softmax": softmax_bars(p, f"a training {label}: p = {p[label]:.2f} for {label}"),
+    }
 
 
 def curves(history: dict[str, list[float]], epochs: int) -> PlotData:
@@ -105,6 +139,17 @@ def gallery(
         return ImageGridData(np.zeros((1, 28, 28)), ("none",), levels=(0.0, 1.0))
     return ImageGridData(
         images.reshape(-1, 28, 28), captions, levels=(0.0, 1.0), highlight=(chosen,)
+    )
+
+
+def drawn_grid(image: np.ndarray, means: np.ndarray, order: np.ndarray) -> ImageGridData:
+    """The drawing as the network sees it (28x28, outlined) beside the mean training images of
+    its two likeliest digits (``order``: digits by falling probability)."""
+    return ImageGridData(
+        np.concatenate([image[None], means[order[:2]].reshape(2, 28, 28)]),
+        ("yours", *(f"mean {d}" for d in order[:2])),
+        levels=(0.0, 1.0),
+        highlight=(0,),
     )
 
 

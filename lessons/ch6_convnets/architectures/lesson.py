@@ -91,8 +91,8 @@ class Architectures(Lesson):
             help="The gradient step: 1 + 2 × this many 3×3 convolutions in each of the two nets.",
         ),
     )
-    panels = (
-        Graph("diagram", "Diagram", stretch=3),
+    panels = (  # a wide diagram: four parallel paths keep their shapes readable at 1280x720
+        Graph("diagram", "Diagram", stretch=5),
         Plot("plot", "Plot", legend=True, stretch=2),
         Table("table", "Layers", stretch=1),
     )

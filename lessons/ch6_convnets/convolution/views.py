@@ -1,5 +1,6 @@
 """Panel data of the convolution lesson: the input with the sliding window, the feature map
-filling in, the patch, kernel and products as number grids, and the sum as a table.
+filling in, the patch, kernel and products as number grids (a colour image's three channels
+stacked, R above G above B), and the sum as a table.
 
 Both images are drawn in plot coordinates where pixel (row, col) is centred at (col, -row),
 so a click on the feature map at (x, y) means output pixel (round(-y), round(x)).
@@ -117,11 +118,13 @@ def map_plot(run: ConvRun, row: int | None, col: int | None, filled: int | None)
 
 
 def _stack(arrays: np.ndarray) -> np.ndarray:
-    """(C, 3, 3) side by side as one (3, 3C) grid."""
-    return np.concatenate(list(arrays), axis=1)
+    """(C, 3, 3) one above the other as one (3C, 3) grid: tall cells keep their numbers
+    readable in a narrow panel (side by side, 9 columns would be too thin to write them)."""
+    return np.concatenate(list(arrays), axis=0)
 
 
 def _labels(channels: int) -> tuple[str, ...]:
+    """Row labels of a stacked grid: each channel's name beside its middle row."""
     if channels == 1:
         return ()
     return tuple(name if j == 1 else "" for name in CHANNELS for j in range(KERNEL))
@@ -133,7 +136,7 @@ def patch_image(run: ConvRun, row: int, col: int) -> ImageData:
     r0, c0 = run.origin(row, col)
     where = f"padded rows {r0}–{r0 + KERNEL - 1}, columns {c0}–{c0 + KERNEL - 1}"
     return ImageData(
-        _stack(w.patch), levels=(0.0, 1.0), col_labels=_labels(len(w.patch)), caption=where
+        _stack(w.patch), levels=(0.0, 1.0), row_labels=_labels(len(w.patch)), caption=where
     )
 
 
@@ -142,7 +145,7 @@ def kernel_image(kernels: np.ndarray) -> ImageData:
     top = float(np.max(np.abs(kernels))) or 1.0
     caption = "one 3 × 3 kernel per channel" if len(kernels) > 1 else "3 × 3 weights"
     return ImageData(
-        _stack(kernels), levels=(-top, top), col_labels=_labels(len(kernels)), caption=caption
+        _stack(kernels), levels=(-top, top), row_labels=_labels(len(kernels)), caption=caption
     )
 
 
@@ -153,7 +156,7 @@ def products_image(run: ConvRun, row: int, col: int) -> ImageData:
     return ImageData(
         _stack(w.products),
         levels=(-top, top),
-        col_labels=_labels(len(w.products)),
+        row_labels=_labels(len(w.products)),
         caption=f"sum = {float(w.products.sum()):.4f}".replace("-", "−"),
     )
 

@@ -10,10 +10,10 @@ import pytest
 
 from lessons.ch5_real_data.mnist_mlp import preprocess
 from lessons.ch5_real_data.mnist_mlp.lesson import MnistMlp
-from lessons.shared.mnist import Trainer, digits
 from lessons.core.base import Step
 from lessons.core.panels import BarData, CanvasData, ImageGridData, PlotData
 from lessons.core.runner import LessonRun
+from lessons.shared.mnist import Trainer, digits
 
 SEVEN = (0.25, 0.2, 0.7, 0.2, 0.45, 0.85)  # a 7: a bar, then a slanted stroke
 
@@ -148,9 +148,9 @@ def test_the_drawing_is_classified_at_once_and_the_next_step_agrees() -> None:
     run.set_control("drawing", SEVEN)
     assert (run.position, run.computed) == (position, computed)
     _check_drawing(run, SEVEN)
-    examples = run.panel_state()["examples"]
-    assert isinstance(examples, ImageGridData)
-    np.testing.assert_array_equal(examples.images[0], preprocess.digit_of(SEVEN))
+    grid = run.panel_state()["digits"]
+    assert isinstance(grid, ImageGridData)
+    np.testing.assert_array_equal(grid.images[0], preprocess.digit_of(SEVEN))
     canvas = run.panel_state()["canvas"]
     assert isinstance(canvas, CanvasData) and canvas.strokes == SEVEN
     assert "Next" not in run.current.text and "Next" not in canvas.caption
@@ -241,3 +241,27 @@ def test_the_test_score_uses_the_epoch_validation_picked() -> None:
     grid = run.panel_state()["weights"]
     assert isinstance(grid, ImageGridData)
     np.testing.assert_array_equal(grid.images[0], kept[0][:, 0].reshape(28, 28))
+
+
+def test_the_first_step_shows_one_training_digit_per_class_until_a_cell_is_clicked() -> None:
+    """Step 1's grid: the first training 0..9, the outlined one's bars the untrained network's
+    softmax (as NumPy computes it); a click on the matrix turns grid and bars to that cell."""
+    run = LessonRun(MnistMlp, {"epochs": 1}, strict=True)
+    data = digits()
+    grid = run.panel_state()["digits"]
+    assert isinstance(grid, ImageGridData)
+    first = [int(np.flatnonzero(data.y_train == d)[0]) for d in range(10)]
+    np.testing.assert_array_equal(grid.images, data.x_train[first].reshape(-1, 28, 28))
+    assert grid.captions == tuple("0123456789") and grid.highlight == (0,)
+    run.set_control("image", 3)
+    probs = _forward(_replayed(0).model.get_weights(), data.x_train[first].astype(np.float64))
+    bars = run.panel_state()["softmax"]
+    assert isinstance(bars, BarData)
+    np.testing.assert_allclose(bars.values, probs[2], atol=1e-5)
+    assert run.panel_titles()["digits"].startswith("Training digits")
+    run.set_control("cell", (7.0, 3.0))
+    assert run.panel_titles()["digits"] == "Digits of the chosen cell"
+    bars = run.panel_state()["softmax"]
+    assert isinstance(bars, BarData) and "3" in bars.caption and "7" in bars.caption
+    run.next()  # an epoch step names its own titles: no title stays from step 1
+    assert run.panel_titles()["softmax"] == "Softmax of the outlined digit"
