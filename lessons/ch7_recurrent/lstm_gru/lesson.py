@@ -3,9 +3,12 @@
 A live lesson.  Step 1 poses the task (answer the first symbol of a sequence of random
 distractors, :mod:`.model`); each of the next steps trains a SimpleRNN, an LSTM and a GRU one
 epoch side by side (solid training, dashed validation accuracy; colours from
-``lessons.shared.colors``).  Then the verdict (computed from the final validation accuracies),
-the gates of the chosen cell as heat maps, its cell and hidden state over time, and one time
-step's equations with the engine's numbers; a quiz and a try-it task close it.
+``lessons.shared.colors``) while the chosen cell's gate map and states change beside its
+equations in symbols.  Then four steps that each show something new: the verdict (computed from
+the final validation accuracies; the epoch each cell solved the task, marked and tabled), the
+memory unit's gates (its row boxed in the map, its gates as curves), its cell state vs hidden
+state (with the gate that links them boxed), and one time step's equations with the engine's
+numbers (its column boxed); a quiz and a try-it task close it.
 
 Every gate value, state and probability shown comes from the engine's ``RNNStep`` events for one
 validation sequence.  The gap restarts training; the cell shown, the sample and the time step
@@ -140,8 +143,16 @@ class LstmGru(Lesson):
         def show(view: View) -> Step:
             return self.show(c, view)
 
-        def frame(cv: Values) -> tuple[dict[str, PanelData], dict[str, str], dict[str, float]]:
-            """The panels for the chosen cell, sequence and step with the current weights."""
+        def frame(
+            cv: Values, focus: str
+        ) -> tuple[dict[str, PanelData], dict[str, str], dict[str, float]]:
+            """The panels for the chosen cell, sequence and step with the current weights,
+            drawn for what the step is about: ``focus`` is "train" (the gate map, the cell's
+            equations in symbols, the states, the curves), "verdict" (curves with the solving
+            epochs, the detailed results; both stay from here on), "gates" (the memory unit's
+            gate row boxed, its gates over time), "states" (c vs h, the gate that links them
+            boxed), "equations" or "check" (one step's numbers, its column boxed, its line on
+            the states plot)."""
             cell = str(cv.cell)
             index = min(int(cv.sample), m.VAL) - 1
             x = race.val.x[index]
@@ -154,17 +165,57 @@ class LstmGru(Lesson):
             pu = m.memory_unit(plain_model, race.val.x, race.val.y)
             answer = m.SYMBOLS[int(race.val.y[index])]
             guess = m.SYMBOLS[int(np.argmax(tr.probs))]
+            u = unit + 1
+            seq = f"sequence {index + 1}"
+            when = "untrained" if race.epochs == 0 else f"epoch {race.epochs}"
             panels: dict[str, PanelData] = {
-                "gates": views.gate_image(tr, t),
-                "equations": views.equations(model, tr, unit, t),
-                "states": views.states_plot(tr, plain, unit, pu, t),
+                "gates": views.gate_image(tr),
+                "equations": views.cell_equations(cell),
+                "states": views.states_plot(tr, plain, unit, pu),
                 "curves": views.curves_plot(race),
                 "results": views.results_table(race),
             }
             titles = {
-                "gates": f"{cell} gates, sequence {index + 1} (hover a cell)",
-                "states": f"States of unit {unit + 1} ({cell}) over time",
+                "gates": f"{cell} gates, {when}, {seq} (hover a cell)",
+                "equations": f"The {cell} cell: what each gate does",
+                "states": f"Unit {u} states, {when}",
+                "curves": "Accuracy (solid train, dashed val.)",
+                "results": f"Results, {when}",
             }
+            if focus != "train":  # from the verdict on: when each cell solved the task
+                panels["curves"] = views.curves_plot(race, mark_solved=True)
+                panels["results"] = views.results_table(race, detail=True)
+                titles["curves"] = f"Accuracy; ◆ val. first ≥ {100 * m.SOLVED:.0f}%"
+                titles["results"] = f"Verdict after {race.epochs} epochs (val. decides)"
+            if focus == "gates":
+                main = views.GATE_ROWS[cell][0]
+                letter = views.GATE_LETTERS[main]
+                row = views.gate_row(cell, main, unit)
+                panels["gates"] = views.gate_image(tr, row=row)
+                panels["states"] = views.gate_lines(tr, unit)
+                titles["gates"] = f"{cell} gates, {seq}: boxed row {letter}{u}, the memory unit"
+                titles["states"] = f"Unit {u}'s gates over time"
+            elif focus == "states":
+                gate = "output" if cell == "LSTM" else "update"
+                letter = views.GATE_LETTERS[gate]
+                panels["gates"] = views.gate_image(tr, row=views.gate_row(cell, gate, unit))
+                titles["gates"] = f"{cell} gates: boxed {letter}{u}, " + (
+                    "how much of tanh(c) shows in h" if cell == "LSTM" else "how much h keeps"
+                )
+                titles["states"] = (
+                    f"Unit {u}: c (line) vs h (dots)" if cell == "LSTM" else f"Unit {u}: h (dots)"
+                )
+            elif focus in ("equations", "check"):
+                panels["gates"] = views.gate_image(tr, t)
+                panels["equations"] = views.equations(model, tr, unit, t)
+                panels["states"] = views.states_plot(tr, plain, unit, pu, t)
+                titles["gates"] = f"{cell} gates, {seq}: boxed column, step t = {t}"
+                titles["equations"] = (
+                    f"Step t = {t}, unit {u} ({cell} answers {guess}; truth {answer})"
+                )
+                titles["states"] = f"Unit {u} states; line at t = {t}"
+            if focus == "check":
+                titles["results"] = f"Try it: SimpleRNN at gap {race.gap}"
             figures = {
                 "epoch": float(race.epochs),
                 "unit": float(unit),
@@ -173,7 +224,6 @@ class LstmGru(Lesson):
                 **{f"{n}_val_acc": co.final for n, co in race.cells.items()},
                 **{f"{n}_train_acc": co.train_acc[-1] for n, co in race.cells.items()},
             }
-            titles["equations"] = f"One step ({cell} answers {guess}; truth {answer})"
             return panels, titles, figures
 
         def step(
@@ -182,9 +232,10 @@ class LstmGru(Lesson):
             notes: str = "",
             task: TaskResult | None = None,
             last: bool = False,
+            focus: str = "train",
         ) -> View:
             def view(cv: Values) -> Step:
-                panels, titles, figures = frame(cv)
+                panels, titles, figures = frame(cv, focus)
                 return Step(
                     title,
                     text(cv),
@@ -217,7 +268,14 @@ class LstmGru(Lesson):
             yield show(
                 step(f"Training side by side: epoch {race.epochs}", _fixed(texts.epoch_text(race)))
             )
-        yield show(step("Verdict", lambda cv: texts.verdict_text(race), texts.VERDICT_NOTES))
+        yield show(
+            step(
+                "Verdict",
+                lambda cv: texts.verdict_text(race),
+                texts.VERDICT_NOTES,
+                focus="verdict",
+            )
+        )
 
         def trace_of(cv: Values) -> tuple[str, m.CellTrace, m.CellTrace, int, int]:
             cell = str(cv.cell)
@@ -243,13 +301,28 @@ class LstmGru(Lesson):
             t = min(int(cv.time), race.gap)
             return texts.equations_text(str(cv.cell), t, race.gap, int(cv.time) > race.gap)
 
-        yield show(step("Gates at every step", gates, texts.GATES_NOTES))
-        yield show(step("Cell state vs hidden state", states, texts.STATES_NOTES))
-        yield show(step("One time step, every number", equations, texts.EQUATIONS_NOTES))
+        yield show(step("Gates at every step", gates, texts.GATES_NOTES, focus="gates"))
+        yield show(step("Cell state vs hidden state", states, texts.STATES_NOTES, focus="states"))
+        yield show(
+            step(
+                "One time step, every number",
+                equations,
+                texts.EQUATIONS_NOTES,
+                focus="equations",
+            )
+        )
         done = race.cells["SimpleRNN"].final >= m.SOLVED
 
         task = TaskResult(done, texts.task_message(done, race))
-        yield show(step("Check", lambda cv: texts.check_text(race), task=task, last=True))
+        yield show(
+            step(
+                "Check",
+                lambda cv: texts.check_text(race),
+                task=task,
+                last=True,
+                focus="check",
+            )
+        )
 
 
 def _fixed(text: str) -> Callable[[Values], str]:

@@ -97,9 +97,10 @@ def gates_text(cell: str, tr: m.CellTrace, unit: int) -> str:
     if cell == "LSTM":
         f, i = tr.gates["forget"][1:, j], tr.gates["input"][1:, j]
         return (
-            f"The LSTM's gates for the sequence shown, one row per unit, one column per step "
-            f"(hover a cell for its value). Unit {j + 1} is the one whose final $c$ differs "
-            f"most between A and B sequences. After step 1 its forget gate averages "
+            f"The LSTM's gates for the sequence shown, one row per gate and unit, one column per "
+            f"step. Unit {j + 1} is the one whose final $c$ differs most between A and B "
+            f"sequences: its forget-gate row is boxed, and the plot below draws its forget and "
+            f"input gates over time. After step 1 its forget gate averages "
             f"{f.mean():.2f} ({f.min():.2f} to {f.max():.2f}) and its input gate "
             f"{i.mean():.2f} ({i.min():.2f} to {i.max():.2f}); at step 1 the input gate is "
             f"{tr.gates['input'][0, j]:.2f}. The output gate sets how much of $\\tanh(c_t)$ "
@@ -108,9 +109,10 @@ def gates_text(cell: str, tr: m.CellTrace, unit: int) -> str:
     z, r = tr.gates["update"][:, j], tr.gates["reset"][:, j]
     keeps = "mostly keeps" if z[1:].mean() > 0.8 else "mixes"
     return (
-        f"The GRU's update and reset gates, one row per unit (hover a cell for its value). "
-        f"Unit {j + 1} is the one whose final $h$ differs most between A and B sequences. Its "
-        f"update gate $z$ is {z[0]:.2f} at step 1 and averages {z[1:].mean():.2f} afterwards "
+        f"The GRU's update and reset gates, one row per gate and unit. Unit {j + 1} is the one "
+        f"whose final $h$ differs most between A and B sequences: its update-gate row is boxed, "
+        f"and the plot below draws both its gates over time. Its update gate $z$ is "
+        f"{z[0]:.2f} at step 1 and averages {z[1:].mean():.2f} afterwards "
         f"({z[1:].min():.2f} to {z[1:].max():.2f}), so $h_t = z\\,h_{{t-1}} + (1-z)\\,"
         f"\\tilde h_t$ {keeps} the old state and the candidate. Its reset gate averages "
         f"{r.mean():.2f}."
@@ -146,12 +148,15 @@ def states_text(cell: str, tr: m.CellTrace, plain: m.CellTrace, unit: int, pu: i
         return (
             f"The LSTM keeps two states. Its cell state $c$ (line) of unit {j + 1} is "
             f"{tr.c[1, j]:+.2f} after step 1 and {tr.c[-1, j]:+.2f} at the end: long-term memory, "
-            f"changed only through $f$ and $i$. The hidden state $h = o\\,\\tanh(c)$ (dots) is "
+            f"changed only through $f$ and $i$. The hidden state $h = o\\,\\tanh(c)$ (dots; $o$ "
+            f"is the row boxed in the gate map) is "
             f"what the cell shows; it ends at {tr.h[-1, j]:+.2f}. " + squash + sr
         )
     return (
         f"The GRU has one state: $h$ of unit {j + 1} (dots) is {tr.h[1, j]:+.2f} after step 1 "
-        f"and {tr.h[-1, j]:+.2f} at the end; a GRU merges the LSTM's cell and hidden state. " + sr
+        f"and {tr.h[-1, j]:+.2f} at the end; a GRU merges the LSTM's cell and hidden state. "
+        f"Its update gate (the row boxed in the gate map) decides how much of $h$ each step "
+        "keeps. " + sr
     )
 
 
@@ -159,7 +164,8 @@ STATES_NOTES = (
     "The lecture notes describe the LSTM as keeping separate short-term and long-term states: "
     "h_t is the short-term one, seen by the next layer and by the gates at the next step; c_t "
     "is the long-term one, updated only by the gated sum. Dots mark the value after each step; "
-    "step 0 is the zero initial state. The vertical line marks the step the equations show."
+    "step 0 is the zero initial state. In the next step a vertical line marks the step the "
+    "equations show."
 )
 
 

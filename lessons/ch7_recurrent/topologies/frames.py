@@ -2,9 +2,11 @@
 
 ``columns(run)`` is the number of time steps the unrolled diagram has (T, or 2T for the
 encoder-decoder: T encoder steps, then T decoder steps).  ``panels(run, tr, k)`` gives the four
-panels with steps 0..k computed (k = -1: nothing computed yet); every value comes from the
-trained model (:mod:`lessons.ch7_recurrent.topologies.tasks`): outputs from ``predict``, hidden
-states from the engine's RNNStep events.
+panels with columns 0..k computed (k = -1: nothing computed yet).  Column k is what the learner
+reads as time step t = k + 1 (decoder step k - T + 1): the course numbers time from 1, with
+h_0 = 0 the initial state, so every label, tick and plot axis here is 1-based.  Every value
+comes from the trained model (:mod:`lessons.ch7_recurrent.topologies.tasks`): outputs from
+``predict``, hidden states from the engine's RNNStep events.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ def columns(run: Trained) -> int:
 
 
 def _x(run: Trained, col: int) -> float:
+    """Column col's place in the unrolled diagram (0-based; the diagram has no axes)."""
     return col + (GAP if run.topology == "encoder-decoder" and col >= run.length else 0.0)
+
+
+def _at(run: Trained, col: int) -> float:
+    """Column col's place on the signals plot's time axis: time step col + 1."""
+    return _x(run, col) + 1.0
 
 
 def digit_probability(raw: np.ndarray) -> np.ndarray:
@@ -44,7 +52,7 @@ def short(value: float, steps: int) -> str:
 
 
 def cells(run: Trained, sample: int, tr: Trace, k: int) -> list[views.Cell]:
-    """The diagram's squares for ``sample`` with steps 0..k computed."""
+    """The diagram's squares for ``sample`` with columns 0..k computed."""
     t_len, topo = run.length, run.topology
     x_in, y_true, y_hat = run.inputs[sample], run.targets[sample], tr.shown
     out: list[views.Cell] = []
@@ -110,16 +118,16 @@ def _row_names(run: Trained) -> list[Annotation]:
 def signals(run: Trained, sample: int, tr: Trace, k: int) -> PlotData:
     """The sample over time: inputs, targets and the outputs computed so far."""
     t_len, topo = run.length, run.topology
-    t = np.arange(t_len, dtype=np.float64)
+    t = np.arange(1, t_len + 1, dtype=np.float64)  # time steps 1..T
     x_in, y_true, y_hat = run.inputs[sample], run.targets[sample], tr.shown
     notes: list[Annotation] = []
     if topo == "vector-to-sequence":
-        fine = np.linspace(-0.5, t_len - 0.5, 200)
+        fine = np.linspace(0.5, t_len + 0.5, 200)
         series = [
             Series(
-                "sin(ω(t + 1))",
+                "sin(ωt)",
                 fine,
-                np.sin(float(x_in) * (fine + 1)),
+                np.sin(float(x_in) * fine),
                 color=colors.DATA,
                 width=1.0,
             ),
@@ -138,7 +146,7 @@ def signals(run: Trained, sample: int, tr: Trace, k: int) -> PlotData:
             ),
             Series(
                 "target",
-                t + t_len + GAP,
+                t + t_len + GAP,  # the decoder's steps 1..T follow the encoder's
                 y_true.astype(np.float64),
                 style="scatter",
                 color=colors.DATA,
@@ -179,7 +187,7 @@ def signals(run: Trained, sample: int, tr: Trace, k: int) -> PlotData:
             series.append(
                 Series(
                     "model output",
-                    j + t_len + GAP,
+                    j + 1 + t_len + GAP,
                     y_hat[j].astype(np.float64),
                     style="marker",
                     color=views.RNN,
@@ -198,29 +206,57 @@ def signals(run: Trained, sample: int, tr: Trace, k: int) -> PlotData:
                     symbol="d",
                 )
             )
-    span = (-0.6, columns(run) - 0.4 + (GAP if topo == "encoder-decoder" else 0.0))
+    span = (0.4, _at(run, columns(run) - 1) + 0.6)
     return PlotData(
         tuple(series),
         tuple(notes),
-        vlines=() if k < 0 else (_x(run, k),),
+        vlines=() if k < 0 else (_at(run, k),),
         hlines=(0.0,) if topo != "encoder-decoder" else (),
         x_range=span,
         y_range=y_range,
+        x_ticks=_plot_ticks(run),
     )
+
+
+def _plot_ticks(run: Trained) -> tuple[tuple[float, str], ...]:
+    """The signals plot's time axis: steps 1..T; the encoder-decoder's 'e1 … eT', 'd1 … dT'."""
+    labels = _labels(run)
+    if run.topology == "encoder-decoder":
+        t_len = run.length
+        keep = (0, t_len - 1, t_len, 2 * t_len - 1)  # first and last of each half
+        return tuple((_at(run, col), labels[col]) for col in keep)
+    return tuple((_at(run, col), labels[col]) for col in range(columns(run)))
 
 
 def _ticks(run: Trained) -> list[str]:
     """Column tick labels for the hidden-state image: few enough to read in a narrow panel."""
     if run.topology == "encoder-decoder":
-        return ["e0" if t == 0 else "d0" if t == run.length else "" for t in range(columns(run))]
+        return [
+            "e1" if col == 0 else "d1" if col == run.length else "" for col in range(columns(run))
+        ]
     every = 1 if run.length <= 6 else 3
-    return [str(t) if t % every == 0 else "" for t in range(run.length)]
+    return [str(col + 1) if col % every == 0 else "" for col in range(run.length)]
 
 
 def _labels(run: Trained) -> list[str]:
+    """Each column's time step as the learner reads it: '1' … 'T', or 'e1' … 'eT', 'd1' … 'dT'."""
     if run.topology == "encoder-decoder":
-        return [f"e{t}" for t in range(run.length)] + [f"d{t}" for t in range(run.length)]
-    return [str(t) for t in range(run.length)]
+        steps = range(1, run.length + 1)
+        return [f"e{t}" for t in steps] + [f"d{t}" for t in steps]
+    return [str(col + 1) for col in range(run.length)]
+
+
+def state_names(run: Trained, k: int) -> tuple[str, str]:
+    """The table's names of the states into and out of column k, with 1-based indices:
+    'state in h(0) = 0' at the first step; the decoder's states are its own, numbered 1..T."""
+    t_len = run.length
+    if run.topology == "encoder-decoder" and k >= t_len:
+        d = k - t_len + 1
+        into = f"state in: encoder h({t_len})" if d == 1 else f"state in: decoder h({d - 1})"
+        return into, f"state out: decoder h({d})"
+    t = k + 1
+    into = "state in h(0) = 0" if t == 1 else f"state in h({t - 1})"
+    return into, f"state out h({t})"
 
 
 def numbers(run: Trained, sample: int, tr: Trace, k: int) -> list[tuple[str, str]]:
@@ -240,10 +276,11 @@ def numbers(run: Trained, sample: int, tr: Trace, k: int) -> list[tuple[str, str
         )
     else:
         source = plain(x_in[k], 2)
+    into, out = state_names(run, k)
     rows = [
         ("input", source),
-        ("state in h(t−1)", views.vector_text(h_prev)),
-        ("state out h(t)", views.vector_text(tr.states[k])),
+        (into, views.vector_text(h_prev)),
+        (out, views.vector_text(tr.states[k])),
     ]
     y_true, y_hat = run.targets[sample], tr.shown
     if topo in ("sequence-to-sequence", "vector-to-sequence"):
@@ -278,7 +315,7 @@ def numbers(run: Trained, sample: int, tr: Trace, k: int) -> list[tuple[str, str
 
 
 def panels(run: Trained, sample: int, tr: Trace, k: int) -> dict[str, PanelData]:
-    """Diagram, signals, hidden states and numbers with steps 0..k computed (k = -1: none)."""
+    """Diagram, signals, hidden states and numbers with columns 0..k computed (k = -1: none)."""
     n = columns(run)
     cell_list = cells(run, sample, tr, k)
     last = _x(run, n - 1)
@@ -304,7 +341,7 @@ def panels(run: Trained, sample: int, tr: Trace, k: int) -> dict[str, PanelData]
 
 
 def label(run: Trained, k: int) -> str:
-    """Time step k as the learner reads it: 't = 2', 'encoder t = 2', 'decoder step 0'."""
+    """Column k as the learner reads it: 't = 3', 'encoder t = 3', 'decoder step 1' (1-based)."""
     if run.topology != "encoder-decoder":
-        return f"t = {k}"
-    return f"encoder t = {k}" if k < run.length else f"decoder step {k - run.length}"
+        return f"t = {k + 1}"
+    return f"encoder t = {k + 1}" if k < run.length else f"decoder step {k - run.length + 1}"

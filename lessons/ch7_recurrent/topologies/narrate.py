@@ -66,8 +66,8 @@ def results_sentence(run: Trained) -> str:
 
 TASKS = {
     "sequence-to-sequence": (
-        "Input: {t} numbers $x_0 \\ldots x_{{{last}}}$ between −0.9 and 0.9. Output at every "
-        "step: the running sum $s_t = x_0 + \\ldots + x_t$. The layer returns all its states "
+        "Input: {t} numbers $x_1 \\ldots x_{{{t}}}$ between −0.9 and 0.9. Output at every "
+        "step: the running sum $s_t = x_1 + \\ldots + x_t$. The layer returns all its states "
         "and one Dense layer reads each: one output per input."
     ),
     "sequence-to-vector": (
@@ -97,32 +97,34 @@ def layers(run: Trained) -> str:
 
 def intro(run: Trained) -> str:
     """The intro step's text: the task, the model, its test score against its baseline."""
-    task = TASKS[run.topology].format(
-        t=run.length, last=run.length - 1, lo=tasks.OMEGA[0], hi=tasks.OMEGA[1]
-    )
+    task = TASKS[run.topology].format(t=run.length, lo=tasks.OMEGA[0], hi=tasks.OMEGA[1])
     model = f" {layers(run)} learned it; the table says how. "
     return task + model + results_sentence(run)
 
 
+def recurrence(inp: str, t: int) -> str:
+    """The SimpleRNN update at 1-based time step t, e.g. '$h_2 = \\tanh(x_2 W + h_1 U + b)$'."""
+    formula = f"$h_{{{t}}} = \\tanh({inp} W + h_{{{t - 1}}} U + b)$"
+    return formula if t > 1 else f"{formula}, starting from the zero state $h_0 = 0$"
+
+
 def step(run: Trained, sample: int, tr: Trace, k: int) -> str:
-    """What happens at time step k (and, at the last one, how the test set went)."""
+    """What happens at column k of the unrolled network (time step t = k + 1; the decoder's
+    steps 1..T follow the encoder's), and, at the last one, how the test set went."""
     topo, t_len = run.topology, run.length
+    t = k + 1  # time steps are numbered from 1; h_0 = 0 is the initial state
     x_in, y_true, y_hat = run.inputs[sample], run.targets[sample], tr.shown
-    inp = "\\omega" if topo == "vector-to-sequence" else f"x_{{{k}}}"
-    recur = (
-        f"$h_{{{k}}} = \\tanh({inp} W + h_{{{k - 1}}} U + b)$"
-        if k > 0
-        else f"$h_0 = \\tanh({inp} W + b)$, starting from a zero state"
-    )
+    inp = "\\omega" if topo == "vector-to-sequence" else f"x_{{{t}}}"
+    recur = recurrence(inp, t)
     if topo == "sequence-to-sequence":
         err = abs(float(y_hat[k] - y_true[k]))
         text = (
-            f"$x_{{{k}}} = {tex(x_in[k], 2)}$ enters and {recur}. An output leaves at once: "
-            f"$\\hat y_{{{k}}} = {tex(y_hat[k], 3)}$ for the running sum ${tex(y_true[k], 3)}$ "
-            f"(off by {plain(err, 2)})."
+            f"$x_{{{t}}} = {tex(x_in[k], 2)}$ enters and {recur}. An output leaves at once: "
+            f"$\\hat y_{{{t}}} = {tex(y_hat[k], 3)}$ for the running sum $s_{{{t}}} = "
+            f"{tex(y_true[k], 3)}$ (off by {plain(err, 2)})."
         )
     elif topo == "sequence-to-vector":
-        text = f"$x_{{{k}}} = {tex(x_in[k], 2)}$ enters and {recur}."
+        text = f"$x_{{{t}}} = {tex(x_in[k], 2)}$ enters and {recur}."
         if k < t_len - 1:
             text += " No output leaves yet: the state must carry the sum so far."
         else:
@@ -138,27 +140,29 @@ def step(run: Trained, sample: int, tr: Trace, k: int) -> str:
         err = abs(float(y_hat[k] - y_true[k]))
         text = (
             f"$\\omega = {tex(float(x_in), 2)}$ enters{' again' if k else ''} and {recur}. "
-            f"$\\hat y_{{{k}}} = {tex(y_hat[k], 3)}$ against "
-            f"$\\sin({tex(float(x_in), 2)} \\cdot {k + 1}) = {tex(y_true[k], 3)}$ (off by "
+            f"$\\hat y_{{{t}}} = {tex(y_hat[k], 3)}$ against "
+            f"$\\sin({tex(float(x_in), 2)} \\cdot {t}) = {tex(y_true[k], 3)}$ (off by "
             f"{plain(err, 2)})."
         )
     elif k < t_len:
         text = (
-            f"The encoder reads digit {int(x_in[k])} (one-hot) and {recur}. Nothing leaves: "
-            "everything must fit into the state."
+            f"The encoder reads $x_{{{t}}}$ = digit {int(x_in[k])} (one-hot) and {recur}. "
+            "Nothing leaves: everything must fit into the state."
         )
     else:
-        j = k - t_len
+        j = k - t_len  # the decoder's step j + 1 writes the digit read at encoder step T - j
         start = (
-            f"The decoder starts from the encoder's final state $h_{{{t_len - 1}}}$, "
+            f"The decoder starts from the encoder's final state $h_{{{t_len}}}$, "
             if j == 0
             else "The decoder goes on from its previous state, "
         )
         right = int(y_hat[j]) == int(y_true[j])
-        read = t_len - 1 - j
+        read = t_len - j
+        ago = (t_len + j + 1) - read  # now is time step T + j + 1 of the whole run
+        when = f"{ago} step{'s' if ago > 1 else ''} ago"
         text = (
             f"{start}fed the context $c$ (the encoder's last output) as input. The target is "
-            f"the digit read at encoder step {read}, {k - read} steps ago: {int(y_true[j])}. "
+            f"the digit read at encoder step {read}, {when}: {int(y_true[j])}. "
             f"It writes {int(y_hat[j])}: {'right' if right else 'wrong'}."
         )
     if k == columns(run) - 1:
@@ -167,10 +171,11 @@ def step(run: Trained, sample: int, tr: Trace, k: int) -> str:
 
 
 def title(run: Trained, k: int) -> str:
+    """The step title for column k: time steps and decoder steps are numbered from 1."""
     from lessons.ch7_recurrent.topologies.texts import SHORT
 
     name = SHORT[run.topology]
     if run.topology == "encoder-decoder":
-        part = f"encoder, t = {k}" if k < run.length else f"decoder, step {k - run.length}"
+        part = f"encoder, t = {k + 1}" if k < run.length else f"decoder, step {k - run.length + 1}"
         return f"{name}: {part}"
-    return f"{name}: t = {k}"
+    return f"{name}: t = {k + 1}"

@@ -1,9 +1,9 @@
 """Lesson 7.2's four small tasks, one per RNN topology, trained by the engine and cached.
 
-    sequence-to-sequence  running sum      x_0..x_{T-1} -> s_t = x_0 + ... + x_t at every step
-    sequence-to-vector    is the sum > 0?  x_0..x_{T-1} -> one yes/no answer after the last step
+    sequence-to-sequence  running sum      x_1..x_T -> s_t = x_1 + ... + x_t at every step
+    sequence-to-vector    is the sum > 0?  x_1..x_T -> one yes/no answer after the last step
     vector-to-sequence    sine from ω      one number ω -> sin(ω·1), ..., sin(ω·T)
-    encoder-decoder       reverse digits   d_0..d_{T-1} -> d_{T-1}..d_0 (one-hot in, logits out)
+    encoder-decoder       reverse digits   d_1..d_T -> d_T..d_1 (one-hot in, logits out)
 
 Every model is a SimpleRNN (the recurrent neuron of 7.1) built by the engine's topology builders
 (:mod:`engine.models.seqmodels`) and trained with Adam.  :func:`trained` is a pure function of

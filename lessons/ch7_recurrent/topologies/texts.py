@@ -68,9 +68,11 @@ TASK_NOTES = {
 
 STEP_NOTES = (
     "Each square is the same SimpleRNN cell with the same weights W, U, b: h_t = tanh(x_t W + "
-    "h_(t−1) U + b), starting from h_(−1) = 0. Each column of the heat map is one h_t, one row "
-    "per unit; the table gives the numbers of this step. The output layer is one Dense layer "
-    "applied to h_t wherever the topology has an output."
+    "h_(t−1) U + b) for t = 1 … T, starting from the zero state h_0 = 0 (time is counted "
+    "from 1, as in lesson 7.1; the encoder-decoder's decoder counts its own steps 1 … T and "
+    "starts from the encoder's h_T). Each column of the heat map is one h_t, one row per unit; "
+    "the table gives the numbers of this step. The output layer is one Dense layer applied to "
+    "h_t wherever the topology has an output."
 )
 
 SUMMARY_TITLE = "Four topologies, one cell"

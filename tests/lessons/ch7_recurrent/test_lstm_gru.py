@@ -6,13 +6,15 @@ verdict, task and quiz follow those numbers; view controls at their extremes red
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from lessons.ch7_recurrent.lstm_gru import model as m
 from lessons.ch7_recurrent.lstm_gru import texts, views
 from lessons.ch7_recurrent.lstm_gru.lesson import LstmGru
-from lessons.core.base import ImageData, Step, TableData, TextData
+from lessons.core.base import ImageData, PlotData, Step, TableData, TextData
 from lessons.core.runner import LessonRun
 
 
@@ -112,11 +114,19 @@ def test_task_sequences_have_the_first_symbol_as_answer() -> None:
     np.testing.assert_array_equal(task.x[:, :, 1:].argmax(axis=2), task.symbols)
 
 
+REDRAWN: dict[str, Step] = {}  # the gates step redrawn for the GRU, filled by ``walk``
+
+
 @pytest.fixture(scope="module")
 def walk() -> tuple[LessonRun, list[Step]]:
+    """The whole default lesson; at the gates step the cell control is switched to GRU (the
+    redrawn step is kept in REDRAWN) and back to LSTM before walking on."""
     run = LessonRun(LstmGru, {}, strict=True)
     while run.next():
-        pass
+        if run.current.title == "Gates at every step":
+            run.set_control("cell", "GRU")
+            REDRAWN["gates GRU"] = run.current
+            run.set_control("cell", "LSTM")
     return run, run.steps_so_far()
 
 
@@ -137,7 +147,7 @@ def test_gated_cells_solve_the_long_range_task_and_simple_rnn_does_not(
     assert "Not solved: SimpleRNN" in verdict.text and "Solved (≥ 95.0%): LSTM, GRU" in verdict.text
     table = verdict.data["results"]
     assert isinstance(table, TableData)
-    assert [r[-1] for r in table.rows] == ["chance", "solved", "solved"]
+    assert [r[-1].split(" (ep. ")[0] for r in table.rows] == ["chance", "solved", "solved"]
     quiz = {q.id: q for q in LstmGru.quiz}
     assert quiz["which"].answer == 0  # the SimpleRNN, as the run shows
     check = steps[-1]
@@ -172,3 +182,87 @@ def test_try_it_is_reachable_with_a_short_gap() -> None:
     assert last.task is not None and last.task.done
     verdict = _step(run.steps_so_far(), "Verdict")
     assert "the plain RNN manages too" in verdict.text
+
+
+AFTER = ("Verdict", "Gates at every step", "Cell state vs hidden state", "One time step")
+
+
+def _plot(step: Step, panel: str) -> PlotData:
+    data = step.data[panel]
+    assert isinstance(data, PlotData)
+    return data
+
+
+def _image(step: Step) -> ImageData:
+    data = step.data["gates"]
+    assert isinstance(data, ImageData)
+    return data
+
+
+def test_each_step_after_training_shows_something_new(walk: tuple[LessonRun, list[Step]]) -> None:
+    """Verdict, gates, states and equations steps differ in their panels (data or titles), not
+    only in their narrative: each shows and retitles what it talks about."""
+    _, steps = walk
+    last_epoch = _step(steps, f"Training side by side: epoch {m.EPOCHS}")
+    chain = [last_epoch, *(_step(steps, t) for t in AFTER)]
+    for before, after in itertools.pairwise(chain):
+        new_data = [p for p in after.data if repr(after.data[p]) != repr(before.data.get(p))]
+        assert new_data, after.title
+    verdict, gates, states, eq = chain[1:]
+    # verdict: the epoch each cell first reached SOLVED (validation), marked and tabled
+    table = verdict.data["results"]
+    assert isinstance(table, TableData)
+    curves = _plot(verdict, "curves")
+    for row, name in zip(table.rows, m.CELLS, strict=True):
+        val = next(s for s in curves.series if s.name == f"_{name} val.")
+        reached = np.flatnonzero(val.y >= m.SOLVED)
+        final = verdict.figures[f"{name}_val_acc"]
+        want = f"solved (ep. {reached[0]})" if final >= m.SOLVED else m.verdict(final)
+        assert row[-1] == want
+        marks = [s for s in curves.series if s.name == f"_{name} solved"]
+        assert len(marks) == (1 if len(reached) else 0)
+        if marks:
+            assert marks[0].x[0] == reached[0] and marks[0].y[0] >= m.SOLVED
+    assert table.rows[0][-1] == "chance" and table.rows[1][-1].startswith("solved (ep. ")
+    plain = last_epoch.data["results"]
+    assert isinstance(plain, TableData) and plain.rows[1][-1] == "solved"
+    # during training the equations panel holds the cell's equations in symbols, no numbers
+    symbols = last_epoch.data["equations"]
+    assert isinstance(symbols, TextData) and "f_t = \\sigma(a_f)" in symbols.text
+    assert "0." not in symbols.text and "unit" not in symbols.text
+    # gates: the memory unit's forget row is boxed, the plot shows its gates over time
+    unit = int(gates.figures["unit"])
+    row = views.gate_row("LSTM", "forget", unit)
+    assert _image(gates).highlight == (row, 0, 1, 30)
+    lines = _plot(gates, "states")
+    assert [s.name for s in lines.series] == [f"forget f{unit + 1}", f"input i{unit + 1}"]
+    np.testing.assert_array_equal(lines.series[0].y, _image(gates).image[row])
+    input_row = views.gate_row("LSTM", "input", unit)
+    np.testing.assert_array_equal(lines.series[1].y, _image(gates).image[input_row])
+    assert f"f{unit + 1}" in gates.titles["gates"] and "gates over time" in gates.titles["states"]
+    # states: c vs h, the output-gate row boxed, no step line yet
+    assert _plot(states, "states").series[0].name == "c (LSTM)"
+    assert _plot(states, "states").vlines == ()
+    assert _image(states).highlight == (views.gate_row("LSTM", "output", unit), 0, 1, 30)
+    # equations: numbers for step t, its column boxed, its line on the states plot
+    t = int(eq.figures["time"])
+    assert _image(eq).highlight == (0, t - 1, 3 * m.UNITS, 1)
+    assert _plot(eq, "states").vlines == (float(t),)
+    numbers = eq.data["equations"]
+    assert isinstance(numbers, TextData) and f"step t = {t}" in numbers.text
+
+
+def test_view_controls_redraw_the_gates_step(walk: tuple[LessonRun, list[Step]]) -> None:
+    """Switching the cell at the gates step redraws it at once for the GRU: the update-gate
+    row of its own memory unit is boxed and the plot shows that unit's z and r."""
+    _, steps = walk
+    gru = REDRAWN["gates GRU"]
+    unit = int(gru.figures["unit"])
+    assert _image(gru).image.shape[0] == 2 * m.UNITS
+    assert _image(gru).highlight == (views.gate_row("GRU", "update", unit), 0, 1, 30)
+    assert [s.name for s in _plot(gru, "states").series] == [
+        f"update z{unit + 1}",
+        f"reset r{unit + 1}",
+    ]
+    assert "GRU" in gru.text and "GRU" in gru.titles["gates"]
+    assert "LSTM" in _step(steps, "Gates at every step").titles["gates"]

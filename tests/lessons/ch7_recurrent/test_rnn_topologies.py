@@ -220,3 +220,74 @@ def test_quiz_answers_match_the_lessons_topologies() -> None:
         "caption": "vector to sequence",
         "video": "sequence to sequence",
     }
+
+
+@pytest.mark.parametrize("topology", tasks.TOPOLOGIES)
+def test_the_first_time_step_is_t_1_with_state_h_0(steps: list[Step], topology: str) -> None:
+    """Time is counted from 1 as in lesson 7.1: the first step reads x_1 into h_1 from h_0 = 0;
+    no x_0, h_{-1} or 't = 0' anywhere a learner reads a step."""
+    section = _section(steps, topology)
+    first = section[1]
+    assert "h_0" in first.text and "h_{1}" in first.text
+    if topology != "vector-to-sequence":  # its only input is ω
+        assert "x_{1}" in first.text
+    assert first.title.endswith("t = 1")
+    table = first.data["numbers"]
+    assert isinstance(table, TableData)
+    assert table.rows[1][0] == "state in h(0) = 0" and table.rows[2][0] == "state out h(1)"
+    assert first.titles["numbers"].endswith("t = 1")
+    for step in section:
+        for text in (step.text, step.title, *step.titles.values()):
+            for bad in ("x_{0}", "x_0", "h_{-1}", "h_{−1}", "_{-", "t = 0", "step 0", "h(−1)"):
+                assert bad not in text, (step.title, bad)
+        for row in (
+            step.data["numbers"].rows if isinstance(step.data.get("numbers"), TableData) else ()
+        ):
+            assert "h(−1)" not in row[0] and "h(-1)" not in row[0]
+
+
+@pytest.mark.parametrize("topology", tasks.TOPOLOGIES)
+def test_axes_and_heat_map_columns_count_time_from_1(steps: list[Step], topology: str) -> None:
+    """The signals plot puts time step t at x = t (1..T) and the heat map's first column is 1
+    (e1 for the encoder); the marked step follows the step's title."""
+    run = tasks.trained(topology, LENGTH)
+    section = _section(steps, topology)
+    for k, step in enumerate(section[1:]):
+        signals = step.data["signals"]
+        assert isinstance(signals, PlotData)
+        ticks = dict(signals.x_ticks)
+        first = "e1" if topology == "encoder-decoder" else "1"
+        assert ticks[1.0] == first
+        assert signals.x_range is not None and signals.x_range[0] > 0
+        t = k + 1
+        if topology == "encoder-decoder" and k >= run.length:
+            d = k - run.length + 1
+            assert step.title.endswith(f"decoder, step {d}")
+            assert signals.vlines == (pytest.approx(run.length + frames.GAP + d),)
+        else:
+            assert step.title.endswith(f"t = {t}")
+            assert signals.vlines == (pytest.approx(float(t)),)
+        image = step.data["hidden"]
+        assert isinstance(image, ImageData)
+        assert image.col_labels[0] == first
+    data = section[-1].data["signals"]
+    assert isinstance(data, PlotData)
+    inputs = next(s for s in data.series if not s.name.startswith(("model", "sin")))
+    assert inputs.x[0] == 1.0 and inputs.x[-1] == float(run.length)
+
+
+def test_decoder_steps_name_the_encoder_step_they_reverse(steps: list[Step]) -> None:
+    """Decoder step d (1..T) writes the digit read at encoder step T + 1 - d, which is
+    2d - 1 steps before decoder step d (time step T + d of the whole run)."""
+    run = tasks.trained("encoder-decoder", LENGTH)
+    decoder = _section(steps, "encoder-decoder")[1 + LENGTH :]
+    assert len(decoder) == LENGTH
+    for d, step in enumerate(decoder, start=1):
+        read, ago = LENGTH + 1 - d, 2 * d - 1
+        when = "1 step ago" if ago == 1 else f"{ago} steps ago"
+        assert f"encoder step {read}, {when}: {int(run.targets[0, d - 1])}" in step.text
+        assert int(run.inputs[0, read - 1]) == int(run.targets[0, d - 1])
+    assert "final state $h_{" + str(LENGTH) + "}$" in decoder[0].text
+    table = decoder[0].data["numbers"]
+    assert isinstance(table, TableData)
+    assert table.rows[1][0] == f"state in: encoder h({LENGTH})"
