@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from walking import finite_steps
 
 from engine.data.datasets import load_vote
 from engine.data.loading import k_fold
@@ -19,17 +20,12 @@ from lessons.ch5_real_data.keras_kfold import code as cd
 from lessons.ch5_real_data.keras_kfold import model as md
 from lessons.ch5_real_data.keras_kfold.lesson import KerasKFold
 from lessons.core.base import PlotData, Step, TableData, TextData
-from lessons.core.runner import LessonRun
 
 FAST = {"epochs": 5, "k": 3}  # a quick setting for the runs the tests repeat
 
 
 def _steps(values: dict[str, object] | None = None) -> list[Step]:
-    run = LessonRun(KerasKFold, values or {}, strict=True)
-    while run.next():
-        pass
-    assert run.error is None
-    return list(run.steps_so_far())
+    return finite_steps(KerasKFold, values)
 
 
 @pytest.fixture(scope="module")

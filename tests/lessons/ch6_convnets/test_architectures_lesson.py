@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from walking import finite_steps
 
 from engine.models.architectures import spec
 from engine.nn.losses import SparseCategoricalCrossentropy
@@ -13,7 +14,6 @@ from lessons.ch6_convnets.architectures import model as m
 from lessons.ch6_convnets.architectures import texts as tx
 from lessons.ch6_convnets.architectures.lesson import Architectures
 from lessons.core.base import PlotData, Step, TableData
-from lessons.core.runner import LessonRun
 
 # Published totals (see texts.FACTS for where each comes from).
 PUBLISHED = {
@@ -25,10 +25,7 @@ PUBLISHED = {
 
 
 def _steps(values: dict[str, object] | None = None) -> list[Step]:
-    run = LessonRun(Architectures, values or {}, strict=True)
-    while run.next():
-        pass
-    return run.steps_so_far()
+    return finite_steps(Architectures, values)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from walking import finite_steps
 
 from lessons.ch6_convnets.relu_pooling import model as m
 from lessons.ch6_convnets.relu_pooling import texts as tx
@@ -13,10 +14,7 @@ from lessons.core.runner import LessonRun
 
 
 def _steps(values: dict[str, object] | None = None) -> list[Step]:
-    run = LessonRun(ReluPooling, values or {}, strict=True)
-    while run.next():
-        pass
-    return run.steps_so_far()
+    return finite_steps(ReluPooling, values)
 
 
 def _image(step: Step, panel: str) -> np.ndarray:

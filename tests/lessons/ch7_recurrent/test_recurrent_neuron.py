@@ -8,6 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
+from walking import finite_steps
 
 from lessons.ch7_recurrent.recurrent_neuron import model as m
 from lessons.ch7_recurrent.recurrent_neuron import tables as tb
@@ -15,7 +16,6 @@ from lessons.ch7_recurrent.recurrent_neuron import texts as tx
 from lessons.ch7_recurrent.recurrent_neuron import views as v
 from lessons.ch7_recurrent.recurrent_neuron.lesson import RecurrentNeuron
 from lessons.core.base import PlotData, Step, TableData
-from lessons.core.runner import LessonRun
 
 
 def numpy_rnn(x: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray) -> np.ndarray:
@@ -29,11 +29,7 @@ def numpy_rnn(x: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray) -> np.nd
 
 
 def walk(values: dict[str, object] | None = None) -> list[Step]:
-    run = LessonRun(RecurrentNeuron, values or {}, strict=True)
-    while run.next():
-        pass
-    assert run.error is None
-    return run.steps_so_far()
+    return finite_steps(RecurrentNeuron, values)
 
 
 @pytest.fixture(scope="module")

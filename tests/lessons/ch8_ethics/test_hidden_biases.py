@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from walking import finite_steps
 
 from engine.core.tensor import Tensor
 from engine.data.datasets import load_credit_g
@@ -17,13 +18,12 @@ from lessons.ch8_ethics.hidden_biases import criteria as cr
 from lessons.ch8_ethics.hidden_biases import model as md
 from lessons.ch8_ethics.hidden_biases.lesson import HiddenBiases
 from lessons.core.base import Step, TableData
-from lessons.core.runner import LessonRun
 
 SEED = int(np.random.default_rng(HiddenBiases.seed).integers(2**31))
 
 
 def _walk(values: dict[str, object] | None = None) -> list[Step]:
-    return list(LessonRun(HiddenBiases, values or {}, strict=True).steps_so_far())
+    return finite_steps(HiddenBiases, values)
 
 
 @pytest.fixture(scope="module")
