@@ -12,6 +12,9 @@ one matrix product. Backward is two more products (for the kernel and for the co
 adds the column gradients back onto the input, one kernel offset (i, j) at a time, each a single
 strided slab covering every position. No loop ever runs over pixel positions.
 
+With stride 1 the input gradient uses `wide_col2im`: column gradients over whole padded rows,
+so each kernel offset adds one long run per plane instead of one short run per output row.
+
 Padding: "valid" (none), "same" (Keras: the output is ceil(H / stride) tall, the extra row or
 column of padding goes to the bottom/right), an int p, or a pair (ph, pw) for both sides.
 """
@@ -44,6 +47,7 @@ __all__ = [
     "pad2d",
     "pair",
     "resolve_padding",
+    "wide_col2im",
 ]
 
 Padding = str | int | tuple[int, int]
@@ -148,6 +152,25 @@ def col2im(
     return padded[:, :, pads[0] : pads[0] + h, pads[2] : pads[2] + w].transpose(1, 0, 2, 3)
 
 
+def wide_col2im(
+    cols: Array, x_shape: tuple[int, ...], kernel: tuple[int, int], pads: Pads, wp: int
+) -> Array:
+    """`col2im` for stride 1, from column gradients over whole padded rows (C*kh*kw, N*Ho*Wp):
+    column n*Ho*Wp + y*Wp + x is position (y, x) of sample n, zero for the kw-1 positions
+    x >= Wo of each row. Row (c, i, j) then adds onto each flat padded plane at i*Wp + j."""
+    n, c, h, w = x_shape
+    kh, kw = kernel
+    hp = h + pads[0] + pads[1]
+    run = (hp - kh + 1) * wp
+    rows = cols.reshape(c, kh, kw, n, run)
+    padded = backend.xp().zeros((c, n, (hp + 1) * wp), cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            padded[:, :, i * wp + j : i * wp + j + run] += rows[:, i, j]
+    planes = padded.reshape(c, n, hp + 1, wp)
+    return planes[:, :, pads[0] : pads[0] + h, pads[2] : pads[2] + w].transpose(1, 0, 2, 3)
+
+
 def conv2d(
     x: Tensor,
     kernel: Tensor,
@@ -182,7 +205,14 @@ def conv2d(
 
     def backward(g: Array) -> tuple[Array | None, ...]:
         gmat = g.transpose(1, 0, 2, 3).reshape(o, n * ho * wo)
-        gx = col2im(wmat.T @ gmat, x.shape, (kh, kw), strides, pads) if x.requires_grad else None
+        gx = None
+        if x.requires_grad and strides == (1, 1):  # whole padded rows, zero beyond Wo
+            wp = x.shape[3] + pads[2] + pads[3]
+            gwide = backend.xp().zeros((o, n, ho, wp), g.dtype)
+            gwide[..., :wo] = g.transpose(1, 0, 2, 3)
+            gx = wide_col2im(wmat.T @ gwide.reshape(o, -1), x.shape, (kh, kw), pads, wp)
+        elif x.requires_grad:
+            gx = col2im(wmat.T @ gmat, x.shape, (kh, kw), strides, pads)
         gk = (gmat @ cols.T).reshape(kernel.shape) if kernel.requires_grad else None
         if bias is None:
             return gx, gk

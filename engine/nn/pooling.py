@@ -7,6 +7,10 @@ position at once, so the loop is over window offsets (4 for a 2x2 pool), never o
     max:     out[y, x] = max_{i, j} x[y*sh + i, x*sw + j]      winner = the (i, j) that gave it
     average: out[y, x] = mean_{i, j} x[y*sh + i, x*sw + j]
 
+When the windows tile the input exactly (strides == pool, the usual 2x2 case), max pooling instead
+takes the maximum of each row's pw cells, then of the window's ph row maxima: long strided runs
+over whole planes instead of one short run per output row, with the same result and winners.
+
 Backward: max pooling routes each output's gradient only to its winning cell (the first one on a
 tie, as argmax does); average pooling shares it equally among the window's cells. With
 padding="same" (Keras), max pooling pads with -inf and average pooling averages only real cells.
@@ -55,17 +59,91 @@ def _geometry(
     return pads, output_size((shape[2], shape[3]), pool, strides, pads)
 
 
+def _first_equal(parts: list[Array], best: Array) -> Iterator[tuple[int, Array]]:
+    """(k, hit) for each of `parts`: hit marks where part k equals `best` and no earlier part
+    did (so a tie goes to the first, as argmax does)."""
+    xp = backend.xp()
+    taken: Array | None = None
+    for k, part in enumerate(parts):
+        hit = part == best
+        if taken is None:
+            taken = hit.copy() if k < len(parts) - 1 else hit
+        else:
+            xp.greater(hit, taken, out=hit)  # hit and not taken
+            if k < len(parts) - 1:
+                taken |= hit
+        yield k, hit
+
+
 def first_winners(
     padded: Array, best: Array, pool: tuple[int, int], strides: tuple[int, int]
 ) -> Iterator[tuple[int, int, Array]]:
     """(i, j, hit) for each window offset: hit marks the outputs whose maximum `best` sits at
     (i, j), and no earlier offset held it (so a tie goes to the first cell, as argmax does)."""
-    taken = backend.xp().zeros(best.shape, dtype=bool)
-    for _, i, j in _offsets(pool):
-        hit = _slab(padded, i, j, strides, best.shape[2:]) == best
-        hit &= ~taken
-        taken |= hit
-        yield i, j, hit
+    slabs = [_slab(padded, i, j, strides, best.shape[2:]) for _, i, j in _offsets(pool)]
+    for k, hit in _first_equal(slabs, best):
+        yield k // pool[1], k % pool[1], hit
+
+
+def _maximum(parts: list[Array]) -> Array:
+    """The elementwise maximum of `parts`, a new array."""
+    xp = backend.xp()
+    best = parts[0].copy() if len(parts) == 1 else xp.maximum(parts[0], parts[1])
+    for part in parts[2:]:
+        xp.maximum(best, part, out=best)
+    return best
+
+
+def _planes(a: Array) -> tuple[Array, bool] | None:
+    """`a` (N, C, H, W) as a view of (N*C, H, W) contiguous planes, and whether the planes run
+    channel by channel (the layout of a convolution's output); None if it is neither layout."""
+    h, w = a.shape[2:]
+    if a.flags.c_contiguous:
+        return a.reshape(-1, h, w), False
+    if a.transpose(1, 0, 2, 3).flags.c_contiguous:
+        return a.transpose(1, 0, 2, 3).reshape(-1, h, w), True
+    return None
+
+
+def _tiled_max_pool2d(x: Tensor, pool: tuple[int, int]) -> Tensor | None:
+    """Max pooling when the windows tile the input exactly (strides == pool, no padding), in two
+    passes over the contiguous planes: the maximum of each row's pw cells, then of each window's
+    ph row maxima. Each part is then one long strided run rather than one short run per output
+    row. The winner, as in `first_winners`, is the first cell in row-major order holding the
+    maximum: in the first row whose maximum is the window's, the first cell holding it.
+    None when the input's memory layout does not allow these views."""
+    found = _planes(x.data)
+    if found is None:
+        return None
+    planes, channel_major = found
+    xp = backend.xp()
+    (ph, pw), (n, c, h, w) = pool, x.shape
+    ho, wo = h // ph, w // pw
+    cells = planes.reshape(-1, pw)  # each row's pw neighbours, for all rows at once
+    across = [cells[:, j] for j in range(pw)]
+    row_max = _maximum(across)  # (planes * H * Wo,)
+    rows = row_max.reshape(-1, ph, wo)
+    down = [rows[:, i] for i in range(ph)]
+    best = _maximum(down)  # (planes * Ho, Wo)
+
+    def unplane(a: Array, height: int, width: int) -> Array:
+        if channel_major:
+            return a.reshape(c, n, height, width).transpose(1, 0, 2, 3)
+        return a.reshape(n, c, height, width)
+
+    def backward(g: Array) -> tuple[Array]:
+        gp = g.transpose(1, 0, 2, 3) if channel_major else g
+        gp = gp.reshape(-1, wo)
+        to_rows = xp.empty((gp.shape[0], ph, wo), g.dtype)
+        for i, hit in _first_equal(down, best):
+            xp.multiply(gp, hit, out=to_rows[:, i])
+        flat = to_rows.reshape(-1)
+        grad = xp.empty((flat.shape[0], pw), g.dtype)
+        for j, hit in _first_equal(across, row_max):
+            xp.multiply(flat, hit, out=grad[:, j])
+        return (unplane(grad, h, w),)
+
+    return Tensor.from_op("max_pool2d", unplane(best, ho, wo), (x,), backward=backward)
 
 
 def max_pool2d(
@@ -77,12 +155,13 @@ def max_pool2d(
     """Max pooling as one autodiff node: the maximum of the window's offsets, slab by slab."""
     strides = strides or pool
     pads, out = _geometry(x.shape, pool, strides, padding)
+    if strides == pool and x.shape[2:] == (out[0] * pool[0], out[1] * pool[1]):
+        tiled = _tiled_max_pool2d(x, pool)
+        if tiled is not None:
+            return tiled
     xp = backend.xp()
     padded = pad2d(x.data, pads, -np.inf)
-    slabs = [_slab(padded, i, j, strides, out) for _, i, j in _offsets(pool)]
-    best = slabs[0].copy() if len(slabs) == 1 else xp.maximum(slabs[0], slabs[1])
-    for slab in slabs[2:]:
-        xp.maximum(best, slab, out=best)
+    best = _maximum([_slab(padded, i, j, strides, out) for _, i, j in _offsets(pool)])
     overlapping = strides[0] < pool[0] or strides[1] < pool[1]
 
     def backward(g: Array) -> tuple[Array]:

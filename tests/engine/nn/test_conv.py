@@ -45,6 +45,8 @@ def loop_convolution(
     ("strides", "pads"),
     [
         ((1, 1), (0, 0, 0, 0)),
+        ((1, 1), (1, 2, 0, 3)),
+        ((1, 1), (2, 2, 1, 1)),
         ((2, 1), (1, 1, 2, 2)),
         ((2, 3), (0, 1, 0, 1)),
         ((3, 2), (2, 2, 1, 1)),
@@ -67,7 +69,9 @@ def test_conv2d_equals_a_nested_loop_convolution(
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize(("strides", "padding"), [(2, 1), ((1, 2), "same"), (1, "valid")])
+@pytest.mark.parametrize(
+    ("strides", "padding"), [(2, 1), ((1, 2), "same"), (1, "valid"), (1, "same"), (1, 2)]
+)
 def test_conv2d_gradient_matches_central_differences(
     strides: int | tuple[int, int],
     padding: int | str,
@@ -103,27 +107,32 @@ def test_kernel_layout_parameter_count_and_same_padding() -> None:
     assert resolve_padding("same", (7, 8), (3, 3), (2, 2)) == (1, 1, 0, 1)  # extra goes last
 
 
-def test_conv_window_events_reproduce_the_feature_map(rng: np.random.Generator) -> None:
+@pytest.mark.parametrize(("stride", "size"), [(2, (4, 3)), (1, (7, 6))])
+def test_conv_window_events_reproduce_the_feature_map(
+    stride: int, size: tuple[int, int], rng: np.random.Generator
+) -> None:
     """Every ConvWindow of the watched sample: patch * kernel summed + bias is the output value,
     and the values, placed at (y, x), rebuild the whole feature map of every filter."""
-    layer = Conv2D(2, 3, strides=2, padding=1, name="c1")
+    layer = Conv2D(2, 3, strides=stride, padding=1, name="c1")
+    layer.watch_sample = 1
     x = rng.standard_normal((3, 2, 7, 6)).astype(np.float32)
     tracer = Tracer()
     with use_tracer(tracer), tracer.record(kinds=(ConvWindow,)) as events:
         out = layer(x).numpy()
     windows = [e for e in events if isinstance(e, ConvWindow)]
-    assert len(windows) == 2 * 4 * 3
+    assert len(windows) == 2 * size[0] * size[1]
     assert [(e.y, e.x, e.filter) for e in windows[:3]] == [(0, 0, 0), (0, 0, 1), (0, 1, 0)]
     rebuilt = np.zeros(out.shape[1:])
-    padded = np.pad(x[0], ((0, 0), (1, 1), (1, 1)))
+    padded = np.pad(x[1], ((0, 0), (1, 1), (1, 1)))
+    s = stride
     for e in windows:
         assert e.layer == "c1" and not e.patch.flags.writeable and not e.kernel.flags.writeable
         rebuilt[e.filter, e.y, e.x] = e.value
         np.testing.assert_allclose(e.products.sum() + e.bias, e.value, rtol=1e-5, atol=1e-5)
         np.testing.assert_array_equal(
-            e.patch, padded[:, 2 * e.y : 2 * e.y + 3, 2 * e.x : 2 * e.x + 3]
+            e.patch, padded[:, s * e.y : s * e.y + 3, s * e.x : s * e.x + 3]
         )
-    np.testing.assert_allclose(rebuilt, out[0], rtol=1e-6)
+    np.testing.assert_allclose(rebuilt, out[1], rtol=1e-6)
 
 
 def test_watched_sample_and_filters_choose_the_events(rng: np.random.Generator) -> None:

@@ -42,6 +42,43 @@ def test_pooling_gradients_match_central_differences(
     gradcheck(lambda t: avg_pool2d(t, pool, strides, padding), x)
 
 
+@pytest.mark.parametrize("pool", [(2, 2), (3, 2), (2, 3)])
+def test_max_pooling_over_exact_tiles_matches_central_differences(
+    pool: tuple[int, int], gradcheck: GradCheck, rng: np.random.Generator
+) -> None:
+    """Windows that tile the input exactly (the two-pass path): backward is exact."""
+    x = rng.standard_normal((2, 3, 6, 6))
+    gradcheck(lambda t: max_pool2d(t, pool), x)
+    gradcheck(lambda t: max_pool2d(t.transpose(1, 0, 2, 3), pool), x)  # channel-major planes
+
+
+@pytest.mark.parametrize("pool", [(2, 2), (3, 2)])
+def test_exact_tiles_give_the_general_paths_values_winners_and_gradients(
+    pool: tuple[int, int], rng: np.random.Generator
+) -> None:
+    """Ties included (ReLU zeros), every memory layout gives the same outputs and sends the
+    gradient to the same first-in-row-major-order winners, bit for bit."""
+    base = np.maximum(rng.integers(-3, 4, size=(3, 4, 6, 8)), 0).astype(np.float32)
+    layouts = [
+        base,  # batch-major planes
+        np.ascontiguousarray(base.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3),  # conv output
+        np.asfortranarray(base),  # neither: the general slab-by-slab path
+    ]
+    g = rng.standard_normal((3, 4, 6 // pool[0], 8 // pool[1])).astype(np.float32)
+    results = []
+    for data in layouts:
+        x = Tensor(data, requires_grad=True)
+        out = max_pool2d(x, pool)
+        out.backward(g)
+        results.append((out.numpy(), to_numpy(x.grad)))
+    for values, grad in results[1:]:
+        np.testing.assert_array_equal(values, results[0][0])
+        np.testing.assert_array_equal(grad, results[0][1])
+    layer = MaxPooling2D(pool)
+    layer(base)
+    np.testing.assert_array_equal(results[0][1] != 0, layer.winners)  # g has no zeros
+
+
 def test_max_pooling_values_and_winners() -> None:
     """2x2 max pooling keeps each window's maximum; `winners` marks where it was."""
     x = np.array([[[[1, 5, 2, 0], [3, 4, 8, 1], [0, 0, 1, 1], [9, 0, 1, 1]]]], dtype=np.float32)
