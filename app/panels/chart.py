@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPen
+from PySide6.QtWidgets import QGraphicsItem
 
 from app.shell.theme import Theme
 
@@ -34,7 +36,15 @@ class Axis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
 
     pyqtgraph reserves 80% of the label's height next to the tick labels, so large
     (presentation) fonts make the axis title touch or overlap the tick labels.
+
+    The axis is cached as a pixmap: pyqtgraph replays its ticks and tick labels (text) on every
+    repaint of the plot, ~2 ms an axis, though they change only when the range or style does
+    (then pyqtgraph calls ``update()``, which renews the cache).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Log-axis ticks as plain numbers (8, 80, 800), not pyqtgraph's "8·10¹"."""

@@ -240,6 +240,8 @@ class PlotView(PanelView):
             label = pg.TextItem("", anchor=(-0.2, 1.1))
             self.plot_item.addItem(label, ignoreBounds=True)
             labels.append(label)
+        if not labels:
+            return  # (most series have no labels: no fonts or colours to make)
         font = self.theme.font("small")
         color = QColor(self.theme.foreground)
         fill = QColor(self.theme.background)
@@ -325,6 +327,8 @@ class PlotView(PanelView):
     def _show_lines(
         self, pool: list[pg.InfiniteLine], positions: tuple[float, ...], angle: int
     ) -> list[pg.InfiniteLine]:
+        if not pool and not positions:
+            return pool
         pen = make_pen(self.theme.muted, max(1.0, self.theme.line_width * 0.75))
         # Dotted: dashes mean validation/test course-wide; a reference line is neither.
         pen.setStyle(Qt.PenStyle.DotLine)

@@ -5,9 +5,10 @@
     history = model.fit(x, y, epochs=100, batch_size=32, validation_split=0.2)
     model.summary()
 
-`train_on_batch` is one optimizer step, for lessons that show training live. A loss that becomes
-NaN or infinite stops training: a `Divergence` event, then `DivergenceError`, before any weight
-is touched. The same `seed` gives the same initial weights, shuffles and dropout masks.
+`train_on_batch` is one optimizer step, for live lessons (graph-free for a Dense stack nobody
+listens to: `dense_step`, the same numbers). A NaN or infinite loss stops training (`Divergence`,
+then `DivergenceError`) before any weight is touched. The same `seed` gives the same initial
+weights, shuffles and dropout masks.
 
 `fit` copies a batch's loss to the host only when asked (a `BatchEnd` or `Divergence` subscriber,
 a callback's `on_batch_end`); otherwise losses and metrics are read once per epoch (`Tally`), and
@@ -36,6 +37,7 @@ from engine.core.events import (
 )
 from engine.core.tensor import Array, Tensor
 from engine.data.loading import DataLoader, Dataset
+from engine.models.dense_step import train_step
 from engine.models.persistence import (
     LayerSummary,
     load_weights,
@@ -256,7 +258,8 @@ class Sequential:
     def train_on_batch(self, x: Any, y: Any) -> float:
         """One optimizer step on (x, y); returns the batch loss before the step."""
         xa, ya = self.as_arrays(x, y)
-        _, value, _ = self._step(xa, ya, 0, self._steps)
+        value = train_step(self, xa, ya)  # None: not a plain Dense stack, or someone listens
+        value = self._step(xa, ya, 0, self._steps)[1] if value is None else value
         self._steps += 1
         return math.nan if value is None else value  # a watched step always reads its loss
 
@@ -353,7 +356,7 @@ class Sequential:
                 self._diverged(epoch, batch, value)
         return means
 
-    # -- inference -----------------------------------------------------------------------------
+    # -- inference, weights, files -----------------------------------------------------------
 
     def evaluate(self, x: Any, y: Any, batch_size: int = 1024) -> dict[str, float]:
         """Mean loss and metrics over (x, y) in inference mode: {"loss": ..., "accuracy": ...}.
@@ -385,8 +388,6 @@ class Sequential:
                 for i in range(0, max(len(xa), 1), batch_size)
             ]
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
-
-    # -- weights, summary, files -------------------------------------------------------------
 
     def get_weights(self) -> list[np.ndarray]:
         """Host copies of all parameters, layer by layer (Dense: kernel, then bias)."""
