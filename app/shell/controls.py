@@ -316,6 +316,9 @@ class ControlsPanel(QWidget):
         self.editors: dict[str, _Editor] = {}
         self.errors: dict[str, QLabel] = {}
         self._form: QFormLayout | None = None
+        # What each editor was last told to show: a playing lesson sends the same values with
+        # every frame, and setting an unchanged value still repaints the box and its window.
+        self._shown: dict[str, Any] = {}
 
     def set_controls(self, controls: tuple[Control, ...]) -> None:
         """Build the editors for a new lesson."""
@@ -328,6 +331,7 @@ class ControlsPanel(QWidget):
         self._outer.insertWidget(0, self._form_host)
         self.editors.clear()
         self.errors.clear()
+        self._shown.clear()
         if not controls:
             self._form.addRow(QLabel("This lesson has no controls."))
         for spec in controls:
@@ -356,14 +360,17 @@ class ControlsPanel(QWidget):
 
     def _edited(self, name: str, value: Any) -> None:
         self.errors[name].hide()
+        self._shown.pop(name, None)  # the editor shows what was typed: show the run's again
         self.changed.emit(name, value)
 
     def show_values(self, values: dict[str, Any]) -> None:
-        """Show the run's values without emitting anything."""
+        """Show the run's values without emitting anything (unchanged ones are skipped)."""
         for name, value in values.items():
             editor = self.editors.get(name)
-            if editor is not None:
-                editor.show_value(value)
+            if editor is None or _same(self._shown.get(name, _UNSET), value):
+                continue
+            editor.show_value(value)
+            self._shown[name] = value
 
     def focus_order(self) -> list[QWidget]:
         """Every editor's widgets, top to bottom as the form shows them (for Tab)."""
@@ -374,6 +381,19 @@ class ControlsPanel(QWidget):
         if label is not None:
             label.setText(message)
             label.show()
+
+
+_UNSET = object()
+
+
+def _same(shown: Any, value: Any) -> bool:
+    """Whether ``value`` is what an editor already shows (plain values and tuples of them)."""
+    if shown is _UNSET or type(shown) is not type(value):
+        return False
+    try:
+        return bool(shown == value)
+    except (TypeError, ValueError):  # e.g. arrays: no single truth value
+        return False
 
 
 def _focus_target(editor: _Editor) -> QWidget:
