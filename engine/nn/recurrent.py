@@ -13,7 +13,8 @@ run RNNs: a graph node per step would cost more than the arithmetic.
   steps (their inputs, and their outputs' gradients) take part; earlier steps and the initial
   state receive no gradient.
 - After each backward pass `hidden_grad_norms[t]` is ||dL/dh_t|| over the batch: the gradient
-  reaching step t (zero outside the truncation window), for the vanishing-gradient plot.
+  reaching step t (zero outside the truncation window), for the vanishing-gradient plot. The
+  layer keeps dL/dh_t and computes the norms (and copies them to the host) only when read.
 - While someone listens to `RNNStep`, the layer emits one event per step for the sequence
   `watch_sample` of the batch: x_t, h_{t-1}, h_t, c_t and every gate's values.
 - Keras's `return_sequences`, `return_state` and `initial_state`: `layer(x)` returns the last
@@ -35,7 +36,7 @@ from engine.core.emitting import emits
 from engine.core.events import RNNStep, snapshot
 from engine.core.tensor import Array, Tensor
 from engine.nn import initializers
-from engine.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell, Trace
+from engine.nn.cells import Buffers, GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell, Trace
 from engine.nn.layers import Layer, Shape, forward_pass
 
 __all__ = ["GRU", "LSTM", "Recurrent", "SimpleRNN", "orthogonal", "recurrence"]
@@ -61,12 +62,15 @@ def recurrence(
     bptt_steps: int | None = None,
     name: str = "rnn",
     watch_sample: int = 0,
-    on_backward: Callable[[np.ndarray], None] | None = None,
+    on_backward: Callable[[Array], None] | None = None,
+    buffers: Buffers | None = None,
 ) -> Tensor:
     """Run `cell` over x (B, T, F) as one node whose value is the time-major state stack S:
     S[t + 1] = h_t for t < T, S[0] = h_0, and for LSTM S[T + 1] = c_T. `on_backward` receives
-    ||dL/dh_t|| for every step after each backward pass."""
+    dL/dh_t for every step, (T, B, units) time-major, after each backward pass. Large arrays
+    come from `buffers`, which a layer keeps from call to call."""
     xp = backend.xp()
+    buffers = buffers or Buffers()
     b, steps, features = x.shape
     u, width = cell.units, cell.blocks * cell.units
     gru = isinstance(cell, GRUCell)
@@ -74,17 +78,22 @@ def recurrence(
     w, uk = kernel.data, recurrent_kernel.data
     dtype = w.dtype
     xs = x.data.transpose(1, 0, 2).reshape(steps * b, features)
-    xw = (xs @ w).reshape(steps, b, width)
+    # NumPy's matmul leaves BLAS when the inner size is 1 (one input feature) and takes ~5x the
+    # time of the outer product, which gives the same numbers.
+    xw = buffers.empty((steps, b, width), xp.result_type(xs.dtype, dtype))
+    (xp.matmul if features > 1 else xp.multiply)(xs, w, out=xw.reshape(steps * b, width))
     xw += b_in
-    states = xp.empty((steps + 1 + cell.has_cell_state, b, u), dtype=dtype)
+    states = buffers.empty((steps + 1 + cell.has_cell_state, b, u), dtype)
     states[0] = initial[0].data if initial else 0.0
-    tr = Trace(states=states, acts=xp.empty((steps, b, width), dtype=dtype))
+    tr = Trace(states=states, acts=buffers.empty((steps, b, width), dtype), buffers=buffers)
     if cell.has_cell_state:
-        tr.cells = xp.empty((steps + 1, b, u), dtype=dtype)
+        tr.cells = tr.empty(steps + 1, b, u)
         tr.cells[0] = initial[1].data if len(initial) > 1 else 0.0
-    tr.extra = xp.empty((steps, b, u), dtype=dtype)
+    tr.extra = tr.empty(steps, b, u)
+    cell.prepare_forward(tr)
+    hu = xp.empty((b, width), dtype=dtype)
     for t in range(steps):
-        hu = states[t] @ uk
+        xp.matmul(states[t], uk, out=hu)
         if b_rec is not None:
             hu += b_rec
         cell.forward(tr, t, xw[t], hu)
@@ -95,19 +104,23 @@ def recurrence(
 
     def backward(g: Array) -> tuple[Array | None, ...]:
         cell.prepare_backward(tr)
-        tr.dxw = xp.zeros((steps, b, width), dtype=dtype)
-        tr.dhu = xp.zeros((steps, b, width), dtype=dtype) if gru else tr.dxw
         first = 0 if bptt_steps is None else max(steps - bptt_steps, 0)
-        dh_seen = xp.zeros((steps, b, u), dtype=dtype)
+        tr.dxw = tr.empty(steps, b, width)
+        tr.dhu = tr.empty(steps, b, width) if gru else tr.dxw
+        dh_seen = tr.empty(steps, b, u)
+        for outside in (tr.dxw, tr.dhu, dh_seen):
+            outside[:first] = 0.0  # no gradient before the truncation window
         dh_next = xp.zeros((b, u), dtype=dtype)
         dc = g[steps + 1] if cell.has_cell_state else None
+        ut = uk.T
         for t in range(steps - 1, first - 1, -1):
             dh = xp.add(g[t + 1], dh_next, out=dh_seen[t])
             direct, dc = cell.backward(tr, t, dh, dc)
-            dh_next = tr.dhu[t] @ uk.T
-            dh_next += direct
+            xp.matmul(tr.dhu[t], ut, out=dh_next)
+            if direct is not None:
+                dh_next += direct
         if on_backward is not None:
-            on_backward(backend.to_numpy(xp.sqrt((dh_seen * dh_seen).sum(axis=(1, 2)))))
+            on_backward(dh_seen)
         dxw = tr.dxw.reshape(steps * b, width)
         dhu = tr.dhu.reshape(steps * b, width)
         gx = (dxw @ w.T).reshape(steps, b, features).transpose(1, 0, 2) if x.requires_grad else None
@@ -137,15 +150,15 @@ def _rnn_steps(cell: RecurrentCell, tr: Trace, x: Array, name: str, s: int) -> I
         yield RNNStep(name, t, xs[t], hs[t], hs[t + 1], c_t, gates)
 
 
-def _select(stack: Tensor, index: Any, batch_major: bool = False) -> Tensor:
+def _select(stack: Tensor, index: Any, batch_major: bool, buffers: Buffers) -> Tensor:
     """A view of the state stack (a whole range of steps is returned batch-major)."""
-    xp = backend.xp()
     data = stack.data[index]
     if batch_major:
         data = data.transpose(1, 0, 2)
 
     def backward(g: Array) -> tuple[Array]:
-        full = xp.zeros_like(stack.data)
+        full = buffers.empty(stack.shape, stack.data.dtype)
+        full.fill(0.0)
         full[index] = g.transpose(1, 0, 2) if batch_major else g
         return (full,)
 
@@ -191,7 +204,9 @@ class Recurrent(Layer):
         self.recurrent_kernel: Tensor | None = None
         self.bias: Tensor | None = None
         self.watch_sample = 0
-        self.hidden_grad_norms: np.ndarray | None = None
+        self._buffers = Buffers()  # the arrays of earlier calls, reused once free
+        self._hidden_grads: Array | None = None  # dL/dh_t (T, B, units) of the last backward
+        self._hidden_grad_norms: np.ndarray | None = None
 
     @property
     def state_size(self) -> int:
@@ -254,17 +269,27 @@ class Recurrent(Layer):
             name=self.name,
             watch_sample=self.watch_sample,
             on_backward=self._keep_norms,
+            buffers=self._buffers,
         )
-        steps = x.shape[1]
-        h = _select(stack, steps)
-        out = _select(stack, slice(1, steps + 1), batch_major=True) if self.return_sequences else h
-        states = (h, _select(stack, steps + 1)) if self.cell.has_cell_state else (h,)
+        steps, pool = x.shape[1], self._buffers
+        h = _select(stack, steps, False, pool)
+        out = _select(stack, slice(1, steps + 1), True, pool) if self.return_sequences else h
+        states = (h, _select(stack, steps + 1, False, pool)) if self.cell.has_cell_state else (h,)
         out.name = self.name
         forward_pass(self.name, x.data, out.data)
         return out, states
 
-    def _keep_norms(self, norms: np.ndarray) -> None:
-        self.hidden_grad_norms = norms
+    def _keep_norms(self, hidden_grads: Array) -> None:
+        self._hidden_grads, self._hidden_grad_norms = hidden_grads, None
+
+    @property
+    def hidden_grad_norms(self) -> np.ndarray | None:
+        """||dL/dh_t|| over the batch for every step t after the last backward pass (host
+        array, computed when first read); None before any backward pass."""
+        d = self._hidden_grads
+        if self._hidden_grad_norms is None and d is not None:
+            self._hidden_grad_norms = backend.to_numpy(backend.xp().sqrt((d * d).sum(axis=(1, 2))))
+        return self._hidden_grad_norms
 
     def _initial(self, initial_state: Sequence[Any] | None, batch: int) -> tuple[Tensor, ...]:
         if initial_state is None:
