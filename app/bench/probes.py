@@ -19,6 +19,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QWidget
 
+from app.shell.descendants import descendants
+
 __all__ = ["LatencyProbe", "PaintCounter", "run_loop"]
 
 
@@ -40,7 +42,7 @@ class PaintCounter(QObject):
         """Watch the window and every widget of the stage, from zero."""
         self.passes = self.stage_passes = self.drawn = self.paints = self.applied = 0
         self._new_frame = self._pass_has_frame = self._stage_painted = False
-        self._watched = [self.window, self.stage, *self.stage.findChildren(QWidget)]
+        self._watched = [self.window, self.stage, *descendants(self.stage, QWidget)]
         for widget in self._watched:
             widget.installEventFilter(self)
         self._counting = True

@@ -3,7 +3,9 @@ and the learner's imported sets (tables and image folders) with what the model w
 
 An imported table can be sent to the playground; with more than two features the learner
 picks the two to put on the plane (:class:`FeaturePairDialog`).  An imported set can be
-forgotten (only DeepStep's memory of it: the file is left alone).
+forgotten (only DeepStep's memory of it: the file is left alone).  A remembered set not read
+yet (an image folder) is read when first shown, off the GUI thread with progress and Cancel
+(:meth:`app.data.imports.DataImports.read_pending`); the list refills when it is in.
 """
 
 from __future__ import annotations
@@ -180,8 +182,18 @@ class DataBrowser(QDialog):
         """Show an imported set (or why it is not available) with its actions."""
         self._clear_views()
         user = self._imported().find(key)
-        if user is not None and user.data is None and not user.problem and self.imports:
-            user = self.imports.load_pending(key)  # an image folder, decoded when first shown
+        imports = self.imports
+        if user is not None and imports is not None and imports.waiting(key):
+            # an image folder (or a table) read when first shown, off the GUI thread: the
+            # browser refills when it is in (imports.changed)
+            imports.read_pending(key, self)
+            self.summary.setText(
+                f"<b>{_lines(user.title)}</b><br>Reading it… (Cancel stops; choose it again to "
+                "read it later)"
+            )
+            self.use_button.hide()
+            self.forget_button.setVisible(True)
+            return
         if user is None:
             self.summary.setText("This imported set has been forgotten.")
             return

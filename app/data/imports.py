@@ -12,6 +12,9 @@ remembered in the settings (never the data itself) so the set is read again at t
 file that has vanished by then, or cannot be read for any reason (it became a folder, a pipe, a
 device, an unreadable file), is reported and stays listed until the learner forgets it, and a
 record the settings hold in a damaged form is skipped with a message: the app always starts.
+Remembered image folders (and tables whose reading at the start was cancelled) wait until the
+data browser first shows them, and are then read off the GUI thread too
+(:meth:`DataImports.read_pending`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.data.background import Job
 from engine.data.user.csvimport import (
@@ -99,7 +102,7 @@ def load_record(
     has neither data nor a problem (see :meth:`DataImports.load_pending`).  With
     ``tables=False`` a CSV file larger than ``RESTORE_NOW_BYTES`` is not read yet: its entry's
     problem is ``READING`` (see :meth:`DataImports.restore`).  ``progress`` follows the reading
-    of a table; cancelling raises ImportCancelledError.
+    of a table or the decoding of the images; cancelling raises ImportCancelledError.
     """
     if not isinstance(record, dict) or not isinstance(record.get("path"), str):
         raise ValueError("not a remembered data set")
@@ -128,7 +131,8 @@ def load_record(
         share = float(record.get("test_share", 0.25))
         seed = int(record.get("seed", 0))
         folder = scan_image_folder(path, seed=seed)
-        built = build_image_set(folder, decode_folder(folder), test_share=share, seed=seed)
+        decoded = decode_folder(folder, progress)
+        built = build_image_set(folder, decoded, test_share=share, seed=seed)
         return images_entry(built)
     except ImportCancelledError:
         raise
@@ -137,6 +141,15 @@ def load_record(
     except Exception as err:  # whatever the file has become, the app still starts
         log.warning("cannot read the remembered %s again", path, exc_info=True)
         return UserSet(key, title, None, f"it cannot be read again ({type(err).__name__}: {err})")
+
+
+def read_record(record: dict[str, Any]) -> Callable[[Progress], UserSet]:
+    """``load_record`` of ``record`` as work for a :class:`Job` (progress, cancel)."""
+
+    def read(progress: Progress) -> UserSet:
+        return load_record(record, progress=progress)
+
+    return read
 
 
 def _vanished(path: Path) -> str:
@@ -154,6 +167,7 @@ class DataImports(QObject):
         self.dialog: QDialog | None = None
         self.job: Job[Any] | None = None  # the reading started last (tests wait for it)
         self._pending: dict[str, dict[str, Any]] = {}  # image folders decoded when first shown
+        self._reading: set[str] = set()  # pending sets being read now (read_pending)
         self.sets: ImportedSets = NO_IMPORTS  # what lesson runs are started with
         window.setAcceptDrops(True)
         window.installEventFilter(self)  # a CSV file or a folder dropped on the window
@@ -284,12 +298,66 @@ class DataImports(QObject):
         return job
 
     def load_pending(self, key: str) -> UserSet | None:
-        """Decode a remembered image folder now (the data browser shows it); its entry."""
+        """Read a remembered set that waits (an image folder, a cancelled table) now, on this
+        thread (the command line, tests); its entry.  The window uses :meth:`read_pending`."""
         record = self._pending.pop(key, None)
         if record is not None:
             self.sets = self.sets.with_set(load_record(record))
             self.window.show_message(f"Read the images of {Path(record['path']).name}.")
         return self.sets.find(key)
+
+    def waiting(self, key: str) -> bool:
+        """Whether ``key`` is a remembered set not read yet, or being read."""
+        return key in self._pending or key in self._reading
+
+    def read_pending(self, key: str, parent: QWidget | None = None) -> Job[UserSet] | None:
+        """Read a remembered set that waits off the GUI thread, with progress and Cancel (a
+        dialog over ``parent``, by default the window): the data browser shows it this way.
+
+        None if ``key`` does not wait (or is being read already).  Once read, the set replaces
+        its entry and ``changed`` is emitted; cancelled, or its dialog closed, it waits again
+        (read when next shown).
+        """
+        record = self._pending.pop(key, None)
+        if record is None:
+            return None
+        self._reading.add(key)
+        name = Path(str(record.get("path", ""))).name
+        settled = False
+
+        def settle(entry: UserSet | None) -> None:
+            nonlocal settled
+            if settled:
+                return
+            settled = True
+            self._reading.discard(key)
+            if self.sets.find(key) is None:  # forgotten meanwhile
+                return
+            if entry is None:
+                self._pending[key] = record
+            else:
+                self.sets = self.sets.with_set(entry)
+                self.changed.emit()
+
+        def done(entry: UserSet) -> None:
+            settle(entry)
+            self.window.show_message(f"Read {entry.title}.")
+
+        def cancelled() -> None:
+            settle(None)
+            self.window.show_message(
+                f"Reading {name} was cancelled: it is read when you choose it again."
+            )
+
+        def failed(err: BaseException) -> None:
+            settle(None)
+            self._failed(name)(err)
+
+        label = f"Reading {name}…"
+        job = Job(parent or self.window, label, read_record(record), done, failed, cancelled)
+        job.destroyed.connect(lambda *_: settle(None))  # its dialog went before the outcome
+        self.job = job
+        return job
 
     def _remember(self, entry: UserSet, playground: bool) -> None:
         record = _record(entry)
@@ -306,6 +374,7 @@ class DataImports(QObject):
     def forget(self, key: str) -> None:
         """Forget a set here and in the settings (the file itself is left alone)."""
         self.sets = self.sets.without(key)
+        self._pending.pop(key, None)
         settings = self.window.settings
         settings[SETTINGS_KEY] = [r for r in self._records() if load_key(r) != key]
         if settings.get_typed(PLAYGROUND_KEY, str, "") == key:

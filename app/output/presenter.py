@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from app.shell.descendants import descendants
 from app.shell.narrative import Narrative
 from app.shell.player import Frame
 from app.shell.stage import Stage
@@ -109,7 +110,7 @@ class PresenterWindow(QWidget):
 
     def set_lesson(self, lesson: type[Lesson]) -> None:
         self.preview.set_lesson(lesson)
-        for widget in self.findChildren(QWidget):
+        for widget in descendants(self, QWidget):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def show_frame(self, frame: Frame) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractScrollArea, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.shell.descendants import descendants
 from app.shell.narrative import Narrative
 from app.shell.player import Frame
 from app.shell.stage import Stage
@@ -95,7 +96,7 @@ class SlideView(QWidget):
             self._fit = 0
             self.apply_theme(self._theme)
         self.stage.set_lesson(lesson)
-        for widget in self.findChildren(QWidget):
+        for widget in descendants(self, QWidget):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the clicker keys go to the window
 
     def show_step(
@@ -127,7 +128,7 @@ class SlideView(QWidget):
             area.isVisible()
             and area.horizontalScrollBarPolicy() != off
             and area.horizontalScrollBar().maximum() > 0
-            for area in self.stage.findChildren(QAbstractScrollArea)
+            for area in descendants(self.stage, QAbstractScrollArea)
         )
 
     def shrink(self) -> bool:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.output import export, exportdata
 from app.shell.codeview import CodeDialog
+from app.shell.descendants import descendants
 from app.shell.theme import THEMES
 
 if TYPE_CHECKING:
@@ -340,7 +341,7 @@ def tab_order(w: MainWindow) -> list[QWidget]:
     def inside(group: QWidget) -> list[QWidget]:
         return [
             widget
-            for widget in group.findChildren(QWidget)
+            for widget in descendants(group, QWidget)
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None
         ]
 
@@ -372,7 +373,7 @@ def move_focus(w: MainWindow, forward: bool) -> bool:
 
     Tables leave with Tab (arrows move between their cells), so no control traps the focus.
     """
-    for view in w.stage.findChildren(QTableView):
+    for view in descendants(w.stage, QTableView):
         view.setTabKeyNavigation(False)
     order = [widget for widget in tab_order(w) if _takes_tab(widget, w)]
     if not order:

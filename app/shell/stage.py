@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.panels import PanelView, create_panel
+from app.shell.descendants import descendants
 from app.shell.theme import Theme
 from lessons.core.base import Lesson, PanelData
 
@@ -74,7 +75,7 @@ class Stage(QWidget):
         # Under an application style sheet Qt sets a widget's font when it is first polished,
         # replacing any font set before: polish the new panels now, then give them the
         # theme's fonts (otherwise a projected stage would keep the normal sizes).
-        for widget in self.findChildren(QWidget):
+        for widget in descendants(self, QWidget):  # (findChildren would keep them alive)
             widget.ensurePolished()
         self.apply_theme(self.theme)
 

@@ -12,7 +12,9 @@ saved
 in the settings file and restored next time.
 
 Nothing is lost on Quit: settings, progress and the newest training state of a live lesson
-(:mod:`app.state.checkpoints`, so a long run continues where it was) are each saved, whatever
+(:mod:`app.state.checkpoints`, so a long run continues where it was: at the step the learner
+was on, recomputed when they had gone back up to ``REPLAY_STEPS`` steps in, else at the saved
+state's step, which the "Welcome back" message then names) are each saved, whatever
 happened to the others; a save that fails is shown in the window's notices, and the first Quit
 after it stays open so the learner can fix it (the next Quit quits).  Notices (a settings file
 that could not be read, a save that failed, a device that could not be used) stay until the
@@ -46,7 +48,7 @@ from PySide6.QtWidgets import (
 
 from app.data.imports import DataImports
 from app.output.presentation import Presentation
-from app.shell import devices, menus
+from app.shell import devices, menus, nativemem
 from app.shell.controls import ControlsPanel
 from app.shell.narrative import Narrative
 from app.shell.navigator import Navigator
@@ -62,7 +64,7 @@ from app.state.store import JsonStore
 from lessons.core.base import Lesson
 from lessons.core.controls import usable_values
 from lessons.core.runner import Checkpoint
-from lessons.registry import entries, entry, find
+from lessons.registry import entries, find
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,9 @@ PROGRESS_SAVE_MS = 2000  # stepping saves progress at most this often; quiz and 
 # saved under a versioned key, so the cramped split that older versions saved is not restored.
 SIDE_SIZES = (600, 300)
 SIDE_SPLITTER_KEY = "side_splitter_v2"
+TRIM_AFTER_MS = 500  # after a switch, malloc's free pages are given back (app.shell.nativemem)
+REPLAY_STEPS = 300  # a live lesson reopened at a step before its saved state recomputes it
+# from the start up to this step (a second or two); further in, it continues from the state
 CHECKPOINT_SAVE_S = 30.0  # a live lesson's training state is saved at most this often (and on
 # leaving the lesson or quitting): a crash loses at most this much training, never progress
 
@@ -133,6 +138,7 @@ class MainWindow(QMainWindow):
         checkpoints: CheckpointStore | None = None,
     ) -> None:
         super().__init__()
+        nativemem.tune()  # before the lesson worker's thread allocates (see app.shell.nativemem)
         device_problem = devices.from_environment()  # before anything computes
         self.settings = settings
         self.progress = progress if progress is not None else ProgressStore()
@@ -141,6 +147,9 @@ class MainWindow(QMainWindow):
         self._checkpoint_saved: Checkpoint | None = None
         self._checkpoint_saved_at = time.monotonic()
         self._quit_unsaved = False  # a failed save was shown: the next Quit quits anyway
+        self._welcome: type[Lesson] | None = None  # "Welcome back" waits for this lesson's step
+        self._welcome_step = 0  # the step saved in the progress file
+        self._switched = False  # a lesson was opened: trim malloc once its first step is shown
         self.progress.migrate(settings)
         scale = settings.get_typed("ui_scale", int, 100)
         self.ui_scale = scale if menus.UI_SCALES[0] <= scale <= menus.UI_SCALES[-1] else 100
@@ -255,6 +264,8 @@ class MainWindow(QMainWindow):
         """Switch to a lesson (ValueError for an unknown id); a live one continues from
         ``checkpoint`` if it fits (see :meth:`resume_lesson`)."""
         lesson = find(lesson_id)
+        self._welcome = None
+        self._switched = True
         self._report_saves(checkpoint=self._save_checkpoint())  # the lesson being left
         self._checkpoint = self._checkpoint_saved = None
         self.lesson = lesson
@@ -274,6 +285,10 @@ class MainWindow(QMainWindow):
         self.stepbar.show_frame(frame)
         self.controls.show_values(frame.values)
         self.quiz.show_task(frame.task)
+        self._welcome_back(frame)
+        if self._switched and not self.player.busy:  # the old run's steps are gone now
+            self._switched = False
+            QTimer.singleShot(TRIM_AFTER_MS, nativemem.trim)
         if frame.error:
             self.show_message(frame.error)
         if frame.checkpoint is not None and frame.checkpoint is not self._checkpoint_saved:
@@ -346,8 +361,9 @@ class MainWindow(QMainWindow):
         """Open a lesson at ``step`` with the control values the learner last had there.
 
         A live lesson continues from its saved training state (if that fits those values)
-        instead of recomputing every step: at ``step``, or at the saved state's step if that is
-        later (the learner had gone back before leaving).
+        instead of recomputing every step. If the learner had gone back before leaving, the
+        state is of a later step: a step up to ``REPLAY_STEPS`` is recomputed from the start
+        (exact, and quick), a step further in opens at the state's step instead.
         """
         lesson = find(lesson_id)
         saved = self.progress.last_values(lesson_id)
@@ -356,20 +372,43 @@ class MainWindow(QMainWindow):
             checkpoint, problem = self.checkpoints.load(lesson_id)
             if problem:
                 self.show_message(problem)
+            if checkpoint is not None and step < checkpoint.step and step <= REPLAY_STEPS:
+                checkpoint = None
         self.open_lesson(lesson_id, step, usable_values(lesson.controls, saved), checkpoint)
 
     def restore_last_lesson(self) -> None:
-        """Continue where the learner left off: the lesson and step last seen (or lesson 1)."""
+        """Continue where the learner left off: the lesson and step last seen (or lesson 1).
+
+        "Welcome back" names the step the lesson arrives at, once it is shown: a saved step
+        beyond the end of a finite lesson (one that has since become shorter, or a hand-edited
+        file) arrives at the last step, and that is the number shown.
+        """
         ids = [lesson.id for lesson in entries()]
         last = self.progress.last_lesson
         lesson_id = last if last in ids else ids[0]
         step = self.progress.last_step(lesson_id) if last in ids else 0
         self.resume_lesson(lesson_id, step)
-        if last in ids and not self.notices.texts():  # a notice says what went wrong: keep it
-            lesson = entry(lesson_id)
-            self.show_message(
-                f"Welcome back: {lesson.number} {lesson.title}, step {step + 1} (Home: first step)"
+        if last in ids:
+            self._welcome, self._welcome_step = find(lesson_id), step
+            if self.player.frame is not None:  # already shown (a player without a thread)
+                self._welcome_back(self.player.frame)
+
+    def _welcome_back(self, frame: Frame) -> None:
+        """Say where the learner continues, on the step the restored lesson arrived at (not
+        one shown on the way to a far step); a notice or an error, if any, stays instead."""
+        lesson = frame.lesson
+        if self._welcome is not lesson or self.player.busy:
+            return
+        self._welcome = None
+        if frame.error or self.notices.texts():
+            return
+        where = f"Welcome back: {lesson.number} {lesson.title}, step {frame.position + 1}"
+        if frame.position > self._welcome_step:  # reopened at the saved state, not further back
+            where += (
+                f", its newest saved training state (you were at step {self._welcome_step + 1};"
+                " Back stops here)"
             )
+        self.show_message(f"{where} (Home: first step)")
 
     def _progress_replaced(self) -> None:
         self.navigator.show_progress(self.progress.statuses())
@@ -403,7 +442,9 @@ class MainWindow(QMainWindow):
         self.presentation.start()
 
     def _presentation_left(self) -> None:
-        self.presentation = None
+        presentation, self.presentation = self.presentation, None
+        if presentation is not None:  # a child of the window: it (and its panels) would stay
+            presentation.deleteLater()
         for action in self.commands.step_actions.values():
             action.setEnabled(True)
         if self.theme.name != self._saved_theme:

@@ -16,6 +16,7 @@ compute, so two runs with one seed are alike, not identical.
 Printed, and with `--report` written as JSON: RSS at the start, after the first full pass, at
 each whole minute, at the end and its peak; frames drawn per second and event-loop latency
 (p50/p95/p99/max of a 5 ms timer, as in app.bench) per lesson; the worst p95 and its lesson;
+the objects that grew after the first pass (app.soak.census);
 every distinct warning and error (log records, Python warnings, Qt messages, uncaught
 exceptions) with its count and lessons.
 
@@ -142,6 +143,15 @@ def summary(report: dict[str, Any]) -> str:
             "RSS by minute: "
             + ", ".join(f"{m} min {v:.0f}" for m, v in rss["at_minutes"].items())
             + " MB"
+        )
+    grew = report.get("objects", {}).get("growth_after_first_pass")
+    if grew is not None:
+        types = ", ".join(f"{name} {n:+d}" for name, n in grew["types"].items()) or "none"
+        lines.append(
+            f"Objects since the first pass: Python {grew['python_objects']:+d}, Qt "
+            f"{grew['qt_objects']:+d}, wrappers of deleted Qt objects "
+            f"{grew['qt_wrappers_of_deleted']:+d}, top-level widgets "
+            f"{grew['top_level_widgets']:+d}; most grown: {types}"
         )
     lines += ["", f"{'lesson':<20} slots  fps mean/min  p95 worst  p99 worst   max ms  first step"]
     for lesson, row in report["per_lesson"].items():

@@ -13,8 +13,10 @@ is always completed (a short run is stretched to run every lesson).
 Every few seconds the resident set size is sampled (/proc/self/status, else getrusage). The
 report holds, per slot and per lesson: frames drawn per second, event-loop latency percentiles,
 the time the first step took to show, the actions done; and for the whole run: RSS at the start,
-after the first pass, at each whole minute, its peak and at the end, and every distinct
-warning and error logged (app.soak.capture.Messages).
+after the first pass, at each whole minute, its peak and at the end, the objects alive after
+the first pass and at the end with what grew between (app.soak.census: Python objects by type,
+Qt objects, wrappers of deleted Qt objects, top-level widgets), and every distinct warning and
+error logged (app.soak.capture.Messages).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from app.bench.probes import LatencyProbe, PaintCounter, run_loop
 from app.shell.player import Frame
 from app.shell.window import MainWindow
 from app.soak.capture import Messages
+from app.soak.census import census, growth
 from app.state.progress import ProgressStore
 from app.state.store import JsonStore
 from lessons.core.base import Button, Choice, Lesson, Slider, Toggle, Vector
@@ -465,6 +468,21 @@ def _rss_report(
     }
 
 
+def _objects_report(
+    after_pass: dict[str, Any] | None, final: dict[str, Any] | None
+) -> dict[str, Any]:
+    def totals(counted: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if counted is None else {k: v for k, v in counted.items() if k != "by_type"}
+
+    return {
+        "after_first_pass": totals(after_pass),
+        "final": totals(final),
+        "growth_after_first_pass": None
+        if after_pass is None or final is None
+        else growth(after_pass, final),
+    }
+
+
 def _environment(qapp: QApplication) -> dict[str, Any]:
     import PySide6
 
@@ -510,6 +528,8 @@ def run_soak(
     environment = _environment(qapp)
     slots: list[dict[str, Any]] = []
     after_first_pass: int | None = None
+    counted: dict[str, Any] | None = None  # the objects after the first pass
+    counted_final: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="deepstep-soak-") as tmp, collector:
         base = folder or Path(tmp)
         window = MainWindow(
@@ -535,10 +555,12 @@ def run_soak(
                     passes += 1
                     if passes == 1:
                         after_first_pass = sampler.sample()
+                        counted = census()
         finally:
             sampler.stop()
             collector.lesson = ""
             rss_final = sampler.sample()
+            counted_final = census()
             elapsed = time.monotonic() - started
             if window.presentation is not None:
                 window.toggle_presentation()
@@ -562,6 +584,7 @@ def run_soak(
         "rss_mb": _rss_report(
             sampler.samples, rss_start, after_first_pass, rss_final, peak_rss_bytes()
         ),
+        "objects": _objects_report(counted, counted_final),
         "worst_p95": None
         if worst is None
         else {"ms": worst["latency_ms"]["p95"], "lesson": worst["lesson"], "slot": worst["slot"]},

@@ -244,7 +244,7 @@ class Playground(Lesson):
             entry = self.imports.for_playground()
             placed = more_data.user_data(entry)
             if isinstance(placed, more_data.Unusable):
-                yield Step(placed.title, placed.text, stop=True)
+                yield Step(placed.title, placed.text, stop=True, last=True)  # length 1, known
                 return
             data, data_name = placed, "user"
             if entry is not None and entry.table is not None:
@@ -257,6 +257,7 @@ class Playground(Lesson):
                 texts.NO_INPUTS,
                 {"boundary": boundary_plot(data, None)},
                 stop=True,
+                last=True,
             )
             return
 

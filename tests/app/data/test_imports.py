@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -147,6 +147,68 @@ def test_the_csv_dialog_previews_types_and_blocks_import_until_problems_are_solv
 # ---- the window -------------------------------------------------------------------------
 
 
+def test_a_remembered_image_folder_is_decoded_off_the_gui_thread_and_can_be_cancelled(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Shown in the data browser, a remembered folder is decoded by a worker with a progress
+    dialog; Cancel leaves it waiting (nothing lost), and showing it again reads it."""
+    settings = tmp_path / "s.json"
+    folder = _image_folder(tmp_path / "shapes")
+    record = {"kind": "images", "path": str(folder), "test_share": 0.25, "seed": 0}
+    settings.write_text(json.dumps({"imported_data": [record]}))
+    window = _window(qtbot, settings)
+    (entry,) = window.imports.sets.sets
+    assert entry.data is None and window.imports.waiting(entry.key)
+    browser = DataBrowser(window.theme, window, entry.key, window.imports)
+    qtbot.addWidget(browser)
+    job = window.imports.job
+    assert job is not None and job.dialog.labelText() == "Reading shapes…"
+    job.cancel()
+    qtbot.waitUntil(lambda: job.finished, timeout=30_000)
+    assert job.was_cancelled and window.imports.waiting(entry.key)
+    assert window.imports.sets.sets[0].data is None
+    assert "cancelled" in window.statusBar().currentMessage()
+    browser.show_imported(entry.key)
+    again = window.imports.job
+    assert again is not None and again is not job
+    qtbot.waitUntil(lambda: again.finished, timeout=30_000)
+    (read,) = window.imports.sets.sets
+    assert read.images is not None and not window.imports.waiting(entry.key)
+    assert browser.views and "Could not read 1 image" in browser.summary.text()
+
+
+def test_closing_the_data_browser_while_it_reads_leaves_the_set_waiting(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The browser (and the reading's dialog) gone before the images are in: nothing is lost,
+    the set is read when next shown."""
+    settings = tmp_path / "s.json"
+    record = {"kind": "images", "path": str(_image_folder(tmp_path / "shapes"))}
+    settings.write_text(json.dumps({"imported_data": [record]}))
+    window = _window(qtbot, settings)
+    (entry,) = window.imports.sets.sets
+    browser = DataBrowser(window.theme, window, entry.key, window.imports)
+    job = window.imports.job
+    assert job is not None and window.imports.waiting(entry.key)  # being read
+    browser.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert window.imports.waiting(entry.key) and window.imports.sets.sets[0].data is None
+    assert window.imports.load_pending(entry.key).images is not None  # type: ignore[union-attr]
+
+
+def test_your_data_without_an_import_is_one_step_that_says_how_to_import(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The playground on "your data" with nothing imported: one message step, its length
+    known ("Step 1 / 1"), and Play does not wait for more."""
+    window = _window(qtbot, tmp_path / "s.json")
+    window.open_lesson("playground", 0, {"data": "your data"})
+    frame = window.player.frame
+    assert frame is not None and frame.step.title == "No data imported yet"
+    assert frame.length == 1 and frame.at_end
+    assert window.stepbar.counter.text() == "Step 1 / 1"
+
+
 def test_an_import_switches_the_playground_to_your_data(qtbot: QtBot, tmp_path: Path) -> None:
     """Imported while the playground runs: it restarts on the file's points and classes."""
     window = _window(qtbot, tmp_path / "s.json")
@@ -237,7 +299,11 @@ def test_an_imported_set_survives_a_restart_and_a_vanished_file_is_reported(
     assert browser.current_id() == "mnist" and browser.views  # the first set, not the heading
     items = [browser.listing.item(i).text() for i in range(browser.listing.count())]
     assert "Your imported data" in items
-    browser.listing.setCurrentRow(items.index(titles[1]))
+    browser.listing.setCurrentRow(items.index(titles[1]))  # decoded off the GUI thread
+    assert second.imports.sets.sets[1].images is None and "Reading it" in browser.summary.text()
+    job = second.imports.job
+    assert job is not None
+    qtbot.waitUntil(lambda: job.finished, timeout=30_000)
     assert second.imports.sets.sets[1].images is not None and "Could not read 1 image" in (
         browser.summary.text()
     )

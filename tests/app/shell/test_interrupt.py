@@ -242,19 +242,60 @@ def test_reopening_continues_a_long_run_from_its_checkpoint(qtbot: QtBot, tmp_pa
     first = _window(qtbot, tmp_path)
     first.open_lesson("playground", 0, {"layers": 1, "neurons": 3})
     first.player.goto(12)
-    shown = first.player.frame
-    assert shown is not None and shown.position == 12
-    first.player.next()
-    following = first.player.frame
-    first.player.back()
     first.close()
     assert (tmp_path / "checkpoints" / "playground.npz").exists()
 
     again = _window(qtbot, tmp_path)
     again.restore_last_lesson()
     frame = again.player.frame
-    assert frame is not None and (frame.position, frame.oldest) == (13, 13)  # gone back: clamped
-    assert frame.step.figures == following.step.figures  # type: ignore[union-attr]
+    assert frame is not None and (frame.position, frame.oldest) == (12, 12)
+    again.player.next()
+    reference = _window(qtbot, tmp_path / "reference")
+    reference.open_lesson("playground", 13, {"layers": 1, "neurons": 3})
+    assert again.player.frame.step.figures == reference.player.frame.step.figures  # type: ignore[union-attr]
+    again.close()
+    reference.close()
+
+
+def test_reopening_after_going_back_shows_the_step_the_learner_was_on(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Back from epoch 13 to 12, quit, reopen: epoch 12 again (recomputed, the same numbers),
+    not the newer saved training state of epoch 13."""
+    first = _window(qtbot, tmp_path)
+    first.open_lesson("playground", 0, {"layers": 1, "neurons": 3})
+    first.player.goto(13)
+    first.player.back()
+    shown = first.player.frame
+    assert shown is not None and shown.position == 12
+    first.close()
+    again = _window(qtbot, tmp_path)
+    again.restore_last_lesson()
+    frame = again.player.frame
+    assert frame is not None and frame.position == 12
+    assert frame.step.figures == shown.step.figures
+    message = again.statusBar().currentMessage()
+    assert "step 13" in message and "saved training state" not in message
+    again.close()
+
+
+def test_reopening_far_behind_the_saved_state_says_which_step_it_shows(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gone back further than a quick recomputation reaches: the lesson opens at the saved
+    state's step, and "Welcome back" names it and the step the learner was on."""
+    monkeypatch.setattr("app.shell.window.REPLAY_STEPS", 5)
+    first = _window(qtbot, tmp_path)
+    first.open_lesson("playground")
+    first.player.goto(12)
+    first.player.goto(9)
+    first.close()
+    again = _window(qtbot, tmp_path)
+    again.restore_last_lesson()
+    frame = again.player.frame
+    assert frame is not None and (frame.position, frame.oldest) == (12, 12)
+    message = again.statusBar().currentMessage()
+    assert "step 13" in message and "saved training state" in message and "step 10" in message
     again.close()
 
 

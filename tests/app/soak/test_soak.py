@@ -54,6 +54,10 @@ def test_a_short_soak_reports_figures_and_catches_a_planted_warning(
     errors = [m for m in report["messages"] if m["level"] in ("ERROR", "CRITICAL")]
     assert code == 0 and report["ok"] and report["errors"] == 0, errors
 
+    objects = report["objects"]
+    assert objects["after_first_pass"]["qt_objects"] > 0 and objects["final"]["python_objects"]
+    assert set(objects["growth_after_first_pass"]) >= {"qt_wrappers_of_deleted", "types"}
+    assert "Objects since the first pass" in out
     assert report["lessons"] == ["softmax", "playground"] and report["seed"] == 3
     assert report["slots_run"] >= 2 and report["passes_completed"] >= 1
     assert set(report["per_lesson"]) == {"softmax", "playground"}

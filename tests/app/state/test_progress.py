@@ -325,3 +325,39 @@ def test_saved_control_values_that_no_longer_fit_are_dropped() -> None:
     lesson = find("playground")
     kept = usable_values(lesson.controls, {"data": "moons", "neurons": 99, "layers": 3, "x": 1})
     assert kept == {"layers": 3}
+
+
+def test_welcome_back_names_the_real_step_when_the_saved_one_is_past_the_end(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A saved step beyond a finite lesson's end: "Welcome back" names the last step shown."""
+    store = ProgressStore(tmp_path / "progress.json")
+    store.visit("softmax", 500)
+    assert store.save() is None
+    window = _window(qtbot, tmp_path, ProgressStore(tmp_path / "progress.json"))
+    window.restore_last_lesson()
+    frame = window.player.frame
+    assert frame is not None and frame.lesson.id == "softmax" and frame.length is not None
+    assert frame.position == frame.length - 1 < 500
+    message = window.statusBar().currentMessage()
+    assert f"step {frame.length} " in message and "501" not in message
+
+
+def test_welcome_back_waits_for_the_worker_and_names_the_step_it_arrives_at(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """With the lesson worker in its thread, the message comes with the restored step."""
+    store = ProgressStore(tmp_path / "progress.json")
+    store.visit("autodiff", 400)
+    assert store.save() is None
+    window = MainWindow(
+        JsonStore(tmp_path / "s.json"), progress=ProgressStore(tmp_path / "progress.json")
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.restore_last_lesson()
+    qtbot.waitUntil(lambda: "Welcome back" in window.statusBar().currentMessage(), timeout=20_000)
+    frame = window.player.frame
+    assert frame is not None and frame.lesson.id == "autodiff" and frame.length is not None
+    assert f"step {frame.length} " in window.statusBar().currentMessage()
+    window.close()

@@ -141,7 +141,7 @@ def test_without_inputs_the_lesson_says_so() -> None:
     """Switching every feature off stops with an explanation instead of failing."""
     run = LessonRun(Playground, {"x1": False, "x2": False}, strict=True)
     assert run.current.title == "No inputs" and run.current.stop
-    assert not run.next()
+    assert not run.next() and run.length == 1
 
 
 def test_the_maps_come_from_one_probe_of_the_plane() -> None:

@@ -104,9 +104,11 @@ def _user_table(features: int = 2, classes: int = 3, rows: int = 90) -> UserTabl
 
 
 def test_your_data_without_an_import_says_how_to_import() -> None:
-    """Choosing 'your data' before importing stops with instructions, no error."""
+    """Choosing 'your data' before importing stops with instructions, no error: a one-step
+    lesson whose length is known at once ("Step 1 / 1", not "1 / 1+")."""
     run = LessonRun(Playground, {"data": "your data"}, strict=True)
     assert run.current.title == "No data imported yet" and run.current.stop
+    assert run.length == 1 and run.at_end
     assert "Import CSV" in run.current.text and not run.next()
 
 
