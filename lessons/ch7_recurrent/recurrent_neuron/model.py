@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -119,7 +119,7 @@ def run_rnn(x: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.n
     )
 
 
-@cache
+@lru_cache(maxsize=32)  # keyed by control values: bounded for long sessions
 def neuron(kind: str, pulse: int, w: float, u: float) -> RNNRun:
     """One recurrent neuron (a SimpleRNN with 1 unit, b = 0) over the chosen sequence."""
     x = sequence(kind, pulse)[:, None]
@@ -135,7 +135,7 @@ def layer_weights(w: float, u: float, seed: int) -> tuple[np.ndarray, np.ndarray
     return w * base[None, :], u * orthogonal((UNITS, UNITS), rng, np.float64)
 
 
-@cache
+@lru_cache(maxsize=32)  # keyed by control values: bounded for long sessions
 def layer(kind: str, pulse: int, w: float, u: float, seed: int) -> RNNRun:
     """A layer of ``UNITS`` recurrent neurons over the chosen sequence (b = 0)."""
     kernel, recurrent = layer_weights(w, u, seed)

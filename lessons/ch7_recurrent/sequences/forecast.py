@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -71,7 +71,7 @@ class Windows:
         return np.asarray(prediction, dtype=np.float64).reshape(-1) * self.scale + self.mean
 
 
-@cache
+@lru_cache(maxsize=8)  # keyed by control values: bounded for long sessions
 def windows(window: int) -> Windows:
     """The windows of ``window`` years; standardisation from the training targets' years."""
     s = sunspots()
@@ -218,7 +218,7 @@ class Checkpoint:
         )
 
 
-@cache
+@lru_cache(maxsize=4)  # keyed by control values: bounded for long sessions
 def checkpoints(
     cell: str, window: int, total: int, rate: float, seed: int
 ) -> tuple[Checkpoint, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -148,7 +148,7 @@ def equalising_threshold(scores: np.ndarray, target: float) -> float:
     return float(np.sort(scores)[::-1][min(k, len(scores)) - 1])
 
 
-@cache
+@lru_cache(maxsize=8)  # keyed by control values: bounded for long sessions
 def hiring(bias: float, proxy_strength: float, seed: int) -> Hiring:
     """Train the four hiring screens on 60% of the applicants; score the other 40%."""
     data = make_hiring(

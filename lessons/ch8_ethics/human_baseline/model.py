@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -125,7 +125,7 @@ def shifted(x: np.ndarray, degrees: float, noise: float, seed: int) -> np.ndarra
     return out
 
 
-@cache
+@lru_cache(maxsize=16)  # keyed by control values: bounded for long sessions
 def shift_curve(seed: int, noise: float) -> np.ndarray:
     """The model's test accuracy at each of ``SHIFT_ANGLES`` with pixel noise ``noise``."""
     model, data = trained(seed), digits()
