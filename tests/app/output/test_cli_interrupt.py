@@ -39,16 +39,25 @@ def test_ctrl_c_stops_a_far_step_with_one_line_and_exit_130(
 ) -> None:
     monkeypatch.setattr(runner, "PROGRESS_INTERVAL", 0.05)
     monkeypatch.setattr(headless, "PROGRESS_EVERY_S", 0.0)
+    shown = headless.ProgressLine.__call__
+    timers: list[threading.Timer] = []
+
+    def progress(line: headless.ProgressLine, done: int, target: int) -> None:
+        shown(line, done, target)
+        if line.shown and not timers:  # Ctrl-C once the first progress line is out, however
+            timers.append(_interrupt_soon(0.2))  # long the start took on a loaded machine
+
+    monkeypatch.setattr(headless.ProgressLine, "__call__", progress)
 
     def job(_request: object) -> int:
         LessonRun(find("playground")).goto(99_999_999)  # step 100,000,000
         return 0
 
-    timer = _interrupt_soon(1.5)
     try:
         code = headless.interruptible(job, None)  # type: ignore[arg-type]
     finally:
-        timer.cancel()
+        for timer in timers:
+            timer.cancel()
     assert code == headless.EXIT_INTERRUPTED
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("deepstep: interrupted at step ") and "of 100,000,000" in err[-1]
