@@ -39,6 +39,7 @@ def test_ctrl_c_stops_a_far_step_with_one_line_and_exit_130(
 ) -> None:
     monkeypatch.setattr(runner, "PROGRESS_INTERVAL", 0.05)
     monkeypatch.setattr(headless, "PROGRESS_EVERY_S", 0.0)
+    before = signal.getsignal(signal.SIGINT)  # default_int_handler; SIG_IGN in a background job
     shown = headless.ProgressLine.__call__
     timers: list[threading.Timer] = []
 
@@ -64,7 +65,7 @@ def test_ctrl_c_stops_a_far_step_with_one_line_and_exit_130(
     progress = err[:-1]
     assert progress and all(line.startswith("deepstep: computing step ") for line in progress)
     assert "Ctrl-C stops" in progress[-1]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    assert signal.getsignal(signal.SIGINT) is before  # put back as it was
 
 
 def test_a_far_screenshot_step_is_interrupted_in_the_window_too(
