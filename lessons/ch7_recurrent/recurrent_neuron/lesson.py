@@ -241,6 +241,13 @@ class RecurrentNeuron(Lesson):
 
         # 7. A memory cell: the echo of one pulse.
         pulse_run = m.neuron(SINGLE, p, w, u)
+        echo_panels: dict[str, PanelData] = {  # the pulse's echo: steps 6 and the check
+            "diagram": v.diagram(pulse_run, None, w, u, sized=True),
+            "timeline": v.timeline(pulse_run, None),
+            CALC: tb.echo_table(e, p),
+            WEIGHTS: weights,
+        }
+        echo_titles = _titles(calc=f"The echo of the pulse at step {p}")
         k = len(e.after) - 1
         hl = m.half_life(e)
         half = (
@@ -255,13 +262,8 @@ class RecurrentNeuron(Lesson):
             f"simplest memory cell. With $u = {_f(u, 2)}$ the echo {e.verdict}: {e.why}. "
             f"{half} In the chain above each dot's size follows $|h_t|$; the table (bottom "
             "middle) lists $h$ and the share of the start that is left.",
-            {
-                "diagram": v.diagram(pulse_run, None, w, u, sized=True),
-                "timeline": v.timeline(pulse_run, None),
-                CALC: tb.echo_table(e, p),
-                WEIGHTS: weights,
-            },
-            titles=_titles(calc=f"The echo of the pulse at step {p}"),
+            echo_panels,
+            titles=echo_titles,
             task=task,
             notes=tx.NOTES_MEMORY,
             figures={"kept": e.kept, "h_end": float(e.after[-1]), "steps_after": k},
@@ -344,13 +346,8 @@ class RecurrentNeuron(Lesson):
             "Task: choose a recurrent weight $u$ so that the single pulse is still held at the "
             f"last step (at least half of it) without sticking near ±1. Now: the pulse "
             f"{e.verdict} ({e.why})" + (": well done." if good else ".") + " Then answer the quiz.",
-            {
-                "diagram": v.diagram(pulse_run, None, w, u, sized=True),
-                "timeline": v.timeline(pulse_run, None),
-                CALC: tb.echo_table(e, p),
-                WEIGHTS: weights,
-            },
-            titles=_titles(calc=f"The echo of the pulse at step {p}"),
+            echo_panels,
+            titles=echo_titles,
             task=task,
             notes=tx.NOTES_CHECK,
             figures={"kept": e.kept, "h_end": float(e.after[-1])},
