@@ -4,8 +4,11 @@ The :class:`Player` owns a :class:`lessons.core.runner.LessonRun` that lives in 
 every command (a frozen dataclass: :class:`Load`, :class:`Next`, :class:`Goto`, ...) is queued
 to the worker, which runs it and sends back an immutable :class:`Frame`. The GUI thread keeps
 only the newest frame and hands it on at most ~60 times a second, so a fast training loop cannot
-flood the screen. No widget is touched from the worker. Switching lessons or quitting bumps a
-generation number, so commands queued for the old lesson are dropped.
+flood the screen. Played as fast as possible, the worker computes the next step while the screen
+draws the last one, and no further: a step is asked for when its predecessor reaches the screen,
+so the worker never takes the interpreter from the GUI thread for steps nobody would see drawn.
+No widget is touched from the worker. Switching lessons or quitting bumps a generation number,
+so commands queued for the old lesson are dropped.
 
 Work in the worker can be interrupted (:mod:`engine.core.cancel`): every command carries a
 serial number, and a later command cancels the earlier ones' work by moving a mark in a shared
@@ -20,6 +23,7 @@ reports its progress and, threaded, shows the step it has reached a few times a 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -322,8 +326,8 @@ class Player(QObject):
         self._worker.failed.connect(self._on_failed)
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
-        self._flush.setInterval(FRAME_INTERVAL_MS)
         self._flush.timeout.connect(self._deliver)
+        self._delivered_at = 0.0  # time.monotonic() of the last frame handed to the screen
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
 
@@ -340,7 +344,8 @@ class Player(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._in_flight > 0
+        """Computing a step, or playing as fast as possible (the next step is always due)."""
+        return self._in_flight > 0 or (self._playing and self._speed == 0)
 
     @property
     def speed(self) -> float:
@@ -420,6 +425,7 @@ class Player(QObject):
             self._command(First())
         self._playing = True
         self._restart_clock()
+        self._show_busy()
         self.playing_changed.emit(True)
 
     def pause(self) -> None:
@@ -427,6 +433,7 @@ class Player(QObject):
             return
         self._playing = False
         self._clock.stop()
+        self._show_busy()
         self.playing_changed.emit(False)
 
     def toggle_play(self) -> None:
@@ -442,6 +449,7 @@ class Player(QObject):
         self._speed = steps_per_second
         if self._playing:
             self._restart_clock()
+        self._show_busy()
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop playing, cancel the worker's work and end its thread; True if it ended in time.
@@ -475,17 +483,17 @@ class Player(QObject):
 
     def _show_busy(self) -> None:
         """Tell the window when the worker starts or stops computing (on a change only)."""
-        busy = self._in_flight > 0
+        busy = self.busy
         if busy != self._busy_shown:
             self._busy_shown = busy
             self.busy_changed.emit(busy)
 
     def _restart_clock(self) -> None:
         if self._speed == 0:
-            # As fast as the steps come: each frame that arrives asks for the next step
-            # (_on_frame), so the worker computes while the GUI draws. No zero-interval timer:
-            # one spinning on the GUI thread took the GIL from the worker thousands of times
-            # a second.
+            # As fast as the steps come: each frame handed to the screen asks for the next
+            # step (_deliver), so the worker computes while the GUI draws, one step ahead. No
+            # zero-interval timer: one spinning on the GUI thread took the GIL from the worker
+            # thousands of times a second.
             self._clock.stop()
             self._tick()
             return
@@ -506,15 +514,10 @@ class Player(QObject):
             return
         self._in_flight = max(0, self._in_flight - 1)
         self._pending = frame
-        if self._playing and self._speed == 0:
-            if self.threaded:
-                self._tick()  # the worker starts the next step while this one is drawn
-            else:
-                QTimer.singleShot(0, self._tick)  # (a direct call would recurse)
         if not self.threaded:
             self._deliver()
-        elif not self._flush.isActive():
-            self._flush.start()
+        else:
+            self._schedule_delivery()
         self._show_busy()
 
     @Slot(object)
@@ -523,8 +526,14 @@ class Player(QObject):
         if frame.generation != self._generation:
             return
         self._pending = frame
-        if not self._flush.isActive():
-            self._flush.start()
+        self._schedule_delivery()
+
+    def _schedule_delivery(self) -> None:
+        """Hand the pending frame on at once, or when ~16 ms have passed since the last one."""
+        if self._flush.isActive():
+            return
+        since = (time.monotonic() - self._delivered_at) * 1000.0
+        self._flush.start(max(0, round(FRAME_INTERVAL_MS - since)))
 
     @Slot(int, int, int)
     def _on_progress(self, generation: int, done: int, target: int) -> None:
@@ -541,4 +550,11 @@ class Player(QObject):
         if frame is None:
             return
         self._last = frame
+        self._delivered_at = time.monotonic()
         self.frame_ready.emit(frame)
+        if self._playing and self._speed == 0:
+            # the next step is computed while this one is drawn
+            if self.threaded:
+                self._tick()
+            else:
+                QTimer.singleShot(0, self._tick)  # (a direct call would recurse)
