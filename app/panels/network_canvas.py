@@ -56,6 +56,7 @@ class NetworkCanvas(QWidget):
         self._segments = np.zeros((0, 4))
         self._segment_ids: list[Hit] = []
         self._lut = np.zeros((256, 3), np.uint8)
+        self._heat_cache: dict[int, tuple[np.ndarray, object, list[QImage]]] = {}
         self._scale = 1.0
         self._edge_groups: dict[tuple[int, int], list[int]] = {}
         self.box_font = theme.font("small")
@@ -75,6 +76,7 @@ class NetworkCanvas(QWidget):
     def restyle(self, theme: Theme) -> None:
         self.theme = theme
         self._lut = theme.colormap("diverging").getLookupTable(nPts=256, alpha=False)
+        self._heat_cache = {}  # layer -> (maps, levels, images) shown last (new colours: none)
         self._shape = None
         if self.data is not None:
             self.set_data(self.data)
@@ -83,11 +85,8 @@ class NetworkCanvas(QWidget):
         self.data = data
         self.images = []
         if data is not None:
-            for layer in data.layers:
-                maps = layer.heatmaps
-                self.images.append(
-                    None if maps is None else heat_images(maps, layer.levels, self._lut)
-                )
+            for i, layer in enumerate(data.layers):
+                self.images.append(self._heat_images(i, layer.heatmaps, layer.levels))
             if self.enlarged is not None and not neuron_exists(data, *self.enlarged):
                 self.set_enlarged(None)
         shape = None if data is None else (data.sizes, tuple(ly.labels for ly in data.layers))
@@ -98,6 +97,26 @@ class NetworkCanvas(QWidget):
             self.hover = None
         self._prepare_edges()
         self.update()
+
+    def _heat_images(
+        self, layer: int, maps: np.ndarray | None, levels: tuple[float, float] | None
+    ) -> list[QImage] | None:
+        """The layer's maps as images; those of the last step again when its maps did not change
+        (the input features' maps are the same at every step of a training run)."""
+        if maps is None:
+            return None
+        maps = np.asarray(maps)
+        cached = self._heat_cache.get(layer)
+        if (
+            cached is not None
+            and cached[1] == levels
+            and cached[0].shape == maps.shape
+            and np.array_equal(cached[0], maps, equal_nan=True)
+        ):
+            return cached[2]
+        images = heat_images(maps, levels, self._lut)
+        self._heat_cache[layer] = (maps.copy(), levels, images)
+        return images
 
     def set_enlarged(self, which: tuple[int, int] | None) -> None:
         if which != self.enlarged:

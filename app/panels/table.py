@@ -35,6 +35,13 @@ AUTO_RESIZE_MAX_ROWS = 500  # resizing columns to contents reads every row
 MIN_FONT_SCALE = 0.8  # a table too wide for its panel may shrink its font this far
 _Index = QModelIndex | QPersistentModelIndex
 _ROLE = Qt.ItemDataRole
+# the roles data() answers, as plain ints (compared for every cell and role at every repaint)
+_DISPLAY, _ALIGN, _TOOLTIP = (
+    int(r) for r in (_ROLE.DisplayRole, _ROLE.TextAlignmentRole, _ROLE.ToolTipRole)
+)
+_BACKGROUND, _FOREGROUND, _FONT = (
+    int(r) for r in (_ROLE.BackgroundRole, _ROLE.ForegroundRole, _ROLE.FontRole)
+)
 
 
 def format_cell(value: Any, number_format: str) -> str:
@@ -133,6 +140,9 @@ class TableModel(QAbstractTableModel):
         self._numeric: tuple[bool, ...] = ()  # per column: right-aligned
         self.px = 0  # font size of the table's cells (0: the theme's body size)
         self.split_headers = False  # headers with one word per line, for narrower columns
+        self._align: list[list[int]] = []  # per cell: its Qt alignment
+        self._brushes: tuple[QBrush, ...] = ()  # highlight fill and text, changed-row tint
+        self._brushes_theme: Theme | None = None
 
     def set_table(self, table: TableData) -> None:
         """Show ``table``; keeps the selection when only the values changed.
@@ -152,6 +162,7 @@ class TableModel(QAbstractTableModel):
         self._numeric = numeric_columns(table.rows, len(table.columns))
         self._rows = frozenset(table.highlight_rows)
         self._cells = frozenset((int(r), int(c)) for r, c in table.highlight_cells)
+        self._prepare()
         if same_shape:
             if self._text:
                 last = self.index(len(self._text) - 1, len(table.columns) - 1)
@@ -202,31 +213,50 @@ class TableModel(QAbstractTableModel):
         )
 
     def data(self, index: _Index, role: int = _ROLE.DisplayRole) -> Any:
+        # Called for every visible cell and role at every repaint: plain int comparisons and
+        # values prepared once per table and theme (see _prepare).
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if role in (_ROLE.DisplayRole, _ROLE.ToolTipRole):
-            if role == _ROLE.ToolTipRole:
-                value = self.table.rows[row][col]
-                return repr(value) if isinstance(value, float) else self._text[row][col]
+        if role == _DISPLAY:
             return self._text[row][col]
-        if role == _ROLE.TextAlignmentRole:
-            numeric = self.is_numeric(col) or _is_number(self.table.rows[row][col])
-            align = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-            return int(align | Qt.AlignmentFlag.AlignVCenter)
-        if self.is_highlighted(row, col):
-            if role == _ROLE.BackgroundRole:
-                return QBrush(QColor(self.theme.highlight))
-            if role == _ROLE.ForegroundRole:
-                return QBrush(QColor(self.theme.highlight_text))
-            if role == _ROLE.FontRole and (row, col) in self._cells:
-                font = self.theme.font("body", bold=True)
-                if self.px:
-                    font.setPixelSize(self.px)
-                return font
-        elif role == _ROLE.BackgroundRole and row in self._changed:
-            return QBrush(_mix(self.theme.background, self.theme.highlight, CHANGED_TINT))
+        if role == _ALIGN:
+            return self._align[row][col]
+        if role == _BACKGROUND:
+            if row in self._rows or (row, col) in self._cells:
+                return self._brushes[0]
+            return self._brushes[2] if row in self._changed else None
+        if role == _FOREGROUND:
+            return self._brushes[1] if row in self._rows or (row, col) in self._cells else None
+        if role == _FONT and (row, col) in self._cells:
+            font = self.theme.font("body", bold=True)
+            if self.px:
+                font.setPixelSize(self.px)
+            return font
+        if role == _TOOLTIP:
+            value = self.table.rows[row][col]
+            return repr(value) if isinstance(value, float) else self._text[row][col]
         return None
+
+    def _prepare(self) -> None:
+        """Each cell's alignment, and the brushes of marked cells, for ``data``."""
+        right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._align = [
+            [
+                right if self.is_numeric(c) or _is_number(value) else left
+                for c, value in enumerate(row)
+            ]
+            for row in self.table.rows
+        ]
+        t = self.theme
+        if self._brushes_theme is not t:
+            self._brushes_theme = t
+            self._brushes = (
+                QBrush(QColor(t.highlight)),
+                QBrush(QColor(t.highlight_text)),
+                QBrush(_mix(t.background, t.highlight, CHANGED_TINT)),
+            )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole
