@@ -85,6 +85,8 @@ class PlotView(PanelView):
         self._vlines: list[pg.InfiniteLine] = []
         self._hlines: list[pg.InfiniteLine] = []
         self._legend_entries: tuple[tuple[str, str], ...] = ()
+        # the ranges last set and the view range they gave (see _apply_ranges)
+        self._ranged: tuple[object, list[list[float]]] | None = None
 
         self.surface = SurfaceLayer(self.plot_item)
         self.legend: pg.LegendItem = self.plot_item.addLegend(offset=(-MARGIN_PX, MARGIN_PX))
@@ -449,10 +451,18 @@ class PlotView(PanelView):
         view_x = None if x_range is None else (float(x_range[0]), float(x_range[1]))
         # One call for both axes: with a locked aspect ratio two calls would let the second
         # range crop the first.
-        if view_x is not None or view_y is not None:
+        # Setting the same ranges again every frame of a playing lesson costs a range update,
+        # its signals and a legend placement: skipped while the view still shows what the last
+        # setting gave (no zoom, pan or resize since; a locked aspect widens one axis).
+        target = (view_x, view_y)
+        if (view_x is not None or view_y is not None) and (
+            self._ranged is None or self._ranged != (target, vb.viewRange())
+        ):
             vb.setRange(xRange=view_x, yRange=view_y, padding=0)
-        vb.enableAutoRange(axis=pg.ViewBox.XAxis, enable=view_x is None)
-        vb.enableAutoRange(axis=pg.ViewBox.YAxis, enable=view_y is None)
+            self._ranged = (target, vb.viewRange())
+        if [bool(a) for a in vb.autoRangeEnabled()] != [view_x is None, view_y is None]:
+            vb.enableAutoRange(axis=pg.ViewBox.XAxis, enable=view_x is None)
+            vb.enableAutoRange(axis=pg.ViewBox.YAxis, enable=view_y is None)
 
     def _view_y(self, y: float) -> float:
         """A data y in view coordinates (log10 on a log axis; NaN where undefined)."""
