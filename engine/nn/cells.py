@@ -1,4 +1,4 @@
-"""Recurrent cells: one time step of SimpleRNN, LSTM and GRU, forward and backward, on raw arrays.
+"""Recurrent cells: the time steps of SimpleRNN and GRU, forward and backward, on raw arrays.
 
 Weight layouts follow Keras. With `u` units and G gate blocks of `u` columns each, the kernel W
 is (features, G*u), the recurrent kernel U is (u, G*u), and the blocks are, in column order::
@@ -12,12 +12,13 @@ is (features, G*u), the recurrent kernel U is (u, G*u), and the blocks are, in c
                     z = sig(xz + hz)  r = sig(xr + hr)  n = tanh(xh + r * hh)
                     h_t = z * h_{t-1} + (1 - z) * n
 
-A cell reads and writes the arrays of a `Trace` (time-major, one slot per step), so the layer's
-time loop is just `cell.forward(trace, t, xw[t], h_{t-1} @ U)`. `backward(trace, t, dh, dc)`
-turns the gradient reaching h_t (and c_t) into the gradient of the step's pre-activations,
-stored in `trace.dxw[t]` (and `trace.dhu[t]` where the recurrent part differs, for GRU); it
-returns what flows straight to h_{t-1} (GRU's z * dh; None for the others) and to c_{t-1}
-(LSTM's f * dc).
+A cell reads and writes the arrays of a `Trace` (time-major, one slot per step) and runs the
+time loops: `run_forward` and `run_backward`. Here they call, step by step,
+`forward(trace, t, xw[t], h_{t-1} @ U)` and `backward(trace, t, dh, dc)`, which turns the
+gradient reaching h_t into the gradient of the step's pre-activations, stored in
+`trace.dxw[t]` (and `trace.dhu[t]` where the recurrent part differs, for GRU), and returns what
+flows straight to h_{t-1} (GRU's z * dh; None for SimpleRNN). The LSTM cell
+(`engine.nn.lstm_cell`) writes its own loops, with fewer NumPy calls per step.
 
 A step works on small arrays (batch x units), where each NumPy call costs about as much as its
 arithmetic, so the cells write into arrays set up once per sequence by `prepare_forward` and
@@ -34,7 +35,7 @@ import numpy as np
 
 from engine.core import backend
 
-__all__ = ["Buffers", "GRUCell", "LSTMCell", "RecurrentCell", "SimpleRNNCell", "Trace"]
+__all__ = ["Buffers", "GRUCell", "RecurrentCell", "SimpleRNNCell", "Trace"]
 
 Array = Any
 
@@ -102,7 +103,7 @@ class Trace:
     """
 
     states: Array
-    acts: Array
+    acts: Array = None
     cells: Array = None
     extra: Array = None
     deriv: Array = None
@@ -122,16 +123,59 @@ class RecurrentCell:
     gates: ClassVar[tuple[str, ...]] = ()
     blocks: ClassVar[int] = 1
     has_cell_state: ClassVar[bool] = False
+    split_recurrent_grad: ClassVar[bool] = False  # dhu differs from dxw (GRU)
+    sums_in_acts: ClassVar[bool] = False  # `run_forward` accepts xw in `acts` (LSTM)
 
     def __init__(self, units: int) -> None:
         self.units = units
 
-    def prepare_forward(self, tr: Trace) -> None:
-        """Set up, once per sequence, what every forward step uses (constants, buffers)."""
+    def gate_scale(self, dtype: Any) -> Array | None:
+        """A row the layer multiplies W, U and b by before the loop (None: leave them)."""
+        return None
+
+    def prepare_forward(self, tr: Trace, steps: int, batch: int) -> None:
+        """Set up, once per sequence, what every forward step uses: `acts`, `extra` (and
+        `cells` for LSTM) for `steps` steps of `batch` sequences, constants, buffers."""
+        tr.acts = tr.empty(steps, batch, self.blocks * self.units)
+        tr.extra = tr.empty(steps, batch, self.units)
+
+    def run_forward(self, tr: Trace, xw: Array, uk: Array, b_rec: Array | None) -> None:
+        """All steps: h_{t-1} U (+ b_rec) with one product per step, then `forward`."""
+        xp = backend.xp()
+        hu = xp.empty(xw.shape[1:], dtype=tr.states.dtype)
+        for t in range(len(xw)):
+            xp.matmul(tr.states[t], uk, out=hu)
+            if b_rec is not None:
+                hu += b_rec
+            self.forward(tr, t, xw[t], hu)
 
     def forward(self, tr: Trace, t: int, xw: Array, hu: Array) -> None:
         """Compute step t from x_t W + b (`xw`) and h_{t-1} U (`hu`), writing into `tr`."""
         raise NotImplementedError
+
+    def run_backward(
+        self, tr: Trace, g: Array, first: int, uk: Array
+    ) -> tuple[Array, Array, Array | None]:
+        """BPTT from the last step back to step `first`, given the upstream gradient `g` of the
+        state stack: fills `tr.dxw` (and `tr.dhu`); returns dL/dh_t for every step (zero before
+        `first`), and dL/dh and dL/dc (or None) reaching the initial states."""
+        xp, (steps, b, width) = backend.xp(), tr.acts.shape
+        self.prepare_backward(tr)
+        tr.dxw = tr.empty(steps, b, width)
+        tr.dhu = tr.empty(steps, b, width) if self.split_recurrent_grad else tr.dxw
+        dh_seen = tr.empty(steps, b, self.units)
+        for outside in (tr.dxw, tr.dhu, dh_seen):
+            outside[:first] = 0.0  # no gradient before the truncation window
+        dh_next = xp.zeros((b, self.units), dtype=tr.states.dtype)
+        dc = g[steps + 1] if self.has_cell_state else None
+        ut = uk.T
+        for t in range(steps - 1, first - 1, -1):
+            dh = xp.add(g[t + 1], dh_next, out=dh_seen[t])
+            direct, dc = self.backward(tr, t, dh, dc)
+            xp.matmul(tr.dhu[t], ut, out=dh_next)
+            if direct is not None:
+                dh_next += direct
+        return dh_seen, dh_next, dc
 
     def prepare_backward(self, tr: Trace) -> None:
         """Set up, once per backward pass, what every backward step uses (buffers, or the
@@ -174,83 +218,12 @@ class SimpleRNNCell(RecurrentCell):
         return {}
 
 
-class LSTMCell(RecurrentCell):
-    """Long short-term memory: gates i, f, c (candidate), o; see the module docstring.
-
-    One tanh computes all four gates of a step: sig(z) = (1 + tanh(z / 2)) / 2, so the
-    pre-activations are scaled by (1/2, 1/2, 1, 1/2) per block, passed through tanh, then
-    shifted by (1, 1, 0, 1) and scaled again (exact in floating point: halving and adding 0 or
-    multiplying by 1 round nothing, so each gate is what `sigmoid_` or `tanh` alone gives).
-    """
-
-    gates = ("input", "forget", "candidate", "output")
-    blocks = 4
-    has_cell_state = True
-
-    def prepare_forward(self, tr: Trace) -> None:
-        xp, u = backend.xp(), self.units
-        _, b, width = tr.acts.shape
-        # Whole (batch, 4u) arrays: a product with a row broadcast over the batch takes
-        # about twice as long as with an array of the same shape.
-        half = xp.full((b, width), 0.5, dtype=tr.acts.dtype)  # (1/2, 1/2, 1, 1/2) per block
-        half[:, 2 * u : 3 * u] = 1.0
-        shift = xp.ones((b, width), dtype=tr.acts.dtype)  # (1, 1, 0, 1)
-        shift[:, 2 * u : 3 * u] = 0.0
-        tr.scratch.update(half=half, shift=shift)
-        tr.scratch["ig"] = xp.empty((b, u), dtype=tr.acts.dtype)  # i * g
-
-    def forward(self, tr: Trace, t: int, xw: Array, hu: Array) -> None:
-        xp, u, scratch = backend.xp(), self.units, tr.scratch
-        z = tr.acts[t]
-        xp.add(xw, hu, out=z)
-        z *= scratch["half"]  # i, f, o: z / 2
-        xp.tanh(z, out=z)
-        z += scratch["shift"]  # i, f, o: (1 + tanh(z / 2)) / 2 = sig(z); g = tanh(z)
-        z *= scratch["half"]
-        i, f, g, o = z[:, :u], z[:, u : 2 * u], z[:, 2 * u : 3 * u], z[:, 3 * u :]
-        c = tr.cells[t + 1]
-        xp.multiply(f, tr.cells[t], out=c)  # c_t = f * c_{t-1} + i * g
-        c += xp.multiply(i, g, out=scratch["ig"])
-        tc = xp.tanh(c, out=tr.extra[t])
-        xp.multiply(o, tc, out=tr.states[t + 1])  # h_t = o * tanh(c_t)
-
-    def prepare_backward(self, tr: Trace) -> None:
-        xp, (_, b, width) = backend.xp(), tr.acts.shape
-        for key, shape in (("deriv", (b, width)), ("dc_from_h", (b, self.units))):
-            tr.scratch[key] = xp.empty(shape, dtype=tr.acts.dtype)
-        tr.scratch["dc"] = xp.empty((b, self.units), dtype=tr.acts.dtype)  # dL/dc_t
-        tr.scratch["dc_prev"] = xp.empty((b, self.units), dtype=tr.acts.dtype)  # dc_t * f
-
-    def backward(
-        self, tr: Trace, t: int, dh: Array, dc: Array | None
-    ) -> tuple[Array | None, Array | None]:
-        xp, u, scratch = backend.xp(), self.units, tr.scratch
-        a, dz, tc = tr.acts[t], tr.dxw[t], tr.extra[t]
-        i, f, g, o = a[:, :u], a[:, u : 2 * u], a[:, 2 * u : 3 * u], a[:, 3 * u :]
-        deriv = xp.subtract(1.0, a, out=scratch["deriv"])
-        deriv *= a  # sigmoid' = s (1 - s) for i, f, o
-        dg = deriv[:, 2 * u : 3 * u]
-        xp.multiply(g, g, out=dg)
-        xp.subtract(1.0, dg, out=dg)  # tanh' = 1 - g^2 for the candidate
-        dc_from_h = xp.multiply(tc, tc, out=scratch["dc_from_h"])
-        xp.subtract(1.0, dc_from_h, out=dc_from_h)
-        dc_from_h *= o  # d c_t / d h_t: o tanh'(c_t)
-        dc_t = xp.multiply(dh, dc_from_h, out=scratch["dc"])
-        if dc is not None:
-            dc_t += dc
-        xp.multiply(dc_t, g, out=dz[:, :u])  # d i = dc * g
-        xp.multiply(dc_t, tr.cells[t], out=dz[:, u : 2 * u])  # d f = dc * c_{t-1}
-        xp.multiply(dc_t, i, out=dz[:, 2 * u : 3 * u])  # d g = dc * i
-        xp.multiply(dh, tc, out=dz[:, 3 * u :])  # d o = dh * tanh(c_t)
-        dz *= deriv
-        return None, xp.multiply(dc_t, f, out=scratch["dc_prev"])  # dc * f
-
-
 class GRUCell(RecurrentCell):
     """Gated recurrent unit, Keras's reset_after=True form; see the module docstring."""
 
     gates = ("update", "reset", "candidate")
     blocks = 3
+    split_recurrent_grad = True
 
     def forward(self, tr: Trace, t: int, xw: Array, hu: Array) -> None:
         xp, u = backend.xp(), self.units

@@ -1,8 +1,9 @@
 """Recurrent layers: SimpleRNN, LSTM and GRU loop a cell over time, with (truncated) BPTT.
 
 Input is (batch, time, features). A layer computes x_t W + b for every step with one matrix
-product, then loops over time: `h_{t-1} U` (one product per step for all gates) and the cell's
-step (`engine.nn.cells`, which documents gate order and weight layouts, Keras's). The whole
+product, then its cell loops over time: `h_{t-1} U` (one product per step for all gates) and
+the cell's step (`engine.nn.cells`, which documents gate order and weight layouts, Keras's;
+`engine.nn.lstm_cell` for LSTM). The whole
 sequence is a single autodiff node whose backward is backpropagation through time written out:
 from the last step back, each step turns dL/dh_t into the gradient of its pre-activations dz_t
 and passes dL/dh_{t-1} = dz_t U^T (+ the cell's direct path) on; the weight gradients are then
@@ -36,8 +37,9 @@ from engine.core.emitting import emits
 from engine.core.events import RNNStep, snapshot
 from engine.core.tensor import Array, Tensor
 from engine.nn import initializers
-from engine.nn.cells import Buffers, GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell, Trace
+from engine.nn.cells import Buffers, GRUCell, RecurrentCell, SimpleRNNCell, Trace
 from engine.nn.layers import Layer, Shape, forward_pass
+from engine.nn.lstm_cell import LSTMCell
 
 __all__ = ["GRU", "LSTM", "Recurrent", "SimpleRNN", "orthogonal", "recurrence"]
 
@@ -77,48 +79,31 @@ def recurrence(
     b_in, b_rec = (bias.data[0], bias.data[1]) if gru else (bias.data, None)
     w, uk = kernel.data, recurrent_kernel.data
     dtype = w.dtype
+    scale = cell.gate_scale(dtype)  # exact (powers of two): the loop's weights, scaled
+    w_in, b_in, u_in = (w, b_in, uk) if scale is None else (w * scale, b_in * scale, uk * scale)
     xs = x.data.transpose(1, 0, 2).reshape(steps * b, features)
-    # NumPy's matmul leaves BLAS when the inner size is 1 (one input feature) and takes ~5x the
-    # time of the outer product, which gives the same numbers.
-    xw = buffers.empty((steps, b, width), xp.result_type(xs.dtype, dtype))
-    (xp.matmul if features > 1 else xp.multiply)(xs, w, out=xw.reshape(steps * b, width))
-    xw += b_in
     states = buffers.empty((steps + 1 + cell.has_cell_state, b, u), dtype)
     states[0] = initial[0].data if initial else 0.0
-    tr = Trace(states=states, acts=buffers.empty((steps, b, width), dtype), buffers=buffers)
-    if cell.has_cell_state:
-        tr.cells = tr.empty(steps + 1, b, u)
+    tr = Trace(states=states, buffers=buffers)
+    cell.prepare_forward(tr, steps, b)
+    xw_dtype = xp.result_type(xs.dtype, dtype)
+    in_acts = cell.sums_in_acts and xw_dtype == dtype  # the cell adds h_{t-1} U in place
+    xw = tr.acts if in_acts else buffers.empty((steps, b, width), xw_dtype)
+    # NumPy's matmul leaves BLAS when the inner size is 1 (one input feature) and takes ~5x the
+    # time of the outer product, which gives the same numbers.
+    (xp.matmul if features > 1 else xp.multiply)(xs, w_in, out=xw.reshape(steps * b, width))
+    xw += b_in
+    if tr.cells is not None:
         tr.cells[0] = initial[1].data if len(initial) > 1 else 0.0
-    tr.extra = tr.empty(steps, b, u)
-    cell.prepare_forward(tr)
-    hu = xp.empty((b, width), dtype=dtype)
-    for t in range(steps):
-        xp.matmul(states[t], uk, out=hu)
-        if b_rec is not None:
-            hu += b_rec
-        cell.forward(tr, t, xw[t], hu)
+    cell.run_forward(tr, xw, u_in, b_rec)
     if tr.cells is not None:
         states[steps + 1] = tr.cells[steps]
     if 0 <= watch_sample < b:
         _rnn_steps(cell, tr, x.data, name, watch_sample)
 
     def backward(g: Array) -> tuple[Array | None, ...]:
-        cell.prepare_backward(tr)
         first = 0 if bptt_steps is None else max(steps - bptt_steps, 0)
-        tr.dxw = tr.empty(steps, b, width)
-        tr.dhu = tr.empty(steps, b, width) if gru else tr.dxw
-        dh_seen = tr.empty(steps, b, u)
-        for outside in (tr.dxw, tr.dhu, dh_seen):
-            outside[:first] = 0.0  # no gradient before the truncation window
-        dh_next = xp.zeros((b, u), dtype=dtype)
-        dc = g[steps + 1] if cell.has_cell_state else None
-        ut = uk.T
-        for t in range(steps - 1, first - 1, -1):
-            dh = xp.add(g[t + 1], dh_next, out=dh_seen[t])
-            direct, dc = cell.backward(tr, t, dh, dc)
-            xp.matmul(tr.dhu[t], ut, out=dh_next)
-            if direct is not None:
-                dh_next += direct
+        dh_seen, dh_first, dc_first = cell.run_backward(tr, g, first, uk)
         if on_backward is not None:
             on_backward(dh_seen)
         dxw = tr.dxw.reshape(steps * b, width)
@@ -129,9 +114,9 @@ def recurrence(
         gb = xp.stack([dxw.sum(axis=0), dhu.sum(axis=0)]) if gru else dxw.sum(axis=0)
         grads: list[Array | None] = [gx, gw, gu, gb]
         if initial:
-            grads.append(dh_next if first == 0 else None)
+            grads.append(dh_first if first == 0 else None)
         if len(initial) > 1:
-            grads.append(dc if first == 0 else None)
+            grads.append(dc_first if first == 0 else None)
         return tuple(grads)
 
     parents = (x, kernel, recurrent_kernel, bias, *initial)
