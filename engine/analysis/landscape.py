@@ -14,14 +14,18 @@ of the weights, and bias directions are zero.
 
 from __future__ import annotations
 
+import contextvars
+import itertools
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from engine.analysis.batched import StackedEvaluator, mixed
+from engine.analysis.batched import StackedEvaluator, mixed, supported
+from engine.analysis.exptables import grid_levels
 from engine.core import backend
 from engine.core.autodiff import no_grad
 from engine.core.tensor import Array, Tensor
@@ -70,8 +74,12 @@ def losses_at(
     directions: Sequence[Sequence[np.ndarray]],
     coefficients: np.ndarray,
     loss: str | losses.Loss | None = None,
+    workers: int = 1,
 ) -> np.ndarray:
-    """The loss at `base + sum_k coefficients[:, k] * directions[k]`, one value per row."""
+    """The loss at `base + sum_k coefficients[:, k] * directions[k]`, one value per row;
+    `workers` threads share the rows (NumPy releases the GIL; 1: no thread is started)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"losses_at: workers must be a positive integer, got {workers!r}")
     loss_fn = losses.get(loss) if loss is not None else model.loss
     if loss_fn is None:
         raise ValueError("losses_at: compile the model or pass loss=...")
@@ -94,18 +102,41 @@ def losses_at(
         for i in range(len(params))
     ]
     chunk = max(1, _ELEMENTS_PER_BATCH // (len(xa) * _widest(model)))
-    evaluator = StackedEvaluator(model, loss_fn, xa, ya, stacks, chunk)
+    grid = grid_levels(coeffs)
     out = np.empty(len(coeffs))
-    with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for start in range(0, len(coeffs), chunk):
-            c = coeffs[start : start + chunk]
-            mix = xp.asarray(np.concatenate([np.ones((len(c), 1)), c], axis=1), model.dtype)
-            if evaluator.supported:
-                out[start : start + len(c)] = evaluator.losses(mix)
-            else:
-                settings = [mixed(mix, s) for s in stacks]
-                out[start : start + len(c)] = _looped_losses(model, loss_fn, xa, ya, settings)
+
+    def run(first: int, stop: int) -> None:
+        """The losses of rows first..stop-1, chunk by chunk, with an evaluator of its own."""
+        levels = None if grid is None else grid[0]
+        evaluator = StackedEvaluator(model, loss_fn, xa, ya, stacks, chunk, levels)
+        with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(first, stop, chunk):
+                c = coeffs[start : min(start + chunk, stop)]
+                mix = xp.asarray(np.concatenate([np.ones((len(c), 1)), c], axis=1), model.dtype)
+                if evaluator.supported:
+                    rows = None if grid is None else grid[1][start : start + len(c)]
+                    out[start : start + len(c)] = evaluator.losses(mix, rows)
+                else:
+                    settings = [mixed(mix, s) for s in stacks]
+                    out[start : start + len(c)] = _looped_losses(model, loss_fn, xa, ya, settings)
+
+    parts = _split(len(coeffs), chunk, workers if supported(model) else 1)  # a loop sets weights
+    if len(parts) == 1:
+        run(0, len(coeffs))
+    else:  # NumPy and the BLAS release the GIL: each thread takes a share of the chunks
+        with ThreadPoolExecutor(len(parts)) as pool:
+            done = [pool.submit(contextvars.copy_context().run, run, a, b) for a, b in parts]
+            for future in done:
+                future.result()
     return out
+
+
+def _split(rows: int, chunk: int, workers: int) -> list[tuple[int, int]]:
+    """Up to `workers` (first, stop) ranges of whole chunks, as even as the chunks allow."""
+    chunks = -(-rows // chunk)
+    shares = min(workers, chunks)
+    edges = [min(rows, (chunks * w // shares) * chunk) for w in range(shares + 1)]
+    return [(a, b) for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _check_weights(what: str, weights: Sequence[Any], params: list[Tensor]) -> None:
@@ -169,10 +200,11 @@ def loss_grid(
     resolution: int = 51,
     seed: int = 0,
     loss: str | losses.Loss | None = None,
+    workers: int = 1,
 ) -> Landscape:
     """The loss on a resolution x resolution grid over [-extent, extent]^2 around `center`
     (the current weights by default) along two directions (filter-normalised random ones,
-    from `seed`, by default)."""
+    from `seed`, by default); `workers` threads share the grid (see `losses_at`)."""
     if resolution < 2 or extent <= 0:
         raise ValueError(
             f"loss_grid: need resolution >= 2 and extent > 0, got {resolution}, {extent}"
@@ -191,5 +223,5 @@ def loss_grid(
     axis = np.linspace(-extent, extent, resolution)
     beta, alpha = np.meshgrid(axis, axis, indexing="ij")
     coeffs = np.stack([alpha.ravel(), beta.ravel()], axis=1)
-    values = losses_at(model, x, y, base, [d1, d2], coeffs, loss)
+    values = losses_at(model, x, y, base, [d1, d2], coeffs, loss, workers)
     return Landscape(axis, axis.copy(), values.reshape(resolution, resolution), base, (d1, d2))
