@@ -67,11 +67,13 @@ def dense_plan(layers: Sequence[Layer]) -> Plan | None:
 
 
 def dense_step(
-    model: Sequential, plan: Plan, loss: Loss, xb: Array, yb: Array
+    model: Sequential, plan: Plan, loss: Loss, xb: Array, yb: Array, check: bool = True
 ) -> tuple[float, np.ndarray] | None:
     """Forward and backward for one batch: (loss value, logits), with every parameter's `.grad`
     set as `loss.backward()` would set it; the weights are not touched (the caller checks the
-    loss, then steps the optimizer).  `loss` is the from-logits loss fused with the last layer.
+    loss, then steps the optimizer).  `loss` is the from-logits loss fused with the last layer;
+    `check=False` skips the target checks (a stack and a host copy per batch) for batches of
+    targets `check_targets` already accepted, as the graph step's `loss(..., check=False)`.
     None (nothing done) where the graph is needed: someone listens to forward passes or
     gradients, gradients are off, the arrays are not NumPy's."""
     tracer = current_tracer()
@@ -94,7 +96,7 @@ def dense_step(
         kept.append((h, z, a))
         h = a
     logits = kept[-1][1]
-    y = loss._targets(yb, logits, True)
+    y = loss._targets(yb, logits, check)
     values, grad_fn = loss._compute(y, logits, loss.from_logits)
     count = values.size
     mean = np.asarray(values.mean())

@@ -190,12 +190,16 @@ class SparseCategoricalCrossentropy(_Probabilistic):
             return labels.astype(np.int64, copy=False)
         if labels.size == 0:
             return labels.astype(np.int64, copy=False)
-        # One copy to the host for all three checks: fraction, smallest and largest label.
-        fraction, low, high = backend.to_numpy(
-            xp.stack([xp.abs(labels - xp.round(labels)).max(), labels.min(), labels.max()])
-        ).tolist()
-        if fraction:
-            raise ValueError(f"{self.name}: y_true must hold integer class labels")
+        # One copy to the host for all the checks: fraction (integer dtypes have none), smallest
+        # and largest label.
+        if labels.dtype.kind in "iu":
+            low, high = backend.to_numpy(xp.stack([labels.min(), labels.max()])).tolist()
+        else:
+            fraction, low, high = backend.to_numpy(
+                xp.stack([xp.abs(labels - xp.round(labels)).max(), labels.min(), labels.max()])
+            ).tolist()
+            if fraction:
+                raise ValueError(f"{self.name}: y_true must hold integer class labels")
         classes = pred.shape[-1]
         if low < 0 or high >= classes:
             raise ValueError(

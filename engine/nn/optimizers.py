@@ -55,6 +55,7 @@ class Optimizer:
         self.iterations = 0
         self._state: dict[Tensor, dict[str, Array]] = {}
         self._shown: set[Tensor] = set()  # parameters whose arrays an event handed out
+        self._work: dict[tuple[Any, ...], Array] = {}  # scratch arrays by (type, shape, dtype)
 
     def step(self, params: Iterable[Tensor]) -> None:
         """Update every parameter with a gradient, in place, and count one iteration."""
@@ -110,6 +111,15 @@ class Optimizer:
 
     def _new_state(self, w: Array) -> dict[str, Array]:
         return {}
+
+    def _scratch(self, like: Array) -> Array:
+        """A work array of `like`'s shape and dtype, kept for the next step of any parameter of
+        that shape (it is never handed out): updates allocate nothing per step."""
+        key = (type(like), like.shape, like.dtype)
+        s = self._work.get(key)
+        if s is None:
+            s = self._work[key] = backend.xp().empty_like(like)
+        return s
 
     def _update(self, w: Array, g: Array, state: dict[str, Array]) -> None:
         raise NotImplementedError
@@ -259,20 +269,24 @@ class Adam(Optimizer):
         xp = backend.xp()
         t = self.iterations
         m, v = state["m"], state["v"]
+        # One scratch array per shape holds each temporary in turn (no array allocated per
+        # step); the operations and their order are the docstring's, so every number is too.
+        s = self._scratch(g)
         m *= self.beta_1
-        m += (1 - self.beta_1) * g
-        g2 = g * g
-        g2 *= 1 - self.beta_2
+        xp.multiply(g, 1 - self.beta_1, out=s)
+        m += s
+        xp.multiply(g, g, out=s)
+        s *= 1 - self.beta_2
         v *= self.beta_2
-        v += g2
-        # The same step as the docstring, written with as few temporary arrays as possible:
+        v += s
         # learning_rate * m_hat / (sqrt(v_hat) + epsilon)
-        step = xp.sqrt(v, out=xp.empty_like(v))
-        step *= 1 / (1 - self.beta_2**t) ** 0.5
-        step += self.epsilon
-        xp.divide(m, step, out=step)
-        step *= self.learning_rate / (1 - self.beta_1**t)
-        w -= step
+        s = self._scratch(v)  # (the same array where g is shaped and typed like the weights)
+        xp.sqrt(v, out=s)
+        s *= 1 / (1 - self.beta_2**t) ** 0.5
+        s += self.epsilon
+        xp.divide(m, s, out=s)
+        s *= self.learning_rate / (1 - self.beta_1**t)
+        w -= s
 
 
 _BY_NAME: dict[str, Callable[[], Optimizer]] = {
