@@ -19,6 +19,10 @@ parameters and its state instead of the arrays it handed out. That keeps a watch
         model.train_on_batch(x, y)
     unsubscribe()
 
+A training loop marks each step (``with tracer.step():``) so that a subscriber that wants only
+some steps (`StepSampler`, for a GUI's ~60 frames a second) leaves the others as cheap as when
+nobody listens: see `Tracer.subscribe(..., wants_step=...)`.
+
 The current tracer lives in a context variable; new threads see the shared default tracer
 unless they enter `use_tracer(...)` themselves.
 """
@@ -233,6 +237,9 @@ class DivergenceError(ArithmeticError):
         self.epoch, self.batch, self.loss = epoch, batch, loss
 
 
+_Subscription = tuple[Callable[[Any], None], Callable[[], bool] | None]  # (fn, wants_step)
+
+
 class Recording(list[Event]):
     """The events collected by `Tracer.record`, at most `cap`; `dropped` counts the rest."""
 
@@ -250,24 +257,53 @@ class Recording(list[Event]):
 
 
 class Tracer:
-    """Delivers engine events to subscribers and recordings; free when nobody listens."""
+    """Delivers engine events to subscribers and recordings; free when nobody listens.
+
+    A subscriber that summarises only some training steps says so with `wants_step`: a loop that
+    marks its steps (``with tracer.step():``, as `Sequential.fit` and `train_on_batch` do) asks
+    it once at each step's start, and a step no subscriber of a kind wants is computed as if
+    nobody listened to that kind (no payload built, no copy made, the graph-free path taken).
+    """
 
     def __init__(self) -> None:
-        self._subscribers: dict[type[Event], tuple[Callable[[Any], None], ...]] = {}
+        self._subscribers: dict[type[Event], tuple[_Subscription, ...]] = {}
         self._recordings: tuple[Recording, ...] = ()
+        self._delivery: dict[type[Event], tuple[Callable[[Any], None], ...]] = {}
         self._wanted: frozenset[type[Event]] = frozenset()
+        self._gates: tuple[Callable[[], bool], ...] = ()  # each distinct wants_step
+        self._answers: dict[Callable[[], bool], bool] | None = None  # None: not in a step
 
     def _refresh(self) -> None:
-        kinds = {kind for kind, fns in self._subscribers.items() if fns}
+        """Who gets each kind now: every plain subscriber, and a gated one unless its gate
+        said no to the step in progress."""
+        answers = self._answers or {}
+        self._delivery = {
+            kind: fns
+            for kind, subs in self._subscribers.items()
+            if (fns := tuple(fn for fn, gate in subs if gate is None or answers.get(gate, True)))
+        }
+        kinds = set(self._delivery)
         for recording in self._recordings:
             kinds |= recording.kinds
         self._wanted = frozenset(kinds)
+        gates = (gate for subs in self._subscribers.values() for _, gate in subs if gate)
+        self._gates = tuple(dict.fromkeys(gates))
 
-    def subscribe(self, kind: type[E], fn: Callable[[E], None]) -> Callable[[], None]:
-        """Call `fn(event)` for every event of `kind`; returns a function that unsubscribes."""
+    def subscribe(
+        self,
+        kind: type[E],
+        fn: Callable[[E], None],
+        wants_step: Callable[[], bool] | None = None,
+    ) -> Callable[[], None]:
+        """Call `fn(event)` for every event of `kind`; returns a function that unsubscribes.
+
+        With `wants_step`, only during the marked steps it returns True for (and outside marked
+        steps): it is asked once at each `step()`'s start, once for all the subscriptions that
+        share it (an equal callable, e.g. the same bound method)."""
         _check_kinds((kind,))
         key: type[Event] = kind
-        self._subscribers[key] = (*self._subscribers.get(key, ()), fn)
+        sub: _Subscription = (fn, wants_step)
+        self._subscribers[key] = (*self._subscribers.get(key, ()), sub)
         self._refresh()
         done = False
 
@@ -275,9 +311,9 @@ class Tracer:
             nonlocal done
             if not done:
                 done = True
-                fns = list(self._subscribers.get(key, ()))
-                fns.remove(fn)
-                self._subscribers[key] = tuple(fns)
+                subs = list(self._subscribers.get(key, ()))
+                subs.remove(sub)
+                self._subscribers[key] = tuple(subs)
                 self._refresh()
 
         return unsubscribe
@@ -288,10 +324,26 @@ class Tracer:
 
     def emit(self, event: Event) -> None:
         """Deliver `event` to the subscribers of its kind and to open recordings."""
-        for fn in self._subscribers.get(type(event), ()):
+        for fn in self._delivery.get(type(event), ()):
             fn(event)
         for recording in self._recordings:
             recording.offer(event)
+
+    @contextmanager
+    def step(self) -> Iterator[None]:
+        """Mark one training step: ask each subscriber's `wants_step` whether it wants this step,
+        and until the step ends deliver to (and `wants`) only what is still listened to. A step
+        marked inside a marked step is part of it; a tracer's steps are marked one at a time."""
+        if not self._gates or self._answers is not None:
+            yield
+            return
+        self._answers = {gate: bool(gate()) for gate in self._gates}
+        self._refresh()
+        try:
+            yield
+        finally:
+            self._answers = None
+            self._refresh()
 
     @contextmanager
     def record(

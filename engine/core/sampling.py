@@ -1,7 +1,8 @@
 """Hand a subscriber whole training steps at most ~60 times a second (a GUI's frame rate).
 
 `StepSampler` listens to a tracer's events and passes on the events of one step at a time, so
-per-step summaries are computed only for the steps a frame will show, each exactly.
+per-step summaries are computed only for the steps a frame will show, each exactly; the steps
+it does not take are trained as if nobody listened (it tells the tracer at each step's start).
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ class StepSampler:
     """Hands a subscriber whole training steps' events, at most one step per `interval` seconds.
 
     A GUI draws at most ~60 frames a second, so summarising every optimizer step is work for
-    steps nobody sees. At a step's first event the sampler decides whether to take that step:
-    when `interval` seconds have passed since the last step it took, when it is an epoch's last
-    step (with `steps_per_epoch` given), or after `take_next()`. A taken step's events are kept
-    and handed on at its `BatchEnd` as ``on_step(events, end)``: whatever a frame shows is
-    computed from, and exact for, the one step `end` names. Other steps' events are not kept, so
-    the arrays they hold are freed as early as without a subscriber. `interval=0` takes every
-    step::
+    steps nobody sees. At a step's start the sampler decides whether to take that step: when
+    `interval` seconds have passed since the last step it took, when it is an epoch's last step
+    (with `steps_per_epoch` given), or after `take_next()`. A taken step's events are kept and
+    handed on at its `BatchEnd` as ``on_step(events, end)``: whatever a frame shows is computed
+    from, and exact for, the one step `end` names. A step not taken costs what it costs without
+    a subscriber: where the loop marks its steps (``Tracer.step()``, as `Sequential.fit` and
+    `train_on_batch` do) the sampler's kinds are not wanted during it, so none of their events
+    is built (others' subscriptions and recordings still get theirs); in a loop that does not,
+    the sampler decides at the step's first event and drops the events of a step not taken.
+    Either way `BatchEnd` and `EpochEnd` come for every step. `interval=0` takes every step::
 
         sampler = StepSampler(summaries.update, interval=1 / 60, steps_per_epoch=len(loader))
         detach = sampler.attach(tracer, (ForwardPass, Gradient, OptimizerStep))
@@ -67,7 +71,10 @@ class StepSampler:
         for kind in kept:
             if kind not in EVENT_TYPES:
                 raise ValueError(f"{kind!r} is not an engine event type")
-        done = [tracer.subscribe(kind, self._keep) for kind in kept]  # type: ignore[type-var]
+        done = [
+            tracer.subscribe(kind, self._keep, self.wants_step)  # type: ignore[type-var]
+            for kind in kept
+        ]
         done += [tracer.subscribe(BatchEnd, self._end_step)]
         done += [tracer.subscribe(EpochEnd, self._end_epoch)]
 
@@ -80,6 +87,13 @@ class StepSampler:
     def take_next(self) -> None:
         """Take the next step whatever the clock says (e.g. before a loop's last step)."""
         self._take_next = True
+
+    def wants_step(self) -> bool:
+        """Whether to take the step that begins now (`Tracer.step` asks once per step); events
+        kept since the last step ended (e.g. a validation pass) belong to no step."""
+        self._events.clear()
+        self._taking = self._take()
+        return self._taking
 
     def _take(self) -> bool:
         n = self.steps_per_epoch

@@ -5,10 +5,10 @@
     history = model.fit(x, y, epochs=100, batch_size=32, validation_split=0.2)
     model.summary()
 
-`train_on_batch` is one optimizer step, for live lessons (graph-free for a Dense stack nobody
-listens to: `dense_step`, the same numbers). A NaN or infinite loss stops training (`Divergence`,
-then `DivergenceError`) before any weight is touched. The same `seed` gives the same initial
-weights, shuffles and dropout masks.
+`train_on_batch` is one optimizer step, for live lessons. A Dense stack trains without the graph
+(`dense_step`, `fit_batch`: the same numbers) in every step no listener wants (`Tracer.step`). A
+NaN or infinite loss stops training (`Divergence`, then `DivergenceError`) before any weight is
+touched. The same `seed` gives the same initial weights, shuffles and dropout masks.
 
 `fit` copies a batch's loss to the host only when asked (a `BatchEnd` or `Divergence` subscriber,
 a callback's `on_batch_end`); otherwise losses and metrics are read once per epoch (`Tally`), and
@@ -38,6 +38,7 @@ from engine.core.events import (
 from engine.core.tensor import Array, Tensor
 from engine.data.loading import DataLoader, Dataset
 from engine.models.dense_step import train_step
+from engine.models.fit_batch import graph_free_fit
 from engine.models.persistence import (
     LayerSummary,
     load_weights,
@@ -218,8 +219,7 @@ class Sequential:
         """One optimizer step on one batch: forward, loss, divergence check, backward, update.
 
         With `watch` the loss is copied to the host and checked before any weight changes, and
-        `BatchEnd` is emitted; without, it stays on the device (the caller checks it later).
-        """
+        `BatchEnd` is emitted; without, it stays on the device (the caller checks it later)."""
         optimizer, _ = self._compiled()
         value = None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -250,16 +250,16 @@ class Sequential:
             shape = layer.output_shape(shape)
         if any(d is None for d in shape[1:]):
             return False
-        loss_fn.check_targets(
-            y, (len(y), *(int(d) for d in shape[1:] if d is not None)), self.dtype
-        )
+        dims = (int(d) for d in shape[1:] if d is not None)
+        loss_fn.check_targets(y, (len(y), *dims), self.dtype)
         return True
 
     def train_on_batch(self, x: Any, y: Any) -> float:
         """One optimizer step on (x, y); returns the batch loss before the step."""
         xa, ya = self.as_arrays(x, y)
-        value = train_step(self, xa, ya)  # None: not a plain Dense stack, or someone listens
-        value = self._step(xa, ya, 0, self._steps)[1] if value is None else value
+        with current_tracer().step():  # (a sampling subscriber may not want it: see events)
+            value = train_step(self, xa, ya)  # None: not a plain Dense stack, or someone listens
+            value = self._step(xa, ya, 0, self._steps)[1] if value is None else value
         self._steps += 1
         return math.nan if value is None else value  # a watched step always reads its loss
 
@@ -281,7 +281,7 @@ class Sequential:
         `EpochEnd` events instead). `validation_split` holds out the last fraction of the
         samples (before shuffling), as Keras does; `validation_data` takes precedence.
         """
-        self._compiled()
+        _, loss_fn = self._compiled()
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"fit(epochs={epochs!r}): epochs must be an integer >= 0")
         if not 0.0 <= validation_split < 1.0:
@@ -309,7 +309,6 @@ class Sequential:
         if len(loader) == 0:
             raise ValueError("fit() got no training samples")
 
-        _, loss_fn = self._compiled()
         data = loader.dataset
         check = loader.augment is not None or not self._check_targets(loss_fn, data.x, data.y)
         history = History()
@@ -345,7 +344,9 @@ class Sequential:
             xb, yb = self.as_arrays(*batch_data)  # no copy unless a loader yields host arrays
             tracer = current_tracer()
             watch = bool(batch_hooks) or tracer.wants(BatchEnd) or tracer.wants(Divergence)
-            loss, value, out = self._step(xb, yb, epoch, batch, watch, check)
+            with tracer.step():
+                stepped = graph_free_fit(self, xb, yb, epoch, batch, watch, check)
+                loss, value, out = stepped or self._step(xb, yb, epoch, batch, watch, check)
             tally.add(loss, yb, out)
             if value is not None:
                 for cb in batch_hooks:
