@@ -9,7 +9,7 @@ bit for bit), then does what the graph step does after the backward pass::
     value, logits = dense_step(...)         # forward, loss, every .grad; no weight touched
     if watch and not finite(value): raise   # DivergenceError before any update
     optimizer.step(params)
-    out = last_layer.activate(logits)       # the output the metrics read
+    out = last_layer.activate(logits)       # the output the metrics read (if any)
     if watch: emit BatchEnd(epoch, batch, value)
 
 An unwatched step with a NaN or infinite loss is left to the graph step, which carries it on
@@ -42,7 +42,7 @@ def graph_free_fit(
     batch: int,
     watch: bool,
     check: bool = True,
-) -> tuple[Tensor, float | None, Tensor] | None:
+) -> tuple[Tensor, float | None, Tensor | None] | None:
     """`Sequential._step`'s (loss, value read with `watch` else None, output), computed without
     the graph; None (nothing done) where the graph step is needed (`dense_step`'s conditions,
     or an unwatched non-finite loss). `check`: check the batch's targets (False where `fit`
@@ -60,7 +60,8 @@ def graph_free_fit(
         if not math.isfinite(value):
             model._diverged(epoch, batch, value)
         optimizer.step(model.params)
-        out = plan[-1][0].activate(Tensor(logits), training=True)
+        # the output only the metrics read (a softmax over the batch: skipped without them)
+        out = plan[-1][0].activate(Tensor(logits), training=True) if model.metrics else None
     if watch:
         emit_if_wanted(BatchEnd, epoch, batch, value, len(xb))
     return Tensor(np.asarray(value, dtype=logits.dtype)), value if watch else None, out

@@ -33,11 +33,15 @@ class Tally:
         self.rows: list[Array] = []
         self.sizes: list[int] = []
 
-    def add(self, loss: Tensor, y: Array, out: Tensor) -> None:
-        """Record a batch's loss and metrics without reading them."""
+    def add(self, loss: Tensor, y: Array, out: Tensor | None) -> None:
+        """Record a batch's loss and metrics without reading them (`out`, the model's output,
+        may be None where there are no metrics)."""
         xp = backend.xp()
+        if self.metrics and out is None:
+            raise ValueError("Tally.add: the metrics need the model's output")
         with np.errstate(over="ignore", invalid="ignore"):  # outputs after a divergence
-            values = [loss.data, *(m.on_device(y, out.data) for m in self.metrics)]
+            scores = [] if out is None else [m.on_device(y, out.data) for m in self.metrics]
+            values = [loss.data, *scores]
             self.rows.append(xp.stack([xp.asarray(v, dtype=xp.float64) for v in values]))
         self.sizes.append(len(y))
 

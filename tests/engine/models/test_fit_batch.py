@@ -126,3 +126,34 @@ def test_a_stack_the_plan_does_not_cover_trains_on_the_graph() -> None:
         model.compile(Adam(0.01), loss)
         targets = y if loss != "mse" else np.eye(4, dtype="float32")[y]
         assert graph_free_fit(model, x[:8], targets[:8], 0, 0, True) is None
+
+
+def test_without_metrics_no_output_is_made_and_the_numbers_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A model without metrics skips the output activation in its graph-free steps (the tally
+    reads only the loss): its losses and weights still equal the graph's."""
+    x, y = _data("sparse_categorical_crossentropy", "float32")
+
+    def model() -> Sequential:
+        m = _model("sparse_categorical_crossentropy", "float32", adam=True)
+        m.compile(Adam(0.01), "sparse_categorical_crossentropy")  # no metrics
+        return m
+
+    graph = _fit(model(), x, y, (Gradient, BatchEnd), monkeypatch)
+    free = _fit(model(), x, y, (), monkeypatch)
+    assert graph[3] == 0 and free[3] == 15
+    assert free[0] == graph[0] and set(free[0]) == {"loss", "val_loss"}
+    for a, b in zip(free[1], graph[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_tally_with_metrics_needs_the_output() -> None:
+    from engine.analysis.metrics import Accuracy
+    from engine.core.tensor import Tensor
+    from engine.models.tally import Tally
+
+    tally = Tally([Accuracy()])
+    with pytest.raises(ValueError, match="need the model's output"):
+        tally.add(Tensor(np.float32(0.5)), np.zeros(3), None)
+    Tally([]).add(Tensor(np.float32(0.5)), np.zeros(3), None)  # no metrics: the loss alone
