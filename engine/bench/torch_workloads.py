@@ -5,7 +5,9 @@ seeded data (`classification_data`, `sequence_data`), Adam with the engine's def
 (learning rate 1e-3, epsilon 1e-7), the same batch size and a reshuffle every epoch, with the
 epoch's mean loss read once at its end as the engine's `fit` does. Softmax and cross-entropy
 are PyTorch's fused `cross_entropy` on logits, as a PyTorch user writes it. W4 evaluates the
-2-D loss slice in chunks of weight settings with stacked matrix products, as the engine does.
+2-D loss slice in chunks of weight settings with stacked matrix products and `tanh`, as a
+PyTorch user would; the engine computes the same losses by another route (exp tables and a
+logistic form of tanh, `engine.analysis.logistic`), so W4's ratio compares two algorithms.
 
 PyTorch is imported only by `load`, never by the engine, the lessons or the app; it uses as many
 threads as the engine's BLAS, so both run on the same cores.
