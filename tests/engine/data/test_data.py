@@ -108,3 +108,15 @@ def test_k_fold_rejects_fewer_than_two_folds() -> None:
     """k must be at least 2."""
     with pytest.raises(ValueError, match="k must be"):
         k_fold(10, 1)
+
+
+def test_a_dataset_gives_the_rows_numpy_indexing_gives() -> None:
+    """Integer index arrays (taken with `take`), masks, lists, slices and single rows."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(50, 3)).astype(np.float32), rng.integers(0, 4, 50)
+    data = Dataset(x, y)
+    for index in (rng.permutation(50)[:8], np.arange(5, dtype=np.uint8), x[:, 0] > 0, [3, 1], 7):
+        xb, yb = data[index]
+        np.testing.assert_array_equal(xb, x[index])
+        np.testing.assert_array_equal(yb, y[index])
+    np.testing.assert_array_equal(data[2:9][0], x[2:9])
