@@ -26,6 +26,9 @@ window.show()
 window.open_lesson("softmax")
 QTest.qWaitForWindowExposed(window)
 window.activateWindow()
+# keys go to the active window: activation under X is asynchronous (a key pressed before it
+# reaches no widget)
+assert QTest.qWaitForWindowActive(window)
 def position():
     frame = window.player.frame
     return -1 if frame is None else frame.position
