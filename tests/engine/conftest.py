@@ -1,9 +1,10 @@
-"""Engine test fixtures: the backend to run on (CPU, a fake GPU, and the GPU when usable) and a
-gradient checker."""
+"""Engine test fixtures: the backend to run on (CPU, a fake GPU, and the GPU when usable), a
+gradient checker, and the fake GPU's short part in the training-to-accuracy tests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import fakecupy
@@ -42,6 +43,58 @@ def fake_device() -> Iterator[fakecupy.Transfers]:
     fakecupy.transfers.reset()
     yield fakecupy.transfers
     backend_module.use(previous)
+
+
+@dataclass(frozen=True)
+class FakeTraining:
+    """The fake GPU's part in a training-to-accuracy test: a short training checked against NumPy.
+
+    The fake GPU is NumPy behind a device array type, many times slower per operation; what it
+    adds to a training test is that the whole path (fit across an epoch boundary, evaluate,
+    get_weights) runs with no implicit host copy and computes NumPy's numbers.  ``epochs`` (2)
+    check both; training on to the accuracy is checked on NumPy and CuPy.
+    """
+
+    epochs: int = 2
+
+    @property
+    def active(self) -> bool:
+        """Whether the test runs on the fake GPU now (the ``backend`` fixture's "fake")."""
+        return backend_module.current() is FAKE
+
+    def assert_matches_numpy(self, train: Callable[[], Any]) -> None:
+        """Run ``train()`` on the fake GPU (the backend in use) and again on NumPy: the results
+        (histories, scores, weights: nested dicts, lists and arrays) agree within float32
+        rounding.  Today they are bit-identical: the fake GPU runs NumPy's own functions."""
+        assert self.active, "the fake GPU's part of a training test"
+        on_fake = train()
+        backend_module.use("cpu")
+        try:
+            on_numpy = train()
+        finally:
+            backend_module.use(FAKE)
+        _assert_close(on_fake, on_numpy, "result")
+
+
+def _assert_close(actual: Any, expected: Any, where: str) -> None:
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict) and actual.keys() == expected.keys(), where
+        for key in expected:
+            _assert_close(actual[key], expected[key], f"{where}[{key!r}]")
+    elif isinstance(expected, list | tuple):
+        assert isinstance(actual, list | tuple) and len(actual) == len(expected), where
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            _assert_close(a, e, f"{where}[{i}]")
+    else:
+        assert isinstance(expected, np.ndarray | float | int), f"{where}: {type(expected)}"
+        assert type(actual) is type(expected), f"{where}: {type(actual)}, not {type(expected)}"
+        np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-7, err_msg=where)
+
+
+@pytest.fixture
+def fake_training() -> FakeTraining:
+    """The fake GPU's short training and its check against NumPy (see FakeTraining)."""
+    return FakeTraining()
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float) -> np.ndarray:
