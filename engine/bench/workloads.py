@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from engine.analysis.landscape import loss_grid
+from engine.bench.machine import blas_threads
 from engine.bench.rival import Rival
 from engine.models.sequential import Sequential
 from engine.nn.layers import Dense, Flatten, Input, Layer
@@ -312,7 +313,12 @@ def w4(ctx: Context) -> Result:
     result = Result("W4", f"loss landscape {res}x{res}, MLP 2-16-16-2, {points:,} points")
     x, y = _classification(ctx, (points, 2), 2)
     model = _compiled(_mlp((2, 16, 16, 2), "tanh", "softmax"), "sparse_categorical_crossentropy")
-    runs = ctx.time_against(result, lambda: loss_grid(model, x, y, resolution=res, seed=SEED))
+    # as many worker threads as the BLAS has (`--threads`): the grid's chunks split between them
+    workers = blas_threads()[0] or 1
+    result.details["workers"] = workers
+    runs = ctx.time_against(
+        result, lambda: loss_grid(model, x, y, resolution=res, seed=SEED, workers=workers)
+    )
     return _seconds_target(ctx, result, runs, 0.15)
 
 
