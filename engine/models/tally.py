@@ -14,6 +14,7 @@ whole table in one copy::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -25,29 +26,39 @@ __all__ = ["Tally"]
 
 
 class Tally:
-    """Per-batch rows (loss, then each metric) as float64 device arrays, with batch sizes."""
+    """Per-batch values (loss, then each metric) kept as the device arrays they are, with batch
+    sizes; cast to float64 and stacked into one table when read."""
 
     def __init__(self, metrics: Sequence[Metric]) -> None:
         self.metrics = list(metrics)
         self.names = ["loss", *(m.name for m in self.metrics)]
-        self.rows: list[Array] = []
+        self.columns: list[list[Any]] = [[] for _ in self.names]  # device arrays (or floats)
         self.sizes: list[int] = []
 
     def add(self, loss: Tensor, y: Array, out: Tensor | None) -> None:
         """Record a batch's loss and metrics without reading them (`out`, the model's output,
         may be None where there are no metrics)."""
-        xp = backend.xp()
         if self.metrics and out is None:
             raise ValueError("Tally.add: the metrics need the model's output")
-        with np.errstate(over="ignore", invalid="ignore"):  # outputs after a divergence
-            scores = [] if out is None else [m.on_device(y, out.data) for m in self.metrics]
-            values = [loss.data, *scores]
-            self.rows.append(xp.stack([xp.asarray(v, dtype=xp.float64) for v in values]))
+        self.columns[0].append(loss.data)
+        if out is not None:
+            with np.errstate(over="ignore", invalid="ignore"):  # outputs after a divergence
+                for column, metric in zip(self.columns[1:], self.metrics, strict=True):
+                    column.append(metric.on_device(y, out.data))
         self.sizes.append(len(y))
+
+    @staticmethod
+    def _arrays(values: list[Any]) -> list[Array]:
+        xp = backend.xp()
+        return [xp.asarray(v) for v in values]
 
     def read(self) -> tuple[list[float], dict[str, float]]:
         """One copy to the host: each batch's loss, and the sample-weighted mean of each column."""
-        table = backend.to_numpy(backend.xp().stack(self.rows)).tolist()
+        xp = backend.xp()
+        # (a metric may give a Python float: a device array first, for CuPy's stack)
+        loss, *scores = self.columns
+        stacked = [xp.stack(c).astype(xp.float64) for c in (loss, *map(self._arrays, scores))]
+        table = backend.to_numpy(xp.stack(stacked, axis=1)).tolist()
         totals = dict.fromkeys(self.names, 0.0)
         for row, n in zip(table, self.sizes, strict=True):
             for name, value in zip(self.names, row, strict=True):
