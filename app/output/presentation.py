@@ -128,6 +128,11 @@ class ProjectorWindow(QWidget):
         self.hint.setObjectName("presentationHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.hide()
+        # one timer, restarted by each hint: a later hint gets its full time, and nothing
+        # outlives the presentation
+        self._hint_timer = QTimer(self)
+        self._hint_timer.setSingleShot(True)
+        self._hint_timer.timeout.connect(self.hint.hide)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.apply_theme(theme, height)
 
@@ -161,7 +166,7 @@ class ProjectorWindow(QWidget):
         self._place(self.hint, 0.92)
         self.hint.show()
         self.hint.raise_()
-        QTimer.singleShot(ms, self.hint.hide)
+        self._hint_timer.start(ms)
 
     def blank(self, color: str | None) -> None:
         """Cover the screen in ``color`` ("#000000", "#ffffff"), or uncover it (None)."""
