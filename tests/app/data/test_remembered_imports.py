@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.data import imports as imports_module
 from app.data.imports import load_key
 from app.shell.window import MainWindow
 from app.state.progress import ProgressStore
@@ -166,16 +169,30 @@ def test_a_large_remembered_table_is_read_after_the_start_off_the_gui_thread(
 
 
 def test_cancelling_the_late_read_leaves_the_table_to_the_data_browser(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Cancelled: the set waits, and is read when the data browser shows it."""
     big = _big_remembered(tmp_path)
+    # the read waits at its first progress report until Cancel has been pressed (on a fast
+    # machine it could otherwise finish before the test presses it)
+    pressed = threading.Event()
+    real_load = imports_module.load_csv
+
+    def load_after_cancel(path: Any, choices: Any, progress: Any = None) -> Any:
+        def report(done: int, total: int) -> bool:
+            pressed.wait(10.0)
+            return bool(progress(done, total)) if progress is not None else True
+
+        return real_load(path, choices, progress=report)
+
+    monkeypatch.setattr(imports_module, "load_csv", load_after_cancel)
     window = _window(qtbot, tmp_path, [_csv_record(big, {**CHOICES, "subset": True})])
     window.show()
     qtbot.waitUntil(lambda: window.imports.job is not None, timeout=5_000)
     job = window.imports.job
     assert job is not None
     job.cancel()
+    pressed.set()
     qtbot.waitUntil(lambda: job.finished, timeout=10_000)
     (entry,) = window.imports.sets.sets
     assert job.was_cancelled and entry.data is None and not entry.problem
