@@ -36,7 +36,7 @@ from engine.nn.losses import Loss
 if TYPE_CHECKING:
     from engine.models.sequential import Sequential
 
-__all__ = ["dense_plan", "dense_step", "train_step"]
+__all__ = ["dense_plan", "dense_step", "fused_plan", "train_step"]
 
 _OPS: dict[Callable[..., object], Op | None] = {
     activations.tanh: ops.TANH,
@@ -64,6 +64,14 @@ def dense_plan(layers: Sequence[Layer]) -> Plan | None:
             return None
         plan.append((layer, None if last else _OPS[layer.activation]))
     return tuple(plan) if plan else None
+
+
+def fused_plan(model: Sequential) -> tuple[Plan, Loss] | None:
+    """A built model's Dense plan and the from-logits loss fused with its last layer, or None
+    where the graph-free step does not apply."""
+    fused = model._fused
+    plan = dense_plan(model.layers) if fused is not None and model.built else None
+    return None if plan is None or fused is None else (plan, fused[1])
 
 
 def dense_step(
@@ -128,13 +136,13 @@ def train_step(model: Sequential, xb: Array, yb: Array) -> float | None:
     """`Sequential.train_on_batch`'s step for a stack of Dense layers whose loss fuses with the
     last activation, without the graph while nobody listens (`dense_step`: the same numbers):
     the loss before the optimizer's step; None where it does not apply."""
-    fused = model._fused
-    plan = dense_plan(model.layers) if fused is not None and model.built else None
-    if plan is None or fused is None:
+    planned = fused_plan(model)
+    if planned is None:
         return None
+    plan, loss = planned
     optimizer, _ = model._compiled()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        done = dense_step(model, plan, fused[1], xb, yb)
+        done = dense_step(model, plan, loss, xb, yb)
         if done is None:
             return None
         value = done[0]

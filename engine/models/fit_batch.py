@@ -26,7 +26,7 @@ import numpy as np
 from engine.core.emitting import emit_if_wanted
 from engine.core.events import BatchEnd
 from engine.core.tensor import Array, Tensor
-from engine.models.dense_step import dense_plan, dense_step
+from engine.models.dense_step import dense_step, fused_plan
 
 if TYPE_CHECKING:
     from engine.models.sequential import Sequential
@@ -47,13 +47,13 @@ def graph_free_fit(
     the graph; None (nothing done) where the graph step is needed (`dense_step`'s conditions,
     or an unwatched non-finite loss). `check`: check the batch's targets (False where `fit`
     has checked them all once)."""
-    fused = model._fused
-    plan = dense_plan(model.layers) if fused is not None and model.built else None
-    if plan is None or fused is None:
+    planned = fused_plan(model)
+    if planned is None:
         return None
+    plan, loss = planned
     optimizer, _ = model._compiled()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        done = dense_step(model, plan, fused[1], xb, yb, check)
+        done = dense_step(model, plan, loss, xb, yb, check)
         if done is None or not (watch or math.isfinite(done[0])):
             return None
         value, logits = done
